@@ -1,0 +1,213 @@
+# shellcheck shell=bash
+# Shared by bench/run.sh: tools, build, state, processes, load. Sourced, not run.
+#
+# Every process this file starts is recorded in BENCH_PIDS and stopped by bench_cleanup (by its
+# id, never by name); every piece of state is named $BENCH_NAME (database, Redis key prefix,
+# RabbitMQ name prefix) and removed by bench_cleanup, which run.sh traps on EXIT.
+
+BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+BENCH_ADMIN_TOKEN=bench-admin-token
+BENCH_PIDS=()
+BENCH_NAMES=()
+
+say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
+die() { say "error: $*"; exit 1; }
+
+now_ms() { date +%s%3N; }
+
+# Installs what the harness needs from Debian if it is missing (as root), else says what to install.
+bench_tools() {
+    local missing=() tool package
+    for tool in "$@"; do
+        case $tool in
+            wrk) package=wrk ;;
+            gnuplot) package=gnuplot-nox ;;
+            nginx) package=nginx-light ;;
+            jq) package=jq ;;
+            curl) package=curl ;;
+            python3) package=python3 ;;
+        esac
+        command -v "$tool" >/dev/null 2>&1 || [[ $tool == nginx && -x /usr/sbin/nginx ]] || missing+=("$package")
+    done
+    ((${#missing[@]} == 0)) && return 0
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then
+        say "installing ${missing[*]} (apt-get)"
+        # nginx must not start as a service on install: the harness runs its own on a free port.
+        local policy=/usr/sbin/policy-rc.d created_policy=false
+        if [[ ! -e $policy ]]; then
+            printf '#!/bin/sh\nexit 101\n' >"$policy" && chmod +x "$policy" && created_policy=true
+        fi
+        { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >&2 \
+            || die "could not install ${missing[*]}"
+        $created_policy && rm -f "$policy"
+    else
+        die "missing ${missing[*]}: install them (Debian: apt-get install ${missing[*]})"
+    fi
+}
+
+# Picks a JDK 21+ and builds target/flashsale.jar plus the test classes and their class path when
+# they are missing, older than the sources, or BENCH_REBUILD=1. Sets BENCH_JAVA and BENCH_CP.
+bench_build() {
+    cd "$BENCH_ROOT" || exit 1
+    # shellcheck source=bin/lib/jdk.sh
+    source bin/lib/jdk.sh
+    select_jdk 21 || exit 1
+    BENCH_JAVA=$JAVA_HOME/bin/java
+    local jar=target/flashsale.jar cp_file=target/bench.classpath
+    if [[ ${BENCH_REBUILD:-0} == 1 || ! -f $jar || ! -f $cp_file || ! -d target/test-classes/io/flashsale/bench \
+          || -n $(find src pom.xml -newer "$cp_file" -type f -print -quit) ]]; then
+        say "building $jar and the bench tools (./mvnw -q -B -DskipTests package)"
+        ./mvnw -q -B -DskipTests package dependency:build-classpath \
+            -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test </dev/null >&2 || die "build failed"
+        touch "$cp_file" # the stamp of this build: Maven leaves unchanged outputs untouched
+    fi
+    BENCH_CP="$BENCH_ROOT/target/test-classes:$BENCH_ROOT/target/classes:$(cat "$cp_file")"
+}
+
+# The Java side (io.flashsale.bench.BenchTool, in the test sources): tool <command> [--option value]...
+tool() {
+    "$BENCH_JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -cp "$BENCH_CP" io.flashsale.bench.BenchTool "$@"
+}
+
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# Fresh state under a new name: database created now, keys and queues created by the app.
+bench_state() {
+    BENCH_NAME="bench_$(date +%H%M%S)_$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    BENCH_NAMES+=("$BENCH_NAME")
+    tool create-db --name "$BENCH_NAME" || die "could not create database $BENCH_NAME"
+    say "state: database, Redis prefix and queue prefix $BENCH_NAME"
+}
+
+# launch_app LABEL ROLES [VAR=value ...]: runs the jar on a free port against $BENCH_NAME without
+# waiting; sets APP_PID and APP_PORT. The caller's environment (FLASHSALE_SETTLEMENT_BATCH_SIZE,
+# SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE, ...) is passed on. The edge's rate limits and load
+# shedding are off unless the caller's environment turns them on: the load comes from one address,
+# and the scenarios measure the gate, the queue and the database (bench/overload.sh measures the edge).
+launch_app() {
+    local label=$1 roles=$2
+    shift 2
+    APP_PORT=$(free_port)
+    mkdir -p "$RUN_DIR/logs"
+    # shellcheck disable=SC2086  # BENCH_JAVA_OPTS holds several flags
+    env SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$BENCH_NAME" \
+        FLASHSALE_RATE_LIMIT_ENABLED="${FLASHSALE_RATE_LIMIT_ENABLED:-false}" \
+        FLASHSALE_CONCURRENCY_LIMIT_ENABLED="${FLASHSALE_CONCURRENCY_LIMIT_ENABLED:-false}" \
+        FLASHSALE_GATE_KEY_PREFIX="$BENCH_NAME" FLASHSALE_MESSAGING_PREFIX="$BENCH_NAME" \
+        FLASHSALE_ADMIN_TOKEN="$BENCH_ADMIN_TOKEN" FLASHSALE_ROLES="$roles" SERVER_PORT="$APP_PORT" "$@" \
+        "$BENCH_JAVA" -Xmx"${BENCH_HEAP:-512m}" ${BENCH_JAVA_OPTS:-} -jar "$BENCH_ROOT/target/flashsale.jar" \
+        >"$RUN_DIR/logs/$label.log" 2>&1 </dev/null &
+    APP_PID=$!
+    BENCH_PIDS+=("$APP_PID")
+}
+
+# await_app LABEL PID PORT: waits until the process answers ready.
+await_app() {
+    local label=$1 pid=$2 port=$3 deadline=$((SECONDS + ${BENCH_START_TIMEOUT:-180}))
+    until curl -fs -o /dev/null "http://127.0.0.1:$port/actuator/health/readiness"; do
+        kill -0 "$pid" 2>/dev/null || die "$label exited during start; see $RUN_DIR/logs/$label.log"
+        ((SECONDS < deadline)) || die "$label not ready after ${BENCH_START_TIMEOUT:-180}s; see $RUN_DIR/logs/$label.log"
+        sleep 0.5
+    done
+    say "$label ready (port $port, pid $pid)"
+}
+
+# start_app LABEL ROLES [VAR=value ...]: launch_app, then await_app.
+start_app() {
+    launch_app "$@"
+    await_app "$1" "$APP_PID" "$APP_PORT"
+}
+
+# Stops one process we started: SIGTERM (graceful shutdown), SIGKILL after 60 s.
+stop_pid() {
+    local pid=$1 waited=0
+    kill -0 "$pid" 2>/dev/null || return 0
+    kill -TERM "$pid" 2>/dev/null
+    while kill -0 "$pid" 2>/dev/null && ((waited < 600)); do
+        sleep 0.1
+        waited=$((waited + 1))
+    done
+    kill -KILL "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+}
+
+bench_cleanup() {
+    local pid name
+    for pid in "${BENCH_PIDS[@]}"; do
+        stop_pid "$pid"
+    done
+    BENCH_PIDS=()
+    for name in "${BENCH_NAMES[@]}"; do
+        tool cleanup --name "$name" >/dev/null 2>&1 || say "warning: could not clean up $name"
+    done
+    BENCH_NAMES=()
+}
+
+# admin POST against the api on $1: admin PORT PATH [JSON]
+admin() {
+    local body=()
+    [[ -n ${3:-} ]] && body=(-H 'Content-Type: application/json' -d "$3")
+    curl -fsS -X POST "http://127.0.0.1:$1$2" -H "Authorization: Bearer $BENCH_ADMIN_TOKEN" "${body[@]}"
+}
+
+# open_sale PORT STOCK LIMIT: creates a sale open now with one item, warms it up, prints the item id.
+open_sale() {
+    local port=$1 stock=$2 limit=$3 sale starts ends
+    starts=$(date -u -d '-1 minute' +%Y-%m-%dT%H:%M:%SZ)
+    ends=$(date -u -d '+6 hours' +%Y-%m-%dT%H:%M:%SZ)
+    sale=$(admin "$port" /api/v1/admin/sales "{\"name\":\"Bench sale\",\"startsAt\":\"$starts\",\"endsAt\":\"$ends\",
+        \"items\":[{\"sku\":\"BENCH-$stock\",\"name\":\"Bench item\",\"price\":19.90,\"stock\":$stock,\"perUserLimit\":$limit}]}") \
+        || die "could not create a sale"
+    admin "$port" "/api/v1/admin/sales/$(jq -r .id <<<"$sale")/warmup" >/dev/null || die "could not warm up"
+    jq -r '.items[0].id' <<<"$sale"
+}
+
+# load DIR URL CONNECTIONS SECONDS [BENCH_VAR=value ...]: wrk with one thread per connection and
+# the per-response log of bench/wrk/flashsale.lua in DIR; stops when every thread is done (time
+# up, or its buyers used up) so that no request is cut off in flight. Writes DIR/accepted.txt.
+load() {
+    local dir=$1 url=$2 connections=$3 seconds=$4
+    shift 4
+    mkdir -p "$dir"
+    rm -f "$dir"/wrk-*.log "$dir"/done-*
+    env BENCH_OUT="$dir" BENCH_THREADS="$connections" BENCH_SECONDS="$seconds" "$@" \
+        wrk -t "$connections" -c "$connections" -d "$((seconds + 30))s" --timeout 10s --latency \
+        -s "$BENCH_ROOT/bench/wrk/flashsale.lua" "$url" >"$dir/wrk.txt" 2>&1 &
+    local wrk_pid=$!
+    BENCH_PIDS+=("$wrk_pid")
+    while kill -0 "$wrk_pid" 2>/dev/null; do
+        if (($(find "$dir" -maxdepth 1 -name 'done-*' | wc -l) >= connections)); then
+            kill -INT "$wrk_pid" 2>/dev/null
+            break
+        fi
+        sleep 0.2
+    done
+    wait "$wrk_pid" || true
+    cat "$dir"/wrk-*.log | awk '$3 == 202 && $4 != "-" { print $4 }' >"$dir/accepted.txt"
+    say "load $(basename "$dir"): $(cat "$dir"/wrk-*.log | wc -l) responses, $(wc -l <"$dir/accepted.txt") accepted"
+}
+
+# sampler_start ITEMS CSV: samples queue depth, rows, tokens of ITEMS (comma list) into CSV
+sampler_start() {
+    local items=$1 csv=$2
+    SAMPLER_STOP=$RUN_DIR/.sampler-stop-$RANDOM
+    tool sample --name "$BENCH_NAME" --items "$items" --out "$csv" --stop-file "$SAMPLER_STOP" \
+        --interval-ms "${BENCH_SAMPLE_MS:-250}" --max-seconds 7200 &
+    SAMPLER_PID=$!
+    BENCH_PIDS+=("$SAMPLER_PID")
+    # The load starts only once the sampler is sampling (its JVM takes a while on a busy machine).
+    local deadline=$((SECONDS + 120))
+    until [[ -f $csv && $(wc -l <"$csv") -ge 2 ]]; do
+        kill -0 "$SAMPLER_PID" 2>/dev/null || die "the sampler exited; see above"
+        ((SECONDS < deadline)) || die "the sampler wrote nothing for 120 s"
+        sleep 0.2
+    done
+}
+
+sampler_stop() {
+    touch "$SAMPLER_STOP"
+    wait "$SAMPLER_PID" 2>/dev/null || true
+    rm -f "$SAMPLER_STOP"
+}

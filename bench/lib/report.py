@@ -1,0 +1,490 @@
+#!/usr/bin/env python3
+"""Turns a bench/run.sh result directory into results.json, report.md and PNG charts.
+
+Reads, per (sub-)run directory: meta.json (what ran, with which settings), the load generator's
+per-response logs (<phase>/wrk-*.log: start µs, latency µs, status, order id or code), the
+sampler's CSV (queue depth, rows, tokens, commits over time), check.json (the invariants and the
+outcomes in PostgreSQL), settled-<item>.csv (settlement per second) and the ceiling probes.
+Exit status: 0 if every invariant held, 1 if not, 2 if BENCH_ENFORCE_BARS=1 and a bar was missed.
+Standard library only; charts with gnuplot.
+"""
+import csv
+import glob
+import json
+import os
+import subprocess
+import sys
+
+
+def read_json(path, default=None):
+    try:
+        with open(path) as f:
+            return json.load(f)
+    except (OSError, ValueError):
+        return default
+
+
+def pct(sorted_values, p):
+    if not sorted_values:
+        return None
+    k = min(len(sorted_values) - 1, max(0, int(round(p / 100.0 * len(sorted_values) + 0.5)) - 1))
+    return sorted_values[k]
+
+
+def phase(directory):
+    """Statistics of one load phase from its per-response logs, or None if it did not run."""
+    rows = []
+    for path in glob.glob(os.path.join(directory, "wrk-*.log")):
+        with open(path) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 4:
+                    rows.append((int(float(parts[0])), int(float(parts[1])), int(parts[2]), parts[3]))
+    if not rows:
+        return None
+    t0 = min(r[0] for r in rows)
+    t1 = max(r[0] + r[1] for r in rows)
+    seconds = max((t1 - t0) / 1e6, 1e-6)
+    latencies = sorted(r[1] / 1000.0 for r in rows)
+    statuses, codes = {}, {}
+    per_second = {}
+    first_sold_out = last_accepted = None
+    for start, latency, status, tag in rows:
+        statuses[str(status)] = statuses.get(str(status), 0) + 1
+        done = (start + latency - t0) / 1e6
+        if status != 202 and tag != "-":
+            codes[tag] = codes.get(tag, 0) + 1
+        if tag == "SOLD_OUT" and (first_sold_out is None or done < first_sold_out):
+            first_sold_out = done
+        if status == 202 and (last_accepted is None or done > last_accepted):
+            last_accepted = done
+        bucket = per_second.setdefault(int(done), {"n": 0, "202": 0, "409": 0, "5xx": 0, "other": 0, "lat": []})
+        bucket["n"] += 1
+        key = "202" if status == 202 else "409" if status == 409 else "5xx" if status >= 500 else "other"
+        bucket[key] += 1
+        bucket["lat"].append(latency / 1000.0)
+    series = []
+    for second in sorted(per_second):
+        b = per_second[second]
+        lat = sorted(b["lat"])
+        series.append([second, b["n"], b["202"], b["409"], b["5xx"], b["other"],
+                       pct(lat, 50), pct(lat, 95), pct(lat, 99), lat[-1]])
+    return {
+        "responses": len(rows),
+        "start_ms": t0 // 1000,
+        "seconds": round(seconds, 3),
+        "requests_per_s": round(len(rows) / seconds, 1),
+        "latency_ms": {"p50": pct(latencies, 50), "p95": pct(latencies, 95), "p99": pct(latencies, 99),
+                       "max": latencies[-1], "mean": round(sum(latencies) / len(latencies), 3)},
+        "by_status": dict(sorted(statuses.items())),
+        "by_code": dict(sorted(codes.items())),
+        "errors_5xx": sum(v for k, v in statuses.items() if k.startswith("5")),
+        "first_sold_out_s": None if first_sold_out is None else round(first_sold_out, 3),
+        "last_accepted_s": None if last_accepted is None else round(last_accepted, 3),
+        "wrk": read_json(os.path.join(directory, "summary.json")),
+        "_series": series,
+    }
+
+
+def samples(directory):
+    path = os.path.join(directory, "samples.csv")
+    if not os.path.exists(path):
+        return []
+    with open(path) as f:
+        return [{k: int(v) for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+def item_check(check, item):
+    for entry in (check or {}).get("items", []):
+        if str(entry.get("item")) == str(item):
+            return entry
+    return {}
+
+
+def rate_between(count, start_ms, end_ms):
+    if not count or start_ms is None or end_ms is None or end_ms <= start_ms:
+        return None
+    return round(count / ((end_ms - start_ms) / 1000.0), 1)
+
+
+def ratio(value, ceiling):
+    return round(value / ceiling, 3) if value and ceiling else None
+
+
+def bar(name, ok, detail):
+    return {"bar": name, "met": bool(ok), "detail": detail}
+
+
+# ---------------------------------------------------------------------------------------------- charts
+
+def gnuplot(directory, name, title, ylabel, plots, logscale=False, xlabel="seconds since the load started"):
+    """plots: list of (data file, using, title, style)."""
+    script = os.path.join(directory, name + ".gp")
+    with open(script, "w") as f:
+        f.write('set terminal pngcairo size 960,480 font "sans,10"\n')
+        f.write('set output "%s"\n' % os.path.join(directory, name + ".png"))
+        f.write('set title "%s"\nset xlabel "%s"\nset ylabel "%s"\n' % (title, xlabel, ylabel))
+        f.write("set grid\nset key outside right top\nset yrange [0:*]\nset offsets 0, 0, graph 0.05, 0\n")
+        if logscale:
+            f.write("set logscale y\nset yrange [*:*]\n")
+        f.write("plot " + ", \\\n     ".join(
+            '"%s" using %s title "%s" with %s' % (data, using, t, style) for data, using, t, style in plots) + "\n")
+    result = subprocess.run(["gnuplot", script], capture_output=True, text=True)
+    if result.returncode != 0:
+        print("gnuplot failed for %s: %s" % (name, result.stderr.strip()), file=sys.stderr)
+    return name + ".png"
+
+
+def write_dat(path, header, rows):
+    with open(path, "w") as f:
+        f.write("# " + " ".join(header) + "\n")
+        for row in rows:
+            f.write(" ".join("NaN" if v is None else str(v) for v in row) + "\n")
+
+
+def sample_series(directory, rows, t0_ms):
+    """Sampler rows relative to t0: queue depth, pending, settled/s (rows delta)."""
+    out, previous = [], None
+    for row in rows:
+        t = (row["t_ms"] - t0_ms) / 1000.0
+        settled_per_s = None
+        if previous is not None and row["t_ms"] > previous["t_ms"]:
+            settled_per_s = round((row["rows"] - previous["rows"]) / ((row["t_ms"] - previous["t_ms"]) / 1000.0), 1)
+        out.append([round(t, 3), max(row["queue_ready"], 0), row["pending"], row["tokens"], settled_per_s])
+        previous = row
+    path = os.path.join(directory, "samples.dat")
+    write_dat(path, ["t_s", "queue_ready", "pending", "tokens", "settled_per_s"], out)
+    return path
+
+
+def charts_http(directory, load, rows, t0_ms, label):
+    charts = []
+    series = os.path.join(directory, "http.dat")
+    write_dat(series, ["t_s", "responses", "s202", "s409", "s5xx", "other", "p50", "p95", "p99", "max"],
+              [[s[0] + 0.5] + s[1:] for s in load["_series"]])
+    sampled = sample_series(directory, rows, t0_ms)
+    charts.append(gnuplot(directory, "throughput", "Throughput over time (%s)" % label, "per second", [
+        (series, "1:2", "responses/s", "linespoints lw 2"),
+        (series, "1:3", "202 accepted/s", "lines"),
+        (series, "1:4", "409 refused/s", "lines"),
+        (series, "1:5", "5xx/s", "lines"),
+        (sampled, "1:5", "orders settled/s", "lines dt 2 lw 2"),
+    ]))
+    charts.append(gnuplot(directory, "latency", "HTTP latency percentiles per second (%s)" % label, "ms", [
+        (series, "1:7", "p50", "linespoints"), (series, "1:8", "p95", "linespoints"),
+        (series, "1:9", "p99", "linespoints"), (series, "1:10", "max", "lines dt 3"),
+    ], logscale=True))
+    charts.append(gnuplot(directory, "queue", "Queue depth over time (%s)" % label, "messages / reservations", [
+        (sampled, "1:2", "orders queue (ready)", "lines lw 2"),
+        (sampled, "1:3", "pending reservations", "lines"),
+    ]))
+    return charts
+
+
+def charts_settle(directory, rows, t0_ms, settled_csv, label):
+    charts = []
+    sampled = sample_series(directory, rows, t0_ms)
+    age = os.path.join(directory, "age.dat")
+    age_rows = []
+    if os.path.exists(settled_csv):
+        with open(settled_csv) as f:
+            for row in csv.DictReader(f):
+                age_rows.append([int(row["t_s"]) + 0.5 - t0_ms / 1000.0, row["settled"], row["age_p50_ms"],
+                                 row["age_p95_ms"], row["age_p99_ms"], row["age_max_ms"]])
+    write_dat(age, ["t_s", "settled", "p50", "p95", "p99", "max"], age_rows)
+    xlabel = "seconds since the worker(s) were launched"
+    charts.append(gnuplot(directory, "throughput", "Settlement throughput (%s)" % label, "orders per second", [
+        (age, "1:2", "orders settled/s (settled_at)", "linespoints lw 2"),
+        (sampled, "1:5", "order rows/s (sampled)", "lines dt 2"),
+    ], xlabel=xlabel))
+    charts.append(gnuplot(directory, "latency", "Order age at settlement, per second (%s)" % label,
+                          "ms since the order was accepted", [
+        (age, "1:3", "p50", "linespoints"), (age, "1:4", "p95", "linespoints"),
+        (age, "1:5", "p99", "linespoints"), (age, "1:6", "max", "lines dt 3"),
+    ], logscale=True, xlabel=xlabel))
+    charts.append(gnuplot(directory, "queue", "Queue depth over time (%s)" % label, "messages", [
+        (sampled, "1:2", "orders queue (ready)", "lines lw 2"),
+        (sampled, "1:3", "pending reservations", "lines"),
+    ], xlabel=xlabel))
+    return charts
+
+
+# ------------------------------------------------------------------------------------------- scenarios
+
+def db_commits(rows, start_ms):
+    """Commits in the bench database from start_ms to the last sample, less the sampler's own."""
+    during = [r for r in rows if r["t_ms"] >= start_ms]
+    if len(during) < 2:
+        return None
+    return during[-1]["db_commits"] - during[0]["db_commits"] - (len(during) - 1)
+
+
+def spike_run(directory, meta):
+    load, ceiling = phase(os.path.join(directory, "load")), phase(os.path.join(directory, "ceiling"))
+    check = read_json(os.path.join(directory, "check.json"), {})
+    item = item_check(check, meta["item"])
+    rows = samples(directory)
+    t0 = load["start_ms"] if load else (rows[0]["t_ms"] if rows else 0)
+    stock = int(meta["stock"])
+    during = [r for r in rows if r["t_ms"] >= t0]
+    result = {
+        "label": os.path.basename(directory), "mode": meta["mode"], "api_processes": int(meta["apis"]),
+        "stock": stock, "connections": int(meta["connections"]), "seconds": int(meta["seconds"]),
+        "buyers": int(meta["buyers"]),
+        "load": {k: v for k, v in (load or {}).items() if not k.startswith("_")},
+        "ceiling": {k: v for k, v in (ceiling or {}).items() if not k.startswith("_")},
+        "ratio_to_ceiling": ratio(load and load["requests_per_s"], ceiling and ceiling["requests_per_s"]),
+        "messages_published": (load or {}).get("by_status", {}).get("202", 0),
+        "order_rows": item.get("order_rows"),
+        "by_outcome": item.get("by_outcome"),
+        "peak_queue_depth": max((r["queue_ready"] for r in during), default=None),
+        "settle_transactions": item.get("settle_transactions"),
+        "db_commits": db_commits(rows, t0),
+        "time_to_sell_out_s": (load or {}).get("first_sold_out_s"),
+        "last_accepted_s": (load or {}).get("last_accepted_s"),
+        "time_until_settled_s": None if not item.get("last_settled_ms") else round((item["last_settled_ms"] - t0) / 1000.0, 3),
+        "invariants": check.get("invariants", "NOT CHECKED"),
+        "invariant_failures": [i.get("failure") for i in check.get("items", []) if i.get("failure")],
+        "settings": settings(meta),
+    }
+    p99 = (load or {}).get("latency_ms", {}).get("p99")
+    result["bars"] = [
+        bar("requests/s >= 50% of the trivial endpoint's", (result["ratio_to_ceiling"] or 0) >= 0.5,
+            "%s of %s req/s = %s" % ((load or {}).get("requests_per_s"), (ceiling or {}).get("requests_per_s"),
+                                     result["ratio_to_ceiling"])),
+        bar("p99 <= 25 ms", p99 is not None and p99 <= 25, "p99 %s ms" % p99),
+        bar("zero 5xx", load is not None and load["errors_5xx"] == 0, "%s" % (load or {}).get("errors_5xx")),
+        bar("invariants hold", result["invariants"] == "hold", result["invariants"]),
+    ]
+    if meta["mode"] == "reserve":
+        published = result["messages_published"]
+        result["bars"].append(bar("reserve publishes at most stock + 1%", published <= stock * 1.01,
+                                  "%d published for %d units" % (published, stock)))
+    result["charts"] = charts_http(directory, load, rows, t0, result["label"]) if load else []
+    return result
+
+
+def settle_run(directory, meta):
+    check = read_json(os.path.join(directory, "check.json"), {})
+    item = item_check(check, meta["item"])
+    raw = read_json(os.path.join(directory, "raw-consume.json"), {})
+    rows = samples(directory)
+    started = int(meta["workers_started_ms"])
+    rate = rate_between(item.get("order_rows"), item.get("first_settled_ms"), item.get("last_settled_ms"))
+    preload = phase(os.path.join(directory, "preload"))
+    result = {
+        "label": os.path.basename(directory), "workers": int(meta["workers"]), "orders": int(meta["orders"]),
+        "accepted": int(meta["accepted"]), "prefetch": int(meta["prefetch"]),
+        "orders_per_s": rate,
+        "orders_per_s_from_launch": rate_between(item.get("order_rows"), started, item.get("last_settled_ms")),
+        "raw_consumer_per_s": raw.get("rate"),
+        "ratio_to_raw": ratio(rate, raw.get("rate")),
+        "raw_consumer": raw,
+        "order_rows": item.get("order_rows"),
+        "by_outcome": item.get("by_outcome"),
+        "settle_transactions": item.get("settle_transactions"),
+        "orders_per_transaction": None if not item.get("settle_transactions") else
+        round(item["order_rows"] / item["settle_transactions"], 1),
+        "db_commits": db_commits(rows, started),
+        "queue_empty_after_launch_s": None if not item.get("last_settled_ms") else round((item["last_settled_ms"] - started) / 1000.0, 3),
+        "preload": {k: v for k, v in (preload or {}).items() if not k.startswith("_")},
+        "invariants": check.get("invariants", "NOT CHECKED"),
+        "invariant_failures": [i.get("failure") for i in check.get("items", []) if i.get("failure")],
+        "settings": settings(meta),
+    }
+    result["bars"] = [
+        bar("orders/s >= 60% of the raw consumer's", (result["ratio_to_raw"] or 0) >= 0.6,
+            "%s of %s msg/s = %s" % (rate, raw.get("rate"), result["ratio_to_raw"])),
+        bar("one transaction per batch, not per order", (result["orders_per_transaction"] or 0) > 1,
+            "%s orders per settling transaction" % result["orders_per_transaction"]),
+        bar("invariants hold", result["invariants"] == "hold", result["invariants"]),
+    ]
+    result["charts"] = charts_settle(directory, rows, started,
+                                     os.path.join(directory, "settled-%s.csv" % meta["item"]), result["label"])
+    return result
+
+
+def bigstock_run(directory, meta):
+    load = phase(os.path.join(directory, "load"))
+    check = read_json(os.path.join(directory, "check.json"), {})
+    item = item_check(check, meta["item"])
+    raw = read_json(os.path.join(directory, "raw-publish.json"), {})
+    rows = samples(directory)
+    t0 = load["start_ms"] if load else 0
+    accepted = (load or {}).get("by_status", {}).get("202", 0)
+    accepted_per_s = round(accepted / load["seconds"], 1) if load else None
+    result = {
+        "label": os.path.basename(directory), "units": int(meta["units"]), "connections": int(meta["connections"]),
+        "accepted": accepted, "accepted_per_s": accepted_per_s,
+        "settled_per_s_end_to_end": rate_between(item.get("order_rows"), t0, item.get("last_settled_ms")),
+        "raw_publish_per_s": raw.get("rate"), "raw_publish": raw,
+        "ratio_to_raw": ratio(accepted_per_s, raw.get("rate")),
+        "load": {k: v for k, v in (load or {}).items() if not k.startswith("_")},
+        "order_rows": item.get("order_rows"), "by_outcome": item.get("by_outcome"),
+        "settle_transactions": item.get("settle_transactions"),
+        "peak_queue_depth": max((r["queue_ready"] for r in rows if r["t_ms"] >= t0), default=None),
+        "time_until_settled_s": None if not item.get("last_settled_ms") else round((item["last_settled_ms"] - t0) / 1000.0, 3),
+        "invariants": check.get("invariants", "NOT CHECKED"),
+        "invariant_failures": [i.get("failure") for i in check.get("items", []) if i.get("failure")],
+        "settings": settings(meta),
+    }
+    result["bars"] = [
+        bar("accepted/s >= 50% of raw publish-with-confirms", (result["ratio_to_raw"] or 0) >= 0.5,
+            "%s of %s msg/s = %s" % (accepted_per_s, raw.get("rate"), result["ratio_to_raw"])),
+        bar("every buyer accepted once", accepted == result["units"], "%d of %d" % (accepted, result["units"])),
+        bar("invariants hold", result["invariants"] == "hold", result["invariants"]),
+    ]
+    result["charts"] = charts_http(directory, load, rows, t0, result["label"]) if load else []
+    return result
+
+
+def settings(meta):
+    keys = ["batch_size", "batch_timeout", "consumers", "heap", "pool", "java_opts"]
+    return {k: meta.get(k) for k in keys}
+
+
+# --------------------------------------------------------------------------------------------- report
+
+def fmt(value, suffix=""):
+    if value is None:
+        return "n/a"
+    if isinstance(value, float):
+        return ("%.1f" % value if value >= 10 else "%.2f" % value) + suffix
+    return "%s%s" % (value, suffix)
+
+
+def markdown(run_meta, runs):
+    scenario = run_meta["scenario"]
+    out = ["# Benchmark `%s`%s" % (scenario, " (smoke: small numbers, figures not meaningful)"
+                                   if run_meta.get("smoke") == "true" else ""), ""]
+    out.append("Run %s on %s (%s cores), commit %s, %s." % (run_meta.get("started"), run_meta.get("host"),
+                                                             run_meta.get("cores"), run_meta.get("commit"),
+                                                             run_meta.get("java")))
+    out.append("Load generator and system share the machine; compare the ratios to the ceilings, "
+               "not the absolute figures, across machines.")
+    out.append("")
+    for run in runs:
+        out.append("## %s" % run["label"])
+        out.append("")
+        out.append("Settings: " + ", ".join("%s=%s" % (k, v) for k, v in run["settings"].items() if v))
+        out.append("")
+        out.append("| figure | value |")
+        out.append("|---|---|")
+        for key, value in figures(run):
+            out.append("| %s | %s |" % (key, value))
+        out.append("")
+        out.append("| bar | met | measured |")
+        out.append("|---|---|---|")
+        for b in run["bars"]:
+            out.append("| %s | %s | %s |" % (b["bar"], "yes" if b["met"] else "**NO**", b["detail"]))
+        for failure in run.get("invariant_failures") or []:
+            out.append("")
+            out.append("Invariant failure: `%s`" % failure.replace("\n", " ")[:800])
+        out.append("")
+        for chart in run["charts"]:
+            out.append("![%s](%s/%s)" % (chart, run["label"], chart))
+        out.append("")
+    if scenario == "scale":
+        out.append("## The curve")
+        out.append("")
+        out.append("| run | throughput | its ceiling | ratio |")
+        out.append("|---|---|---|---|")
+        for run in runs:
+            if "workers" in run:
+                out.append("| %d worker process(es) | %s orders/s | %s msg/s raw consumer | %s |" % (
+                    run["workers"], fmt(run["orders_per_s"]), fmt(run["raw_consumer_per_s"]), fmt(run["ratio_to_raw"])))
+            else:
+                out.append("| %d api process(es) behind nginx | %s req/s (p99 %s ms) | %s req/s trivial | %s |" % (
+                    run["api_processes"], fmt(run["load"].get("requests_per_s")),
+                    fmt(run["load"].get("latency_ms", {}).get("p99")),
+                    fmt(run["ceiling"].get("requests_per_s")), fmt(run["ratio_to_ceiling"])))
+        out.append("")
+        out.append("All processes (apis, workers, nginx, PostgreSQL, Redis, RabbitMQ and wrk) share the "
+                   "machine's cores: more processes add parallelism only while a core is idle, and each "
+                   "adds its own JIT, GC and connection overhead. Read the curve against the ceilings.")
+        out.append("")
+    return "\n".join(out)
+
+
+def figures(run):
+    if "workers" in run:
+        return [("orders queued (202)", run["accepted"]), ("worker processes", run["workers"]),
+                ("prefetch", run["prefetch"]),
+                ("orders/s (first to last settlement)", fmt(run["orders_per_s"])),
+                ("orders/s (from worker launch)", fmt(run["orders_per_s_from_launch"])),
+                ("raw consumer msg/s (ceiling)", fmt(run["raw_consumer_per_s"])),
+                ("ratio to ceiling", fmt(run["ratio_to_raw"])),
+                ("queue empty after launch", fmt(run["queue_empty_after_launch_s"], " s")),
+                ("settling transactions", run["settle_transactions"]),
+                ("orders per transaction", fmt(run["orders_per_transaction"])),
+                ("database commits (all)", run["db_commits"]),
+                ("outcomes", json.dumps(run["by_outcome"])), ("invariants", run["invariants"])]
+    load = run["load"]
+    lat = load.get("latency_ms", {})
+    common = [("responses", load.get("responses")), ("requests/s", fmt(load.get("requests_per_s"))),
+              ("latency p50 / p95 / p99 / max", "%s / %s / %s / %s ms" % (
+                  fmt(lat.get("p50")), fmt(lat.get("p95")), fmt(lat.get("p99")), fmt(lat.get("max")))),
+              ("answers by status", json.dumps(load.get("by_status"))),
+              ("answers by code", json.dumps(load.get("by_code"))),
+              ("wrk socket errors", json.dumps((load.get("wrk") or {}).get("errors")))]
+    if "units" in run:
+        return common + [("accepted/s", fmt(run["accepted_per_s"])),
+                         ("settled/s end to end", fmt(run["settled_per_s_end_to_end"])),
+                         ("raw publish-with-confirms msg/s (ceiling)", fmt(run["raw_publish_per_s"])),
+                         ("message size", "%s bytes" % run["raw_publish"].get("message_bytes")),
+                         ("ratio to ceiling", fmt(run["ratio_to_raw"])),
+                         ("peak queue depth", run["peak_queue_depth"]),
+                         ("time until every order settled", fmt(run["time_until_settled_s"], " s")),
+                         ("outcomes", json.dumps(run["by_outcome"])), ("invariants", run["invariants"])]
+    ceiling = run["ceiling"]
+    return [("gate mode", run["mode"]), ("api processes", run["api_processes"] or "1 (all roles)"),
+            ("stock / connections / seconds / buyer ids", "%d / %d / %d / %d" % (
+                run["stock"], run["connections"], run["seconds"], run["buyers"]))] + common + [
+        ("trivial endpoint req/s (ceiling)", fmt(ceiling.get("requests_per_s"))),
+        ("trivial endpoint p99", fmt(ceiling.get("latency_ms", {}).get("p99"), " ms")),
+        ("ratio to ceiling", fmt(run["ratio_to_ceiling"])),
+        ("time to sell out (first SOLD_OUT)", fmt(run["time_to_sell_out_s"], " s")),
+        ("last 202 at", fmt(run["last_accepted_s"], " s")),
+        ("time until every order settled", fmt(run["time_until_settled_s"], " s")),
+        ("messages published (202)", run["messages_published"]), ("order rows", run["order_rows"]),
+        ("peak queue depth", run["peak_queue_depth"]),
+        ("settling transactions (this item)", run["settle_transactions"]),
+        ("database commits during load and settlement", run["db_commits"]),
+        ("outcomes", json.dumps(run["by_outcome"])), ("invariants", run["invariants"])]
+
+
+def main(run_dir):
+    run_meta = read_json(os.path.join(run_dir, "meta.json"), {})
+    runs = []
+    for sub in sorted(d for d in os.listdir(run_dir) if os.path.isdir(os.path.join(run_dir, d))):
+        meta = read_json(os.path.join(run_dir, sub, "meta.json"))
+        if not meta:
+            continue
+        kind = {"spike": spike_run, "settle": settle_run, "bigstock": bigstock_run}[meta["scenario"]]
+        runs.append(kind(os.path.join(run_dir, sub), meta))
+    order = {"reserve": 0, "check-only": 1}
+    runs.sort(key=lambda r: (0 if "workers" in r else 1, r.get("workers", 0), r.get("api_processes", 0),
+                             order.get(r.get("mode"), 0)))
+    results = {"run": run_meta, "runs": runs}
+    if run_meta.get("scenario") == "modes" and len(runs) == 2:
+        results["modes"] = {r["mode"]: {k: r[k] for k in ("messages_published", "peak_queue_depth", "db_commits",
+                                                          "settle_transactions", "time_until_settled_s")}
+                            for r in runs}
+    with open(os.path.join(run_dir, "results.json"), "w") as f:
+        json.dump(results, f, indent=2)
+    with open(os.path.join(run_dir, "report.md"), "w") as f:
+        f.write(markdown(run_meta, runs))
+    held = all(r["invariants"] == "hold" for r in runs) and bool(runs)
+    bars_met = all(b["met"] for r in runs for b in r["bars"])
+    print("report: %s (invariants %s, bars %s)" % (os.path.join(run_dir, "report.md"),
+                                                   "hold" if held else "VIOLATED",
+                                                   "met" if bars_met else "not all met"))
+    if not held:
+        return 1
+    if os.environ.get("BENCH_ENFORCE_BARS") == "1" and not bars_met:
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1]))

@@ -1,0 +1,285 @@
+#!/usr/bin/env bash
+# One benchmark scenario, start to finish:  bench/run.sh <scenario> [--smoke]
+#
+#   spike     one item, 10,000 units, limit 1; 300 connections for 35 s, buyers from 200,000 ids;
+#             the same server's trivial endpoint with the same connections is the ceiling
+#   settle    200,000 orders queued, then one worker drains them; a raw RabbitMQ consumer
+#             (manual acks, same prefetch, no database) draining a copy of the same messages is the ceiling
+#   modes     the spike in reserve and in check-only mode
+#   bigstock  100,000 units, 100,000 buyers once each, as fast as accepted; the broker's raw
+#             publish-with-confirms rate for the same message size is the ceiling
+#   scale     settle with 1, 2 and 4 worker processes; the spike with 1 and 2 api processes behind nginx
+#
+# --smoke shrinks every number so that a scenario takes seconds (CI). Each run starts the app
+# with fresh state (own database, Redis prefix and queue prefix, removed afterwards), warms up,
+# loads 127.0.0.1 only for a bounded time, waits until quiet, checks the five invariants with
+# SaleInvariants, and writes bench/results/<timestamp>-<scenario>[-smoke]/ with report.md,
+# results.json and PNG charts. Exit status: 0 if the invariants held, 1 if not or on error
+# (2 if BENCH_ENFORCE_BARS=1 and a bar was missed). Settings: docs/BENCHMARKS.md.
+set -euo pipefail
+
+scenario=${1:-}
+smoke=false
+[[ ${2:-} == --smoke ]] && smoke=true
+case $scenario in
+    spike | settle | modes | bigstock | scale) ;;
+    *)
+        sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
+        exit 2
+        ;;
+esac
+
+# shellcheck source=bench/lib/common.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+trap bench_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# Scenario sizes: full by default, small with --smoke, each overridable from the environment.
+if $smoke; then
+    STOCK=${BENCH_STOCK:-300} CONNECTIONS=${BENCH_CONNECTIONS:-16} SECONDS_LOAD=${BENCH_SECONDS:-4}
+    BUYERS=${BENCH_BUYERS:-5000} ORDERS=${BENCH_ORDERS:-2000} BIG=${BENCH_BIG:-2000}
+    WARMUP=${BENCH_WARMUP_SECONDS:-2} CEILING_SECONDS=${BENCH_CEILING_SECONDS:-2}
+    WORKER_COUNTS=${BENCH_WORKER_COUNTS:-2} API_COUNTS=${BENCH_API_COUNTS:-2}
+else
+    STOCK=${BENCH_STOCK:-10000} CONNECTIONS=${BENCH_CONNECTIONS:-300} SECONDS_LOAD=${BENCH_SECONDS:-35}
+    BUYERS=${BENCH_BUYERS:-200000} ORDERS=${BENCH_ORDERS:-200000} BIG=${BENCH_BIG:-100000}
+    WARMUP=${BENCH_WARMUP_SECONDS:-10} CEILING_SECONDS=${BENCH_CEILING_SECONDS:-15}
+    WORKER_COUNTS=${BENCH_WORKER_COUNTS:-1 2 4} API_COUNTS=${BENCH_API_COUNTS:-1 2}
+fi
+BATCH=${FLASHSALE_SETTLEMENT_BATCH_SIZE:-200}
+PRELOAD_LIMIT=${BENCH_PRELOAD_LIMIT_SECONDS:-900}
+QUIET_TIMEOUT=${BENCH_QUIET_TIMEOUT_SECONDS:-$($smoke && echo 90 || echo 600)}
+
+tools=(wrk gnuplot jq curl python3)
+[[ $scenario == scale ]] && tools+=(nginx)
+bench_tools "${tools[@]}"
+bench_build
+
+RUN_DIR=${BENCH_RESULTS:-$BENCH_ROOT/bench/results}/$(date +%Y%m%d-%H%M%S)-$scenario$($smoke && echo -smoke || true)
+mkdir -p "$RUN_DIR"
+say "$scenario$($smoke && echo ' (smoke)' || true) -> $RUN_DIR"
+
+# meta DIR KEY=VALUE...: what report.py needs to know about a (sub-)run, as meta.json
+meta() {
+    local dir=$1 args=() pair
+    shift
+    for pair in "$@"; do
+        args+=(--arg "${pair%%=*}" "${pair#*=}")
+    done
+    jq -n "${args[@]}" '$ARGS.named' >"$dir/meta.json"
+}
+
+# The settings that matter, recorded with every result.
+SETTINGS=(batch_size="$BATCH" batch_timeout="${FLASHSALE_SETTLEMENT_BATCH_TIMEOUT:-20ms}"
+    consumers="${FLASHSALE_SETTLEMENT_CONSUMERS:-1}" heap="${BENCH_HEAP:-512m}"
+    pool="${SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE:-10}" java_opts="${BENCH_JAVA_OPTS:-}" smoke="$smoke")
+
+# check DIR ITEM ACCEPTED [ITEM ACCEPTED]...: waits until quiet, asserts the invariants
+check() {
+    local dir=$1 args=()
+    shift
+    while (($#)); do
+        args+=(--item "$1" --accepted "$2")
+        shift 2
+    done
+    tool check --name "$BENCH_NAME" "${args[@]}" --timeout-s "$QUIET_TIMEOUT" \
+        --out "$dir/check.json" --series-prefix "$dir/settled-" || true
+}
+
+# nginx_start PORT UPSTREAM_PORT...: a local nginx (own prefix, config and pid) in front of the apis
+nginx_start() {
+    local port=$1 dir=$RUN_DIR/nginx-$1 upstream=""
+    shift
+    mkdir -p "$dir/logs" "$dir/tmp"
+    for p in "$@"; do upstream+="        server 127.0.0.1:$p;"$'\n'; done
+    cat >"$dir/nginx.conf" <<CONF
+$([[ $(id -u) == 0 ]] && echo 'user root;')
+worker_processes ${BENCH_NGINX_WORKERS:-auto};
+pid $dir/nginx.pid;
+error_log $dir/logs/error.log warn;
+events { worker_connections 8192; }
+http {
+    access_log off;
+    client_body_temp_path $dir/tmp/body;
+    proxy_temp_path $dir/tmp/proxy;
+    fastcgi_temp_path $dir/tmp/fastcgi;
+    uwsgi_temp_path $dir/tmp/uwsgi;
+    scgi_temp_path $dir/tmp/scgi;
+    upstream api {
+$upstream        keepalive 512;
+    }
+    server {
+        listen 127.0.0.1:$port;
+        location / {
+            proxy_pass http://api;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }
+    }
+}
+CONF
+    /usr/sbin/nginx -p "$dir" -c "$dir/nginx.conf" -g 'daemon off;' >"$dir/logs/stdout.log" 2>&1 &
+    BENCH_PIDS+=($!)
+    local deadline=$((SECONDS + 30))
+    until curl -fs -o /dev/null "http://127.0.0.1:$port/actuator/info"; do
+        ((SECONDS < deadline)) || die "nginx on $port did not answer; see $dir/logs"
+        sleep 0.3
+    done
+    say "nginx on $port in front of $*"
+}
+
+# spike DIR MODE APIS: the spike on fresh state. APIS=0: one process with every role, loaded
+# directly; APIS=n: n api processes and one worker process behind a local nginx.
+spike() {
+    local dir=$1 mode=$2 apis=$3 url ports=() warm item i
+    mkdir -p "$dir"
+    bench_state
+    if ((apis == 0)); then
+        start_app app api,worker,dlq,reconciler FLASHSALE_GATE_MODE="$mode"
+        url=http://127.0.0.1:$APP_PORT
+    else
+        local pids=()
+        for ((i = 1; i <= apis; i++)); do
+            launch_app "api-$i" api FLASHSALE_GATE_MODE="$mode"
+            pids+=("$APP_PID")
+            ports+=("$APP_PORT")
+        done
+        start_app worker worker,dlq,reconciler FLASHSALE_GATE_MODE="$mode"
+        for ((i = 0; i < apis; i++)); do
+            await_app "api-$((i + 1))" "${pids[i]}" "${ports[i]}"
+        done
+        local port
+        port=$(free_port)
+        nginx_start "$port" "${ports[@]}"
+        url=http://127.0.0.1:$port
+        APP_PORT=${ports[0]}
+    fi
+    warm=$(open_sale "$APP_PORT" 1000000 1)
+    item=$(open_sale "$APP_PORT" "$STOCK" 1)
+
+    say "warm-up: ${WARMUP}s trivial endpoint, ${WARMUP}s purchases of a warm-up item"
+    load "$dir/warmup-trivial" "$url" "$CONNECTIONS" "$WARMUP" BENCH_KIND=get
+    load "$dir/warmup" "$url" "$CONNECTIONS" "$WARMUP" BENCH_ITEM="$warm" BENCH_BUYERS=100000000 BENCH_BUYER_PREFIX=w
+    check "$dir/warmup" "$warm" "$dir/warmup/accepted.txt"
+
+    say "ceiling: trivial endpoint, $CONNECTIONS connections, ${CEILING_SECONDS}s"
+    load "$dir/ceiling" "$url" "$CONNECTIONS" "$CEILING_SECONDS" BENCH_KIND=get
+
+    say "spike: $STOCK units, $CONNECTIONS connections, ${SECONDS_LOAD}s, buyers from $BUYERS ids ($mode)"
+    sampler_start "$item" "$dir/samples.csv"
+    load "$dir/load" "$url" "$CONNECTIONS" "$SECONDS_LOAD" BENCH_ITEM="$item" BENCH_BUYERS="$BUYERS"
+    check "$dir" "$item" "$dir/load/accepted.txt" "$warm" "$dir/warmup/accepted.txt"
+    sleep 1.5 # lets PostgreSQL's statistics catch up before the last sample
+    sampler_stop
+    meta "$dir" scenario=spike mode="$mode" apis="$apis" stock="$STOCK" connections="$CONNECTIONS" \
+        seconds="$SECONDS_LOAD" buyers="$BUYERS" item="$item" warm_item="$warm" \
+        sample_ms="${BENCH_SAMPLE_MS:-250}" "${SETTINGS[@]}"
+    bench_cleanup
+}
+
+# settle DIR WORKERS: ORDERS orders queued through the api (which then stops), a raw consumer
+# drains a copy of them, then WORKERS worker processes start and drain the real queue.
+settle() {
+    local dir=$1 workers=$2 item accepted i pids=() ports=()
+    mkdir -p "$dir"
+    bench_state
+    # Reservations must outlive the whole run, or the orders would be settled EXPIRED.
+    start_app api api FLASHSALE_RESERVATION_TTL=6h
+    item=$(open_sale "$APP_PORT" "$ORDERS" 1)
+    tool tap --name "$BENCH_NAME"
+    say "queueing $ORDERS orders through the api ($CONNECTIONS connections, distinct buyers)"
+    load "$dir/preload" "http://127.0.0.1:$APP_PORT" "$CONNECTIONS" "$PRELOAD_LIMIT" \
+        BENCH_ITEM="$item" BENCH_SEQUENTIAL="$ORDERS" BENCH_BUYER_PREFIX=s
+    accepted=$(wc -l <"$dir/preload/accepted.txt")
+    stop_pid "$APP_PID"
+
+    say "ceiling: raw consumer, prefetch $((BATCH * 2)), $accepted messages"
+    tool raw-consume --name "$BENCH_NAME" --count "$accepted" --prefetch $((BATCH * 2)) >"$dir/raw-consume.json"
+    cat "$dir/raw-consume.json" >&2
+
+    say "settle: $workers worker process(es) drain $accepted orders"
+    sampler_start "$item" "$dir/samples.csv"
+    local started
+    started=$(now_ms)
+    for ((i = 1; i <= workers; i++)); do
+        launch_app "worker-$i" worker FLASHSALE_RESERVATION_TTL=6h
+        pids+=("$APP_PID")
+        ports+=("$APP_PORT")
+    done
+    for ((i = 0; i < workers; i++)); do
+        await_app "worker-$((i + 1))" "${pids[i]}" "${ports[i]}"
+    done
+    await_drained "$dir/samples.csv" "$accepted"
+    # Only now the rest of the system: the dead-letter consumer and the reconciler, which heals a
+    # reservation whose Redis sync failed after the commit. Started earlier, the reconciler would
+    # read the whole pending hash every tick while the worker is being measured.
+    start_app recovery dlq,reconciler FLASHSALE_RESERVATION_TTL=6h
+    check "$dir" "$item" "$dir/preload/accepted.txt"
+    sleep 1.5
+    sampler_stop
+    meta "$dir" scenario=settle workers="$workers" orders="$ORDERS" accepted="$accepted" item="$item" \
+        workers_started_ms="$started" prefetch=$((BATCH * 2)) sample_ms="${BENCH_SAMPLE_MS:-250}" "${SETTINGS[@]}"
+    bench_cleanup
+}
+
+# await_drained CSV ROWS: waits until the sampler has seen ROWS order rows and an empty queue.
+await_drained() {
+    local csv=$1 rows=$2 deadline=$((SECONDS + QUIET_TIMEOUT)) last
+    while ((SECONDS < deadline)); do
+        last=$(tail -n 1 "$csv")
+        IFS=, read -r _ ready _ _ written _ <<<"$last"
+        if [[ $ready == 0 ]] && ((written >= rows)); then
+            say "queue drained: $written order rows"
+            return 0
+        fi
+        sleep 0.5
+    done
+    say "warning: not drained after ${QUIET_TIMEOUT}s ($last)"
+}
+
+# bigstock DIR: BIG units bought once each by BIG distinct buyers; the raw publish rate is the ceiling.
+bigstock() {
+    local dir=$1 warm item url
+    mkdir -p "$dir"
+    bench_state
+    start_app app api,worker,dlq,reconciler
+    url=http://127.0.0.1:$APP_PORT
+    warm=$(open_sale "$APP_PORT" 1000000 1)
+    load "$dir/warmup" "$url" "$CONNECTIONS" "$WARMUP" BENCH_ITEM="$warm" BENCH_BUYERS=100000000 BENCH_BUYER_PREFIX=w
+    check "$dir/warmup" "$warm" "$dir/warmup/accepted.txt"
+
+    say "ceiling: raw publish with confirms, $BIG messages, $CONNECTIONS in flight"
+    tool raw-publish --name "$BENCH_NAME" --count "$BIG" --inflight "$CONNECTIONS" >"$dir/raw-publish.json"
+    cat "$dir/raw-publish.json" >&2
+
+    item=$(open_sale "$APP_PORT" "$BIG" 1)
+    say "bigstock: $BIG units, $BIG buyers once each, $CONNECTIONS connections"
+    sampler_start "$item" "$dir/samples.csv"
+    load "$dir/load" "$url" "$CONNECTIONS" "$PRELOAD_LIMIT" \
+        BENCH_ITEM="$item" BENCH_SEQUENTIAL="$BIG" BENCH_BUYER_PREFIX=big
+    check "$dir" "$item" "$dir/load/accepted.txt" "$warm" "$dir/warmup/accepted.txt"
+    sleep 1.5
+    sampler_stop
+    meta "$dir" scenario=bigstock units="$BIG" connections="$CONNECTIONS" item="$item" warm_item="$warm" \
+        sample_ms="${BENCH_SAMPLE_MS:-250}" "${SETTINGS[@]}"
+    bench_cleanup
+}
+
+case $scenario in
+    spike) spike "$RUN_DIR/spike" reserve 0 ;;
+    modes)
+        spike "$RUN_DIR/reserve" reserve 0
+        spike "$RUN_DIR/check-only" check-only 0
+        ;;
+    settle) settle "$RUN_DIR/settle" 1 ;;
+    bigstock) bigstock "$RUN_DIR/bigstock" ;;
+    scale)
+        for n in $WORKER_COUNTS; do settle "$RUN_DIR/settle-${n}w" "$n"; done
+        for n in $API_COUNTS; do spike "$RUN_DIR/spike-${n}api" reserve "$n"; done
+        ;;
+esac
+
+meta "$RUN_DIR" scenario="$scenario" smoke="$smoke" started="$(basename "$RUN_DIR")" \
+    host="$(hostname)" cores="$(nproc)" java="$("$BENCH_JAVA" -version 2>&1 | head -n 1)" \
+    commit="$(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+python3 "$BENCH_ROOT/bench/lib/report.py" "$RUN_DIR"

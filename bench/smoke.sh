@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# The CI smoke of the benchmark harness: every scenario of bench/run.sh with --smoke (small numbers,
+# seconds each), then the Gatling showcase with --smoke, so the harness cannot rot. Figures from a
+# smoke mean nothing; what it checks is that each scenario runs end to end, writes its report and
+# charts, and that the five invariants hold afterwards.
+#
+#   bench/smoke.sh            (BENCH_SMOKE_SCENARIOS="spike settle" to run some only;
+#                              BENCH_SMOKE_GATLING=0 to leave the showcase out)
+#
+# A scenario whose run fails is run once more, and the failure is printed either way: on a
+# 2-core machine shared with CI's other work a timeout can fail a smoke that is otherwise sound.
+# Exit status 1 if any scenario failed twice.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+scenarios=${BENCH_SMOKE_SCENARIOS:-spike settle modes bigstock scale}
+export BENCH_RESULTS=${BENCH_RESULTS:-$PWD/bench/results}
+# Smoke processes start faster with the C1 compiler only; the figures are not the point here.
+export BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:TieredStopAtLevel=1}
+failed=() summary=()
+started=$SECONDS
+
+attempt() {
+    local name=$1 t=$SECONDS
+    shift
+    for try in 1 2; do
+        if "$@"; then
+            summary+=("$name: ok in $((SECONDS - t)) s$( ((try > 1)) && echo ' (second try)')")
+            return 0
+        fi
+        echo "smoke: $name failed (try $try)" >&2
+    done
+    summary+=("$name: FAILED twice")
+    failed+=("$name")
+}
+
+for scenario in $scenarios; do
+    attempt "$scenario" bench/run.sh "$scenario" --smoke
+done
+if [[ ${BENCH_SMOKE_GATLING:-1} == 1 ]]; then
+    attempt showcase bench/showcase.sh --smoke
+fi
+
+printf '%s\n' "" "bench smoke ($((SECONDS - started)) s):" "${summary[@]/#/  }"
+((${#failed[@]} == 0)) || { echo "bench smoke failed: ${failed[*]}" >&2; exit 1; }

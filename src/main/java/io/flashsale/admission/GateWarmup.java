@@ -1,0 +1,50 @@
+package io.flashsale.admission;
+
+import io.flashsale.sale.Sale;
+import io.flashsale.sale.SaleCatalog;
+import io.flashsale.settlement.OrderBook;
+import io.flashsale.shared.ApiException;
+import io.flashsale.shared.ErrorCode;
+import java.time.Clock;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Service;
+
+/** Loads a sale's items from PostgreSQL into the gate. Idempotent: a second call keeps reservations. */
+@Service
+public class GateWarmup {
+
+    private static final Logger log = LoggerFactory.getLogger(GateWarmup.class);
+
+    private final SaleCatalog catalog;
+    private final OrderBook orderBook;
+    private final RedisGate gate;
+    private final Clock clock;
+
+    GateWarmup(SaleCatalog catalog, OrderBook orderBook, RedisGate gate, Clock clock) {
+        this.catalog = catalog;
+        this.orderBook = orderBook;
+        this.gate = gate;
+        this.clock = clock;
+    }
+
+    public record WarmedItem(long itemId, long tokens) {
+    }
+
+    public record WarmedSale(long saleId, List<WarmedItem> items) {
+    }
+
+    public WarmedSale warmUp(long saleId) {
+        Sale sale = catalog.find(saleId).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No sale " + saleId));
+        if (sale.hasEnded(clock.instant())) {
+            throw new ApiException(ErrorCode.SALE_NOT_ACTIVE, "The sale ended at " + sale.endsAt());
+        }
+        List<WarmedItem> items = sale.items().stream()
+                .map(item -> new WarmedItem(item.id(), gate.load(item, orderBook.holdingsOf(item.id()))))
+                .toList();
+        catalog.markWarmedUp(sale);
+        log.info("Warmed up sale {}: {}", saleId, items);
+        return new WarmedSale(saleId, items);
+    }
+}

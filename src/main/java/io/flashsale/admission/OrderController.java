@@ -1,0 +1,56 @@
+package io.flashsale.admission;
+
+import io.flashsale.shared.ApiException;
+import io.flashsale.shared.ConditionalOnRole;
+import io.flashsale.shared.ErrorCode;
+import io.flashsale.shared.Role;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Pattern;
+import java.net.URI;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.annotation.Validated;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@RequestMapping(path = "/api/v1/orders", produces = MediaType.APPLICATION_JSON_VALUE)
+@Validated
+@ConditionalOnRole(Role.API)
+class OrderController {
+
+    private final PurchaseAdmission admission;
+    private final OrderStatusQuery statuses;
+    private final BuyerIdentity buyers;
+
+    OrderController(PurchaseAdmission admission, OrderStatusQuery statuses, BuyerIdentity buyers) {
+        this.admission = admission;
+        this.statuses = statuses;
+        this.buyers = buyers;
+    }
+
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    ResponseEntity<OrderAccepted> place(@Valid @RequestBody PlaceOrder command,
+            @RequestHeader(name = "Idempotency-Key", required = false)
+            @Pattern(regexp = "[\\x21-\\x7E]{1,128}", message = "must be 1 to 128 visible ASCII characters")
+            String idempotencyKey) {
+        PlaceOrder order = command.forBuyer(buyers.buyerFor(command.userId()));
+        OrderAccepted accepted = admission.admit(order, Optional.ofNullable(idempotencyKey));
+        return ResponseEntity.accepted().location(URI.create("/api/v1/orders/" + accepted.orderId())).body(accepted);
+    }
+
+    @GetMapping("/{orderId}")
+    OrderView show(@PathVariable UUID orderId) {
+        OrderView order = statuses.find(orderId)
+                .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No order " + orderId));
+        buyers.checkOwner(order);
+        return order;
+    }
+}

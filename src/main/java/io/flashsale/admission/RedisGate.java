@@ -1,0 +1,165 @@
+package io.flashsale.admission;
+
+import io.flashsale.admission.GateDecision.Outcome;
+import io.flashsale.sale.SaleItem;
+import io.flashsale.settlement.SettledOrder;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.core.io.ClassPathResource;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
+import org.springframework.stereotype.Component;
+
+/**
+ * The admission gate in Redis: a reservation ledger in front of PostgreSQL, never the truth.
+ * Each verb is one Lua script under {@code resources/redis}, run atomically by SHA (Spring Data
+ * Redis falls back to sending the script when Redis answers NOSCRIPT after a restart).
+ */
+@Component
+public class RedisGate {
+
+    private static final RedisScript<List> RESERVE = script("reserve", List.class);
+    private static final RedisScript<List> RELEASE = script("release", List.class);
+    private static final RedisScript<Long> CONFIRM = script("confirm", Long.class);
+    private static final RedisScript<Long> LOAD = script("load", Long.class);
+
+    private static final Logger log = LoggerFactory.getLogger(RedisGate.class);
+
+    private final StringRedisTemplate redis;
+    private final GateKeys keys;
+    private final AdmissionProperties settings;
+    private final SoldOutFlags soldOut;
+
+    RedisGate(StringRedisTemplate redis, AdmissionProperties settings, SoldOutFlags soldOut) {
+        this.redis = redis;
+        this.keys = new GateKeys(settings.gate().keyPrefix());
+        this.settings = settings;
+        this.soldOut = soldOut;
+    }
+
+    public GateKeys keys() {
+        return keys;
+    }
+
+    public GateMode mode() {
+        return settings.gate().mode();
+    }
+
+    GateDecision reserve(long itemId, UUID orderId, String userId, int quantity, Optional<String> idempotencyKey) {
+        List<String> scriptKeys = new ArrayList<>(List.of(
+                keys.meta(itemId), keys.tokens(itemId), keys.buyers(itemId), keys.pending(itemId)));
+        idempotencyKey.ifPresent(key -> scriptKeys.add(keys.idempotency(itemId, userId, key)));
+        List<?> answer = redis.execute(RESERVE, scriptKeys, mode().scriptArgument(), orderId.toString(), userId,
+                Integer.toString(quantity), Long.toString(settings.reservation().ttl().toMillis()),
+                Long.toString(settings.gate().idempotencyTtl().toMillis()));
+        Outcome outcome = Outcome.ofCode((Long) answer.get(0));
+        String admittedAs = (String) answer.get(1);
+        long deadline = (Long) answer.get(2);
+        long unitsLeft = answer.size() > 3 ? (Long) answer.get(3) : -1;
+        return new GateDecision(outcome, admittedAs.isEmpty() ? null : UUID.fromString(admittedAs),
+                deadline == 0 ? null : Instant.ofEpochMilli(deadline), unitsLeft);
+    }
+
+    void forgetIdempotencyKey(long itemId, String userId, String key) {
+        redis.delete(keys.idempotency(itemId, userId, key));
+    }
+
+    /** Gives back the reservations of these orders of one item; returns those that were still held. */
+    public List<UUID> release(long itemId, Collection<UUID> orderIds) {
+        if (orderIds.isEmpty()) {
+            return List.of();
+        }
+        List<?> released = redis.execute(RELEASE,
+                List.of(keys.tokens(itemId), keys.buyers(itemId), keys.pending(itemId)),
+                orderIds.stream().map(UUID::toString).toArray());
+        if (!released.isEmpty()) {
+            announceRestock(itemId);
+        }
+        return released.stream().map(id -> UUID.fromString((String) id)).toList();
+    }
+
+    /** Records confirmed orders of one item (see confirm.lua for what each mode does). */
+    void confirm(long itemId, Collection<SettledOrder> orders) {
+        if (orders.isEmpty()) {
+            return;
+        }
+        List<String> args = new ArrayList<>(1 + 3 * orders.size());
+        args.add(mode().scriptArgument());
+        for (SettledOrder order : orders) {
+            args.add(order.orderId().toString());
+            args.add(order.userId());
+            args.add(Integer.toString(order.quantity()));
+        }
+        redis.execute(CONFIRM, List.of(keys.tokens(itemId), keys.buyers(itemId), keys.pending(itemId),
+                keys.confirmed(itemId)), args.toArray());
+    }
+
+    /** Loads an item for sale; keeps tokens and buyers if it is loaded already. Returns the tokens. */
+    public long load(SaleItem item, Map<String, Integer> holdings) {
+        List<String> args = new ArrayList<>(4 + 2 * holdings.size());
+        args.add(Long.toString(item.startsAt().toEpochMilli()));
+        args.add(Long.toString(item.endsAt().toEpochMilli()));
+        args.add(Integer.toString(item.perUserLimit()));
+        args.add(Integer.toString(item.available()));
+        holdings.forEach((user, units) -> {
+            args.add(user);
+            args.add(Integer.toString(units));
+        });
+        Long tokens = redis.execute(LOAD, List.of(keys.meta(item.id()), keys.tokens(item.id()), keys.buyers(item.id())),
+                args.toArray());
+        announceRestock(item.id());
+        return tokens;
+    }
+
+    /**
+     * Units of this item may be back: every API instance drops its sold-out flag for it (this one
+     * at once, the others through pub/sub). If the message is lost, the flags expire on their own.
+     */
+    private void announceRestock(long itemId) {
+        soldOut.clear(itemId);
+        try {
+            redis.convertAndSend(keys.restockChannel(), Long.toString(itemId));
+        } catch (RuntimeException e) {
+            log.warn("Could not announce that item {} has units again; other instances wait for their flags to expire: {}",
+                    itemId, e.toString());
+        }
+    }
+
+    /** A reservation taken by reserve.lua and not yet confirmed or released. */
+    public record PendingReservation(UUID orderId, long itemId, String userId, int quantity, Instant deadline) {
+    }
+
+    public List<PendingReservation> pendingReservations(long itemId) {
+        List<PendingReservation> reservations = new ArrayList<>();
+        redis.<String, String>opsForHash().entries(keys.pending(itemId)).forEach((orderId, entry) -> {
+            String[] parts = entry.split("\\|");
+            int last = parts.length - 1;
+            String userId = String.join("|", java.util.Arrays.copyOf(parts, last - 1));
+            reservations.add(new PendingReservation(UUID.fromString(orderId), itemId, userId,
+                    Integer.parseInt(parts[last - 1]), Instant.ofEpochMilli(Long.parseLong(parts[last]))));
+        });
+        return reservations;
+    }
+
+    /** Whether the item's state is in Redis at all (it is lost after a flush or a restart without persistence). */
+    public boolean isLoaded(long itemId) {
+        return Boolean.TRUE.equals(redis.hasKey(keys.meta(itemId))) && Boolean.TRUE.equals(redis.hasKey(keys.tokens(itemId)));
+    }
+
+    /** Units the gate may still admit, or empty if the item is not loaded. */
+    public Optional<Long> tokens(long itemId) {
+        return Optional.ofNullable(redis.opsForValue().get(keys.tokens(itemId))).map(Long::valueOf);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> RedisScript<T> script(String verb, Class<?> resultType) {
+        return (RedisScript<T>) RedisScript.of(new ClassPathResource("redis/" + verb + ".lua"), resultType);
+    }
+}

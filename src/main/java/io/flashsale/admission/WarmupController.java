@@ -1,0 +1,25 @@
+package io.flashsale.admission;
+
+import io.flashsale.admission.GateWarmup.WarmedSale;
+import io.flashsale.shared.ConditionalOnRole;
+import io.flashsale.shared.Role;
+import org.springframework.http.MediaType;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+@RestController
+@ConditionalOnRole(Role.API)
+class WarmupController {
+
+    private final GateWarmup warmup;
+
+    WarmupController(GateWarmup warmup) {
+        this.warmup = warmup;
+    }
+
+    @PostMapping(path = "/api/v1/admin/sales/{saleId}/warmup", produces = MediaType.APPLICATION_JSON_VALUE)
+    WarmedSale warmUp(@PathVariable long saleId) {
+        return warmup.warmUp(saleId);
+    }
+}

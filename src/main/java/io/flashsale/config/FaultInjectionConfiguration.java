@@ -1,0 +1,51 @@
+package io.flashsale.config;
+
+import io.flashsale.shared.FaultInjection;
+import io.flashsale.shared.OrderRequested;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
+
+/**
+ * Normal runs get no faults. Only with the {@code fault-injection} profile active (tests do this
+ * explicitly) can orders of chosen buyers fail settlement for good, or halt the API process
+ * between reserving and publishing, as if it had crashed there.
+ */
+@Configuration(proxyBeanMethods = false)
+class FaultInjectionConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(FaultInjectionConfiguration.class);
+
+    @Bean
+    @Profile("!fault-injection")
+    FaultInjection noFaults() {
+        return FaultInjection.NONE;
+    }
+
+    @Bean
+    @Profile("fault-injection")
+    FaultInjection configuredFaults(@Value("${flashsale.faults.fail-settlement-of-user:}") String failSettlementOf,
+                                    @Value("${flashsale.faults.halt-before-publish-of-user:}") String haltBeforePublishOf) {
+        log.warn("FAULT INJECTION IS ON: settlement fails for user '{}', the API halts before publishing for user '{}'",
+                failSettlementOf, haltBeforePublishOf);
+        return new FaultInjection() {
+            @Override
+            public void beforeSettling(OrderRequested order) {
+                if (order.userId().equals(failSettlementOf)) {
+                    throw new IllegalStateException("Injected settlement failure for order " + order.orderId());
+                }
+            }
+
+            @Override
+            public void beforePublishing(OrderRequested order) {
+                if (order.userId().equals(haltBeforePublishOf)) {
+                    log.warn("Injected crash between reserve and publish of order {}", order.orderId());
+                    Runtime.getRuntime().halt(137);
+                }
+            }
+        };
+    }
+}

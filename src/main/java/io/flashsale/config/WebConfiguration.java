@@ -1,0 +1,18 @@
+package io.flashsale.config;
+
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+@Configuration(proxyBeanMethods = false)
+class WebConfiguration {
+
+    /** Right after Spring Security, so that a 413 or 415 carries the security headers too. */
+    @Bean
+    FilterRegistrationBean<RequestLimitsFilter> requestLimitsFilter(HttpLimits limits) {
+        var registration = new FilterRegistrationBean<>(new RequestLimitsFilter(limits));
+        registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 1);
+        return registration;
+    }
+}

@@ -1,0 +1,14 @@
+package io.flashsale.recovery;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * @param interval how often the leader reconciles
+ * @param grace    how long past its deadline a reservation may stay pending before it is expired
+ *                 (covers clock skew and a worker that is a little late)
+ */
+@ConfigurationProperties("flashsale.reconciler")
+public record ReconcilerProperties(@DefaultValue("2s") Duration interval, @DefaultValue("5s") Duration grace) {
+}

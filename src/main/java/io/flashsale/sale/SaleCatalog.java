@@ -1,0 +1,99 @@
+package io.flashsale.sale;
+
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.event.TransactionalEventListener;
+
+/**
+ * The sale capability's entry point. Item look-ups on the purchase path and the public view of a
+ * sale are served from small local caches, so that a crowd asking about one sale does not become a
+ * crowd of database queries; stock figures from a cache are never used for a decision (Redis and
+ * PostgreSQL decide). Unknown ids are cached too (a crowd probing ids costs nothing), which is why
+ * creating a sale must clear them: every change publishes {@link SaleChanged}, after its commit,
+ * and that clears this instance's caches here and the other instances' through the relay in
+ * admission (docs/adr/0013).
+ */
+@Service
+public class SaleCatalog {
+
+    private final SaleRepository sales;
+    private final LoadingCache<Long, Optional<SaleItem>> items;
+    private final LoadingCache<Long, Optional<Sale>> views;
+    private final ApplicationEventPublisher events;
+
+    SaleCatalog(SaleRepository sales, CatalogProperties settings, ApplicationEventPublisher events) {
+        this.sales = sales;
+        this.events = events;
+        this.items = Caffeine.newBuilder()
+                .maximumSize(10_000)
+                .expireAfterWrite(settings.itemTtl())
+                .build(sales::findItem);
+        this.views = Caffeine.newBuilder()
+                .maximumSize(10_000)
+                .expireAfterWrite(settings.saleTtl())
+                .build(sales::findSale);
+    }
+
+    @Transactional
+    public Sale create(CreateSale command) {
+        long saleId = sales.insertSale(command);
+        command.items().forEach(item -> sales.insertItem(saleId, item));
+        Sale sale = sales.findSale(saleId).orElseThrow();
+        events.publishEvent(changed(sale));
+        return sale;
+    }
+
+    /** The public view, at most {@code FLASHSALE_CATALOG_SALE_TTL} old. */
+    public Optional<Sale> cachedSale(long saleId) {
+        return views.get(saleId);
+    }
+
+    public Optional<Sale> find(long saleId) {
+        return sales.findSale(saleId);
+    }
+
+    /** Item metadata for admission; may be a few seconds old. */
+    public Optional<SaleItem> cachedItem(long itemId) {
+        return items.get(itemId);
+    }
+
+    /** Item straight from PostgreSQL, for decisions that must not use a cached stock figure. */
+    public Optional<SaleItem> freshItem(long itemId) {
+        return sales.findItem(itemId);
+    }
+
+    /** Items of warmed-up sales that had not ended by {@code instant}, fresh from PostgreSQL. */
+    public List<SaleItem> liveItemsEndingAfter(Instant instant) {
+        return sales.findWarmedUpItemsEndingAfter(instant);
+    }
+
+    public void markWarmedUp(Sale sale) {
+        sales.markWarmedUp(sale.id());
+        events.publishEvent(changed(sale));
+    }
+
+    /** Forgets what this instance cached about a sale and its items. */
+    public void evict(SaleChanged change) {
+        views.invalidate(change.saleId());
+        items.invalidateAll(change.itemIds());
+    }
+
+    @TransactionalEventListener(fallbackExecution = true)
+    void on(SaleChanged change) {
+        evict(change);
+    }
+
+    private static SaleChanged changed(Sale sale) {
+        return new SaleChanged(sale.id(), sale.items().stream().map(SaleItem::id).toList());
+    }
+
+    public boolean isEmpty() {
+        return !sales.anySale();
+    }
+}

@@ -1,0 +1,4 @@
+package io.flashsale.settlement;
+
+record BuyerKey(long itemId, String userId) {
+}

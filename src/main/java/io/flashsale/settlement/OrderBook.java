@@ -1,0 +1,136 @@
+package io.flashsale.settlement;
+
+import io.flashsale.shared.OrderStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The {@code orders} table, where every order's fate is decided once: {@code order_id} is the
+ * primary key, so the first writer (worker, dead-letter handler, reconciler or API) wins and every
+ * later insert of the same order changes nothing. Also keeps {@code buyer_holdings}, the confirmed
+ * units per buyer that the database uses to enforce the per-user limit.
+ */
+@Repository
+public class OrderBook {
+
+    private final JdbcClient jdbc;
+
+    OrderBook(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Inserts the rows that do not exist yet; returns the ids this call actually wrote. */
+    public Set<UUID> insert(List<SettledOrder> orders) {
+        if (orders.isEmpty()) {
+            return Set.of();
+        }
+        List<UUID> written = jdbc.sql("""
+                        INSERT INTO orders (order_id, item_id, user_id, quantity, status, reason, created_at)
+                        SELECT * FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[],
+                                             ?::timestamptz[])
+                        ON CONFLICT (order_id) DO NOTHING
+                        RETURNING order_id
+                        """)
+                .params(
+                        orders.stream().map(order -> order.orderId().toString()).toArray(String[]::new),
+                        orders.stream().map(SettledOrder::itemId).toArray(Long[]::new),
+                        orders.stream().map(SettledOrder::userId).toArray(String[]::new),
+                        orders.stream().map(SettledOrder::quantity).toArray(Integer[]::new),
+                        orders.stream().map(order -> order.status().name()).toArray(String[]::new),
+                        orders.stream().map(order -> order.reason() == null ? null : order.reason().name())
+                                .toArray(String[]::new),
+                        orders.stream().map(order -> order.requestedAt().toString()).toArray(String[]::new))
+                .query(UUID.class).list();
+        return new HashSet<>(written);
+    }
+
+    /** First writer wins: true if this call decided the order's fate. */
+    public boolean insertIfAbsent(SettledOrder order) {
+        return !insert(List.of(order)).isEmpty();
+    }
+
+    public Map<UUID, SettledOrder> find(Collection<UUID> orderIds) {
+        Map<UUID, SettledOrder> found = new HashMap<>();
+        jdbc.sql("""
+                        SELECT order_id, item_id, user_id, quantity, status, reason, created_at
+                        FROM orders WHERE order_id = ANY(?::uuid[])
+                        """)
+                .param(orderIds.stream().map(UUID::toString).toArray(String[]::new))
+                .query(OrderBook::settledOrder).list()
+                .forEach(order -> found.put(order.orderId(), order));
+        return found;
+    }
+
+    public Optional<SettledOrder> find(UUID orderId) {
+        return Optional.ofNullable(find(List.of(orderId)).get(orderId));
+    }
+
+    /** Records that the reservations of these orders were given back to the gate. */
+    public void markCompensated(Collection<UUID> orderIds) {
+        if (orderIds.isEmpty()) {
+            return;
+        }
+        jdbc.sql("UPDATE orders SET compensated_at = now() WHERE order_id = ANY(?::uuid[]) AND compensated_at IS NULL")
+                .param(orderIds.stream().map(UUID::toString).toArray(String[]::new))
+                .update();
+    }
+
+    /** Confirmed units per buyer of one item, as the gate needs them when it is (re)built. */
+    public Map<String, Integer> holdingsOf(long itemId) {
+        Map<String, Integer> holdings = new HashMap<>();
+        jdbc.sql("SELECT user_id, units FROM buyer_holdings WHERE item_id = ?").param(itemId)
+                .query((rs, row) -> holdings.put(rs.getString("user_id"), rs.getInt("units")))
+                .list();
+        return holdings;
+    }
+
+    Map<BuyerKey, Integer> holdings(Collection<BuyerKey> buyers) {
+        Map<BuyerKey, Integer> holdings = new HashMap<>();
+        jdbc.sql("""
+                        SELECT h.item_id, h.user_id, h.units FROM buyer_holdings h
+                        JOIN unnest(?::bigint[], ?::text[]) AS b(item_id, user_id)
+                          ON h.item_id = b.item_id AND h.user_id = b.user_id
+                        """)
+                .params(buyers.stream().map(BuyerKey::itemId).toArray(Long[]::new),
+                        buyers.stream().map(BuyerKey::userId).toArray(String[]::new))
+                .query((rs, row) -> holdings.put(new BuyerKey(rs.getLong("item_id"), rs.getString("user_id")),
+                        rs.getInt("units")))
+                .list();
+        return holdings;
+    }
+
+    /** Adds confirmed units; the table's CHECK against the item's limit refuses any excess. */
+    void addHoldings(Map<BuyerKey, Integer> units) {
+        if (units.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                        INSERT INTO buyer_holdings (item_id, user_id, per_user_limit, units)
+                        SELECT b.item_id, b.user_id, i.per_user_limit, b.units
+                        FROM unnest(?::bigint[], ?::text[], ?::int[]) AS b(item_id, user_id, units)
+                        JOIN flash_sale_items i ON i.id = b.item_id
+                        ON CONFLICT (item_id, user_id) DO UPDATE SET units = buyer_holdings.units + excluded.units
+                        """)
+                .params(units.keySet().stream().map(BuyerKey::itemId).toArray(Long[]::new),
+                        units.keySet().stream().map(BuyerKey::userId).toArray(String[]::new),
+                        units.values().toArray(Integer[]::new))
+                .update();
+    }
+
+    private static SettledOrder settledOrder(ResultSet rs, int row) throws SQLException {
+        String reason = rs.getString("reason");
+        return new SettledOrder(rs.getObject("order_id", UUID.class), rs.getLong("item_id"), rs.getString("user_id"),
+                rs.getInt("quantity"), OrderStatus.valueOf(rs.getString("status")),
+                reason == null ? null : FailureReason.valueOf(reason), rs.getTimestamp("created_at").toInstant());
+    }
+}

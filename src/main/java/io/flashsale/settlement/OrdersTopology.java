@@ -1,0 +1,50 @@
+package io.flashsale.settlement;
+
+import io.flashsale.shared.OrderQueues;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.Declarable;
+import org.springframework.amqp.core.Declarables;
+import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.ExchangeBuilder;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.core.QueueBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * The queues an order travels through, declared by every process (an API started before any
+ * worker must still find its messages a home). All durable; messages are published persistent.
+ * <pre>
+ *   orders ──reject──> dlx ──> dlq ──(unreadable)──> parking-lot
+ *     ^  └─transient failure──> retry.&lt;delay&gt; ──TTL──┘ (back to orders)
+ * </pre>
+ */
+@Configuration(proxyBeanMethods = false)
+class OrdersTopology {
+
+    @Bean
+    Declarables orderQueueDeclarations(OrderQueues names) {
+        DirectExchange orders = ExchangeBuilder.directExchange(names.exchange()).durable(true).build();
+        DirectExchange deadLetters = ExchangeBuilder.directExchange(names.deadLetterExchange()).durable(true).build();
+        Queue ordersQueue = QueueBuilder.durable(names.queue())
+                .deadLetterExchange(names.deadLetterExchange())
+                .deadLetterRoutingKey(names.deadLetterQueue())
+                .build();
+        Queue deadLetterQueue = QueueBuilder.durable(names.deadLetterQueue()).build();
+
+        List<Declarable> declarables = new ArrayList<>(List.of(orders, deadLetters, ordersQueue, deadLetterQueue,
+                QueueBuilder.durable(names.parkingLot()).build(),
+                BindingBuilder.bind(ordersQueue).to(orders).with(names.queue()),
+                BindingBuilder.bind(deadLetterQueue).to(deadLetters).with(names.deadLetterQueue())));
+        for (int retry = 1; retry <= names.retryDelays().size(); retry++) {
+            declarables.add(QueueBuilder.durable(names.retryQueue(retry))
+                    .ttl((int) names.retryDelays().get(retry - 1).toMillis())
+                    .deadLetterExchange(names.exchange())
+                    .deadLetterRoutingKey(names.queue())
+                    .build());
+        }
+        return new Declarables(declarables);
+    }
+}

@@ -1,0 +1,31 @@
+package io.flashsale.shared;
+
+import org.springframework.http.HttpStatus;
+
+/** The stable {@code code} of every problem-details answer, with the HTTP status it travels with. */
+public enum ErrorCode {
+    VALIDATION_FAILED(HttpStatus.BAD_REQUEST),
+    UNAUTHORIZED(HttpStatus.UNAUTHORIZED),
+    FORBIDDEN(HttpStatus.FORBIDDEN),
+    NOT_FOUND(HttpStatus.NOT_FOUND),
+    METHOD_NOT_ALLOWED(HttpStatus.METHOD_NOT_ALLOWED),
+    UNSUPPORTED_MEDIA_TYPE(HttpStatus.UNSUPPORTED_MEDIA_TYPE),
+    NOT_ACCEPTABLE(HttpStatus.NOT_ACCEPTABLE),
+    PAYLOAD_TOO_LARGE(HttpStatus.CONTENT_TOO_LARGE),
+    SOLD_OUT(HttpStatus.CONFLICT),
+    ALREADY_PURCHASED(HttpStatus.CONFLICT),
+    SALE_NOT_ACTIVE(HttpStatus.CONFLICT),
+    RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS),
+    UNAVAILABLE(HttpStatus.SERVICE_UNAVAILABLE),
+    INTERNAL_ERROR(HttpStatus.INTERNAL_SERVER_ERROR);
+
+    private final HttpStatus status;
+
+    ErrorCode(HttpStatus status) {
+        this.status = status;
+    }
+
+    public HttpStatus status() {
+        return status;
+    }
+}

@@ -1,0 +1,116 @@
+package io.flashsale.shared;
+
+import jakarta.validation.ConstraintViolationException;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.amqp.AmqpException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.dao.QueryTimeoutException;
+
+/**
+ * Every error leaves as RFC 9457 problem details carrying a stable {@code code}, including the
+ * framework's own 400/404/405/415. Nothing internal (class names, stack traces) reaches the body.
+ */
+@RestControllerAdvice
+public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+    @ExceptionHandler(ApiException.class)
+    ResponseEntity<ProblemDetail> refused(ApiException e) {
+        var response = problem(e.code(), e.getMessage());
+        var headers = new HttpHeaders();
+        e.headers().forEach(headers::set);
+        return ResponseEntity.status(response.getStatusCode()).headers(headers).body(response.getBody());
+    }
+
+    @ExceptionHandler(ConstraintViolationException.class)
+    ResponseEntity<ProblemDetail> invalidParameter(ConstraintViolationException e) {
+        return problem(ErrorCode.VALIDATION_FAILED, "Request parameters are not valid");
+    }
+
+    /** A query string the container cannot decode in its charset. */
+    @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
+    ResponseEntity<ProblemDetail> undecodableParameters(Exception e) {
+        return problem(ErrorCode.VALIDATION_FAILED, "Request parameters are not valid");
+    }
+
+    /** Redis, RabbitMQ or PostgreSQL out of reach: the client may retry later. */
+    @ExceptionHandler({RedisConnectionFailureException.class, QueryTimeoutException.class,
+            DataAccessResourceFailureException.class, TransientDataAccessException.class, AmqpException.class})
+    ResponseEntity<ProblemDetail> unavailable(Exception e) {
+        log.warn("Answering 503: {}", e.toString());
+        var response = problem(ErrorCode.UNAVAILABLE, "A backing service is unavailable, retry later");
+        return ResponseEntity.status(response.getStatusCode()).header(HttpHeaders.RETRY_AFTER, "1").body(response.getBody());
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        log.error("Unexpected error", e);
+        return problem(ErrorCode.INTERNAL_ERROR, "Unexpected error");
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        ProblemDetail body = e.getBody();
+        body.setDetail("Request body is not valid");
+        List<Map<String, String>> errors = e.getBindingResult().getAllErrors().stream()
+                .map(error -> Map.of(
+                        "field", error instanceof FieldError field ? field.getField() : error.getObjectName(),
+                        "message", String.valueOf(error.getDefaultMessage())))
+                .toList();
+        body.setProperty("errors", errors);
+        return handleExceptionInternal(e, body, headers, status, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Request parameters are not valid");
+        return handleExceptionInternal(e, body, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
+            HttpStatusCode status, WebRequest request) {
+        ProblemDetail problem = body instanceof ProblemDetail detail ? detail : ProblemDetail.forStatus(status);
+        if (status.value() == 400) {
+            // The framework's own text may name Java types; say what the client can act on.
+            problem.setDetail(problem.getDetail() == null || problem.getDetail().contains("java.")
+                    || problem.getDetail().contains("Failed to read request")
+                    ? "Request is malformed or has fields of the wrong type" : problem.getDetail());
+        }
+        if (status.value() == 404 && e instanceof org.springframework.web.servlet.resource.NoResourceFoundException) {
+            problem.setDetail("Nothing is served at this path");
+        }
+        problem.setProperty("code", codeFor(status).name());
+        return super.handleExceptionInternal(e, problem, headers, status, request);
+    }
+
+    static ResponseEntity<ProblemDetail> problem(ErrorCode code, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(code.status(), detail);
+        problem.setProperty("code", code.name());
+        return ResponseEntity.status(code.status()).body(problem);
+    }
+
+    private static ErrorCode codeFor(HttpStatusCode status) {
+        return ProblemResponses.codeFor(status.value());
+    }
+}

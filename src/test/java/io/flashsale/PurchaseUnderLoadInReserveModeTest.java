@@ -1,0 +1,5 @@
+package io.flashsale;
+
+/** Reserve is the default mode, so this shares the application context of the other tests. */
+class PurchaseUnderLoadInReserveModeTest extends PurchaseUnderLoadScenario {
+}

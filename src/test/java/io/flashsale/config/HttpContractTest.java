@@ -1,0 +1,139 @@
+package io.flashsale.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.FlashSaleClient.Response;
+import io.flashsale.support.FlashSaleIntegrationTest;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/** What every client can rely on: the published contract, problem details, limits and headers. */
+@FlashSaleIntegrationTest
+class HttpContractTest {
+
+    @LocalServerPort int port;
+
+    FlashSaleClient client;
+
+    @BeforeEach
+    void connect() {
+        client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+    }
+
+    @Test
+    void theOpenApiDocumentDescribesTheApiAndSwaggerUiIsServed() throws IOException, InterruptedException {
+        Response document = client.get("/v3/api-docs");
+        var ui = HttpClient.newHttpClient().send(request("/swagger-ui/index.html").GET().build(), BodyHandlers.ofString());
+
+        assertThat(document.status()).isEqualTo(200);
+        assertThat(document.body().path("paths").has("/api/v1/orders")).isTrue();
+        assertThat(document.body().path("paths").has("/api/v1/orders/{orderId}")).isTrue();
+        assertThat(document.body().path("paths").has("/api/v1/admin/sales")).isTrue();
+        assertThat(document.body().path("paths").has("/flashsale/precheck")).isTrue();
+        assertThat(document.body().path("components").path("securitySchemes").has("adminToken")).isTrue();
+        assertThat(ui.statusCode()).isEqualTo(200);
+        assertThat(ui.body()).contains("swagger-ui");
+    }
+
+    @Test
+    void everyAnswerCarriesTheStandardSecurityHeaders() {
+        for (Response response : new Response[] {client.get("/api/v1/sales/1"), client.get("/api/v1/nothing-here"),
+                client.post("/api/v1/admin/sales", "{}")}) {
+            assertThat(response.headers().firstValue("X-Content-Type-Options")).contains("nosniff");
+            assertThat(response.headers().firstValue("X-Frame-Options")).contains("DENY");
+            assertThat(response.headers().firstValue("Content-Security-Policy")).contains("default-src 'none'; frame-ancestors 'none'");
+            assertThat(response.headers().firstValue("Referrer-Policy")).contains("no-referrer");
+            assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying(value -> assertThat(value).contains("no-store"));
+        }
+    }
+
+    @Test
+    void adminEndpointsAnswer401WithoutATokenAnd403WithAWrongOne() {
+        Response without = client.post("/api/v1/admin/sales", "{}");
+        Response wrong = client.post("/api/v1/admin/sales", "{}", "Authorization", "Bearer nope");
+        Response legacyWrong = client.post("/admin/flashsales/1/warmup", null, "Authorization", "Bearer nope");
+
+        assertThat(without.status()).isEqualTo(401);
+        assertThat(without.code()).isEqualTo("UNAUTHORIZED");
+        assertThat(without.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+        assertThat(wrong.status()).isEqualTo(403);
+        assertThat(wrong.code()).isEqualTo("FORBIDDEN");
+        assertThat(legacyWrong.status()).isEqualTo(403);
+    }
+
+    @Test
+    void aBodyOverTheLimitIsRefusedWith413WhetherItsLengthIsDeclaredOrNot() {
+        String huge = "{\"itemId\":1,\"userId\":\"" + "a".repeat(70_000) + "\"}";
+
+        Response declared = client.post("/api/v1/orders", huge);
+        Response chunked = client.send(request("/api/v1/orders").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> chunks(huge))).build());
+
+        assertThat(declared.status()).isEqualTo(413);
+        assertThat(declared.code()).isEqualTo("PAYLOAD_TOO_LARGE");
+        assertThat(chunked.status()).isEqualTo(413);
+    }
+
+    @Test
+    void aSmallChunkedBodyIsReadNormally() {
+        Response chunked = client.send(request("/api/v1/orders").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> chunks("{\"itemId\":999999,\"userId\":\"alice\"}"))).build());
+
+        assertThat(chunked.status()).isEqualTo(404);
+        assertThat(chunked.code()).isEqualTo("NOT_FOUND");
+    }
+
+    @Test
+    void errorsOfTheFrameworkAreProblemDetailsThatNameNothingInternal() {
+        Response unknown = client.get("/api/v1/nothing-here");
+        Response method = client.send(request("/api/v1/sales/1").DELETE().build());
+        Response media = client.send(request("/api/v1/orders").header("Content-Type", "application/xml")
+                .POST(HttpRequest.BodyPublishers.ofString("<order/>")).build());
+        Response accept = client.send(request("/api/v1/sales/1").header("Accept", "application/xml").GET().build());
+        Response typeMismatch = client.get("/api/v1/sales/abc");
+
+        assertThat(Stream.of(unknown, method, media, accept, typeMismatch).map(Response::status)).containsExactly(404, 405, 415, 406, 400);
+        assertThat(Stream.of(unknown, method, media, typeMismatch).map(Response::code))
+                .containsExactly("NOT_FOUND", "METHOD_NOT_ALLOWED", "UNSUPPORTED_MEDIA_TYPE", "VALIDATION_FAILED");
+        for (Response response : new Response[] {unknown, method, media, typeMismatch}) {
+            assertThat(response.body().toString()).doesNotContain("java.", "Exception", "springframework", "static resource");
+        }
+    }
+
+    private HttpRequest.Builder request(String path) {
+        return HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path));
+    }
+
+    /** A body streamed without a Content-Length, so it travels chunked. */
+    private static InputStream chunks(String body) {
+        byte[] bytes = body.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        return new InputStream() {
+            private int position;
+
+            @Override
+            public int read() {
+                return position < bytes.length ? bytes[position++] : -1;
+            }
+
+            @Override
+            public int read(byte[] buffer, int offset, int length) throws IOException {
+                if (position >= bytes.length) {
+                    return -1;
+                }
+                int count = Math.min(Math.min(length, 1024), bytes.length - position);
+                System.arraycopy(bytes, position, buffer, offset, count);
+                position += count;
+                return count;
+            }
+        };
+    }
+}

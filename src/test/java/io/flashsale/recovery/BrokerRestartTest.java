@@ -1,0 +1,55 @@
+package io.flashsale.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flashsale.admission.RedisGate;
+import io.flashsale.support.RecoveryTimes;
+import io.flashsale.support.Crowd;
+import io.flashsale.support.FailureScenario;
+import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.LocalServices;
+import io.flashsale.support.SaleInvariants;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/** RabbitMQ's application stops and starts while buyers keep coming: no accepted order is lost. */
+@FailureScenario
+class BrokerRestartTest {
+
+    @LocalServerPort int port;
+    @Autowired JdbcClient jdbc;
+    @Autowired StringRedisTemplate redis;
+    @Autowired RedisGate gate;
+
+    @Test
+    void everyAcceptedOrderIsSettledAfterTheBrokerComesBack() throws Exception {
+        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var item = client.openSale(1_000, 1);
+        var crowd = new Crowd();
+        CompletableFuture<Crowd> buying = CompletableFuture.supplyAsync(() ->
+                crowd.buy(client, item.itemId(), Crowd.buyers("buyer", 600), 4));
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> crowd.count(202) > 50);
+        LocalServices.stopRabbitApp();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> crowd.count(503) > 0);
+        } finally {
+            LocalServices.startRabbitApp();
+        }
+        Instant brokerBack = Instant.now();
+        buying.get();
+
+        assertThat(crowd.statuses().keySet()).as("answers: %s", crowd.statuses()).containsOnly(202, 503);
+        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(90));
+        RecoveryTimes.report("RabbitMQ started again -> every accepted order settled (load still running)", brokerBack);
+        assertThat(client.buy(item.itemId(), "after-restart", 1).status()).isEqualTo(202);
+    }
+}

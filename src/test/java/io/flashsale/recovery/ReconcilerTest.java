@@ -1,0 +1,84 @@
+package io.flashsale.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flashsale.admission.RedisGate;
+import io.flashsale.support.FailureScenario;
+import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.SaleInvariants;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Set;
+import java.util.UUID;
+import javax.sql.DataSource;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+@FailureScenario
+class ReconcilerTest {
+
+    @LocalServerPort int port;
+    @Autowired Reconciler reconciler;
+    @Autowired ReconcilerLeadership contextLeadership;
+    @Autowired RedisGate gate;
+    @Autowired StringRedisTemplate redis;
+    @Autowired JdbcClient jdbc;
+    @Autowired DataSource dataSource;
+
+    @Test
+    void syncsAReservationWhoseOrderWasSettledButNeverSyncedToRedis() {
+        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var item = client.openSale(5, 1);
+        UUID order = client.buy(item.itemId(), "alice", 1).orderId();
+        var invariants = new SaleInvariants(jdbc, redis, gate.keys());
+        invariants.awaitQuietAndAssert(item.itemId(), Set.of(order), Duration.ofSeconds(20));
+        // as if the worker had died between acknowledging the batch and syncing Redis
+        redis.opsForHash().put(gate.keys().pending(item.itemId()), order.toString(),
+                "alice|1|" + Instant.now().plus(Duration.ofMinutes(5)).toEpochMilli());
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            reconciler.reconcile();
+            invariants.assertAll(item.itemId(), Set.of(order));
+        });
+        assertThat(gate.tokens(item.itemId())).contains(4L);
+    }
+
+    @Test
+    void expiresAnOrphanedReservationAndGivesItsUnitBack() {
+        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var item = client.openSale(5, 1);
+        UUID orphan = UUID.randomUUID();
+        // as if an API had reserved and died before publishing
+        redis.opsForValue().decrement(gate.keys().tokens(item.itemId()));
+        redis.opsForHash().increment(gate.keys().buyers(item.itemId()), "ghost", 1);
+        redis.opsForHash().put(gate.keys().pending(item.itemId()), orphan.toString(),
+                "ghost|1|" + Instant.now().minusSeconds(2).toEpochMilli());
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            reconciler.reconcile();
+            new SaleInvariants(jdbc, redis, gate.keys()).assertAll(item.itemId(), Set.of(orphan));
+        });
+        assertThat(jdbc.sql("SELECT status || ':' || reason FROM orders WHERE order_id = ?").param(orphan)
+                .query(String.class).single()).isEqualTo("EXPIRED:RESERVATION_EXPIRED");
+        assertThat(client.buy(item.itemId(), "ghost", 1).status()).isEqualTo(202);
+    }
+
+    @Test
+    void onlyOneProcessLeadsAndAStandbyTakesOverWhenTheLeaderGoes() {
+        try (var first = new ReconcilerLeadership(dataSource); var second = new ReconcilerLeadership(dataSource)) {
+            // this context's own reconciler may hold the lock already: free it for the test
+            contextLeadership.close();
+
+            assertThat(first.isLeader()).isTrue();
+            assertThat(second.isLeader()).isFalse();
+            first.close();
+            assertThat(second.isLeader()).isTrue();
+            assertThat(first.isLeader()).isFalse();
+        }
+    }
+}

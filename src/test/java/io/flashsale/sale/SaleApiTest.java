@@ -1,0 +1,122 @@
+package io.flashsale.sale;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.FlashSaleClient.CreatedItem;
+import io.flashsale.support.FlashSaleClient.Response;
+import io.flashsale.support.FlashSaleIntegrationTest;
+import java.time.Instant;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+@FlashSaleIntegrationTest
+class SaleApiTest {
+
+    private static final String VALID_ITEM = "{\"sku\":\"S\",\"name\":\"N\",\"price\":10.5,\"stock\":5,\"perUserLimit\":1}";
+
+    @LocalServerPort int port;
+    @Autowired JdbcClient jdbc;
+
+    FlashSaleClient client;
+
+    @BeforeEach
+    void connect() {
+        client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+    }
+
+    @Test
+    void anAdminCreatesASaleAndAnyoneCanSeeItsStock() {
+        Response created = client.admin("/api/v1/admin/sales", sale(VALID_ITEM, "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"));
+
+        assertThat(created.status()).isEqualTo(201);
+        long saleId = created.body().path("id").asLong();
+        assertThat(created.headers().firstValue("Location")).contains("/api/v1/sales/" + saleId);
+        Response shown = client.get("/api/v1/sales/" + saleId);
+        assertThat(shown.status()).isEqualTo(200);
+        assertThat(shown.body().path("status").asString()).isEqualTo("SCHEDULED");
+        assertThat(shown.body().path("items").get(0).path("available").asInt()).isEqualTo(5);
+        assertThat(shown.body().path("items").get(0).path("price").decimalValue()).isEqualByComparingTo("10.5");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "{\"sku\":\"S\",\"name\":\"N\",\"price\":1,\"stock\":0,\"perUserLimit\":1}",
+            "{\"sku\":\"S\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":0}",
+            "{\"sku\":\"S\",\"name\":\"N\",\"price\":-1,\"stock\":5,\"perUserLimit\":1}",
+            "{\"sku\":\"S\",\"name\":\"N\",\"price\":1.234,\"stock\":5,\"perUserLimit\":1}",
+            "{\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1}",
+            "{\"sku\":\"S\",\"name\":\"N\",\"price\":\"free\",\"stock\":5,\"perUserLimit\":1}"})
+    void anInvalidItemIsRefusedAndNothingIsWritten(String item) {
+        int before = sales();
+
+        Response response = client.admin("/api/v1/admin/sales", sale(item, "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.code()).isEqualTo("VALIDATION_FAILED");
+        assertThat(sales()).isEqualTo(before);
+    }
+
+    @Test
+    void aSaleThatEndsBeforeItStartsIsRefused() {
+        int before = sales();
+
+        Response response = client.admin("/api/v1/admin/sales", sale(VALID_ITEM, "2030-01-01T11:00:00Z", "2030-01-01T10:00:00Z"));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.code()).isEqualTo("VALIDATION_FAILED");
+        assertThat(sales()).isEqualTo(before);
+    }
+
+    @Test
+    void adminEndpointsNeedTheAdminToken() {
+        String body = sale(VALID_ITEM, "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z");
+
+        Response anonymous = client.post("/api/v1/admin/sales", body);
+        Response wrong = client.post("/api/v1/admin/sales", body, "Authorization", "Bearer not-the-token");
+        Response warmup = client.post("/api/v1/admin/sales/1/warmup", null);
+
+        assertThat(anonymous.status()).isEqualTo(401);
+        assertThat(anonymous.code()).isEqualTo("UNAUTHORIZED");
+        assertThat(anonymous.headers().firstValue("WWW-Authenticate")).contains("Bearer");
+        assertThat(wrong.status()).isEqualTo(403);
+        assertThat(wrong.code()).isEqualTo("FORBIDDEN");
+        assertThat(warmup.status()).isEqualTo(401);
+    }
+
+    @Test
+    void warmingUpTwiceKeepsWhatIsReserved() {
+        CreatedItem item = client.openSale(5, 1);
+        client.buy(item.itemId(), "alice", 1);
+
+        Response again = client.warmUp(item.saleId());
+
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.body().path("items").get(0).path("tokens").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    void anEndedSaleCannotBeWarmedUpAndAnUnknownOneIsNotFound() {
+        CreatedItem ended = client.createSale(Instant.parse("2020-01-01T10:00:00Z"), Instant.parse("2020-01-01T11:00:00Z"), 5, 1);
+
+        Response response = client.warmUp(ended.saleId());
+
+        assertThat(response.status()).isEqualTo(409);
+        assertThat(response.code()).isEqualTo("SALE_NOT_ACTIVE");
+        assertThat(client.warmUp(987_654_321L).status()).isEqualTo(404);
+        assertThat(client.get("/api/v1/sales/987654321").status()).isEqualTo(404);
+    }
+
+    private static String sale(String item, String startsAt, String endsAt) {
+        return "{\"name\":\"Sale\",\"startsAt\":\"" + startsAt + "\",\"endsAt\":\"" + endsAt + "\",\"items\":[" + item + "]}";
+    }
+
+    private int sales() {
+        return jdbc.sql("SELECT count(*) FROM flash_sales").query(Integer.class).single();
+    }
+}

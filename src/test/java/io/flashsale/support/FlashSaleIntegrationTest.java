@@ -1,0 +1,25 @@
+package io.flashsale.support;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.test.context.ContextConfiguration;
+
+/**
+ * The whole application on a random port, against the real services, isolated per context.
+ * Tests send many requests as the same few buyers from one address, so the rate limits and the
+ * load shedding are off here; the edge tests switch them on in contexts of their own.
+ */
+@Target(ElementType.TYPE)
+@Retention(RetentionPolicy.RUNTIME)
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
+        "flashsale.admin.token=" + FlashSaleIntegrationTest.ADMIN_TOKEN,
+        "flashsale.rate-limit.enabled=false",
+        "flashsale.concurrency-limit.enabled=false"})
+@ContextConfiguration(initializers = IsolatedEnvironment.class)
+public @interface FlashSaleIntegrationTest {
+
+    String ADMIN_TOKEN = "test-admin-token";
+}

@@ -1,0 +1,121 @@
+package io.flashsale.support;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flashsale.admission.GateKeys;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The five invariants of DESIGN section 5, checked against PostgreSQL and Redis for one item.
+ * Every test that loads the system ends with {@link #awaitQuietAndAssert}.
+ */
+public final class SaleInvariants {
+
+    private final JdbcClient jdbc;
+    private final StringRedisTemplate redis;
+    private final GateKeys keys;
+
+    public SaleInvariants(JdbcClient jdbc, StringRedisTemplate redis, GateKeys keys) {
+        this.jdbc = jdbc;
+        this.redis = redis;
+        this.keys = keys;
+    }
+
+    /** Waits until the system is quiet for this item, then asserts all five invariants. */
+    public void awaitQuietAndAssert(long itemId, Collection<UUID> acceptedOrders, Duration timeout) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertAll(itemId, acceptedOrders));
+    }
+
+    public void assertAll(long itemId, Collection<UUID> acceptedOrders) {
+        assertNoOversell(itemId);
+        assertPerUserLimit(itemId);
+        assertNothingLost(itemId, acceptedOrders);
+        assertGateMatchesDatabase(itemId);
+        assertIdempotent(itemId, acceptedOrders);
+    }
+
+    /** 1. available >= 0 and total_stock = available + confirmed units. */
+    public void assertNoOversell(long itemId) {
+        var stock = jdbc.sql("""
+                        SELECT i.total_stock, i.available,
+                               (SELECT coalesce(sum(quantity), 0) FROM orders o
+                                WHERE o.item_id = i.id AND o.status = 'CONFIRMED') AS sold
+                        FROM flash_sale_items i WHERE i.id = ?
+                        """)
+                .param(itemId).query().singleRow();
+        int total = ((Number) stock.get("total_stock")).intValue();
+        int available = ((Number) stock.get("available")).intValue();
+        int sold = ((Number) stock.get("sold")).intValue();
+        assertThat(available).as("available of item %d", itemId).isGreaterThanOrEqualTo(0);
+        assertThat(available + sold).as("available + confirmed units of item %d", itemId).isEqualTo(total);
+    }
+
+    /** 2. Nobody holds more confirmed units than the item's per-user limit. */
+    public void assertPerUserLimit(long itemId) {
+        List<String> overLimit = jdbc.sql("""
+                        SELECT o.user_id FROM orders o JOIN flash_sale_items i ON i.id = o.item_id
+                        WHERE o.item_id = ? AND o.status = 'CONFIRMED'
+                        GROUP BY o.user_id, i.per_user_limit HAVING sum(o.quantity) > i.per_user_limit
+                        """)
+                .param(itemId).query(String.class).list();
+        assertThat(overLimit).as("buyers above the per-user limit").isEmpty();
+    }
+
+    /** 3. Every accepted order has exactly one terminal row; no reservation is left pending. */
+    public void assertNothingLost(long itemId, Collection<UUID> acceptedOrders) {
+        Set<UUID> accepted = new HashSet<>(acceptedOrders);
+        Map<UUID, String> rows = new java.util.HashMap<>();
+        jdbc.sql("SELECT order_id, status FROM orders WHERE order_id = ANY(?::uuid[])")
+                .param(accepted.stream().map(UUID::toString).toArray(String[]::new))
+                .query((rs, row) -> rows.put(rs.getObject("order_id", UUID.class), rs.getString("status")))
+                .list();
+        // Set differences, not AssertJ's any-order matching: that is quadratic, and a benchmark checks 200,000 orders.
+        assertThat(difference(accepted, rows.keySet())).as("accepted orders without a row").isEmpty();
+        assertThat(difference(rows.keySet(), accepted)).as("rows of orders never accepted").isEmpty();
+        assertThat(rows.values()).as("statuses").allMatch(Set.of("CONFIRMED", "FAILED", "EXPIRED")::contains);
+        assertThat(redis.opsForHash().size(keys.pending(itemId))).as("pending reservations").isZero();
+    }
+
+    /** 4. Compensation happened exactly once: the gate's tokens equal PostgreSQL's available. */
+    public void assertGateMatchesDatabase(long itemId) {
+        int available = jdbc.sql("SELECT available FROM flash_sale_items WHERE id = ?").param(itemId)
+                .query(Integer.class).single();
+        String tokens = redis.opsForValue().get(keys.tokens(itemId));
+        assertThat(tokens).as("tokens of item %d", itemId).isNotNull();
+        assertThat(Integer.parseInt(tokens)).as("Redis tokens vs PostgreSQL available of item %d", itemId)
+                .isEqualTo(available);
+    }
+
+    /** 5. No order was counted twice: every row of the item was accepted once, holdings match the orders. */
+    public void assertIdempotent(long itemId, Collection<UUID> acceptedOrders) {
+        List<UUID> rows = jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND reason IS DISTINCT FROM 'PUBLISH_UNCONFIRMED'")
+                .param(itemId).query(UUID.class).list();
+        assertThat(difference(rows, new HashSet<>(acceptedOrders))).as("rows of orders never accepted").isEmpty();
+        List<String> mismatched = jdbc.sql("""
+                        SELECT coalesce(h.user_id, o.user_id)
+                        FROM (SELECT user_id, units FROM buyer_holdings WHERE item_id = ?) h
+                        FULL JOIN (SELECT user_id, sum(quantity) AS units FROM orders
+                                   WHERE item_id = ? AND status = 'CONFIRMED' GROUP BY user_id) o
+                          ON o.user_id = h.user_id
+                        WHERE h.units IS DISTINCT FROM o.units
+                        """)
+                .params(itemId, itemId).query(String.class).list();
+        assertThat(mismatched).as("buyers whose holdings differ from their confirmed orders").isEmpty();
+    }
+
+    private static Set<UUID> difference(Collection<UUID> from, Set<UUID> minus) {
+        Set<UUID> left = new HashSet<>(from);
+        left.removeAll(minus);
+        return left;
+    }
+}
