@@ -1,6 +1,7 @@
 package io.flashsale.support;
 
 import io.flashsale.support.FlashSaleClient.Response;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -9,7 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.stream.Stream;
 
 /** Many buyers at once over HTTP, with a bounded number of requests in flight. */
 public final class Crowd {
@@ -24,13 +27,30 @@ public final class Crowd {
     }
 
     public Crowd buy(FlashSaleClient client, long itemId, List<String> buyers, int inFlight, Consumer<Response> each) {
+        return buy(client, itemId, buyers.iterator(), inFlight, each);
+    }
+
+    /**
+     * Keeps sending purchases from new buyers ({@code prefix-0}, {@code prefix-1}, ...) until
+     * {@code enough} says so, so a fault injected while it runs always meets requests in flight,
+     * however fast the machine is.
+     */
+    public Crowd buyUntil(FlashSaleClient client, long itemId, String prefix, int inFlight, BooleanSupplier enough) {
+        var buyers = Stream.iterate(0, i -> i + 1).map(i -> prefix + "-" + i).takeWhile(buyer -> !enough.getAsBoolean());
+        return buy(client, itemId, buyers.iterator(), inFlight, response -> { });
+    }
+
+    private Crowd buy(FlashSaleClient client, long itemId, Iterator<String> buyers, int inFlight, Consumer<Response> each) {
         var permits = new Semaphore(inFlight);
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            for (String buyer : buyers) {
+            while (buyers.hasNext()) {
+                String buyer = buyers.next();
                 permits.acquireUninterruptibly();
                 executor.submit(() -> {
                     try {
-                        record(client.buy(itemId, buyer, 1));
+                        Response response = client.buy(itemId, buyer, 1);
+                        record(response);
+                        each.accept(response);
                     } catch (RuntimeException e) {
                         statuses.computeIfAbsent(-1, status -> new AtomicInteger()).incrementAndGet();
                     } finally {
