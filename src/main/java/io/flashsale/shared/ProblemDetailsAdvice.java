@@ -11,6 +11,7 @@ import org.springframework.amqp.AmqpException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
+import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.validation.FieldError;
@@ -34,8 +35,14 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ApiException.class)
     ResponseEntity<ProblemDetail> refused(ApiException e) {
+        return refusal(e);
+    }
+
+    /** The answer to a refusal, for a controller that turns its refusals into answers itself. */
+    public static ResponseEntity<ProblemDetail> refusal(ApiException e) {
         var response = problem(e.code(), e.getMessage());
         var headers = new HttpHeaders();
+        headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         e.headers().forEach(headers::set);
         return ResponseEntity.status(response.getStatusCode()).headers(headers).body(response.getBody());
     }
