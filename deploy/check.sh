@@ -7,7 +7,8 @@
 #   3. the built jar runs (all roles) on its own database, key prefix and queues, a Prometheus on
 #      a free loopback port scrapes it and evaluates the rules, a short load is sent
 #      (a sale, some buyers, refusals), and then every PromQL expression of the dashboard must
-#      return data and every rule must evaluate without error.
+#      return data (those over compose-only targets, cAdvisor and the broker's own metrics, must
+#      only be valid PromQL) and every rule must evaluate without error.
 #
 # Needs PostgreSQL, Redis and RabbitMQ on localhost (as the tests do) and target/flashsale.jar
 # (built with ./mvnw -B -DskipTests package if missing). Installs the prometheus package when it
@@ -155,7 +156,31 @@ query() { curl -fsS -G "$PROM/api/v1/query" --data-urlencode "query=$1"; }
 
 step "Every PromQL expression of the dashboard returns data"
 mapfile -t expressions < <(jq -r '.panels[] | select(.type != "row") | .targets[].expr' deploy/grafana/dashboards/*.json)
-missing=("${expressions[@]}")
+# Only the compose stack scrapes cAdvisor (container_*) and the broker's own plugin
+# (rabbitmq:15692): here those expressions need only be valid PromQL (the query must not error;
+# no data is expected).
+# The application's RabbitMQ client metrics are rabbitmq_* too (rabbitmq_connections,
+# rabbitmq_published_total, ...), so the broker's are told apart by job="rabbitmq", which the
+# dashboard must select them with anyway.
+compose_only() {
+    if [[ $1 =~ (^|[^a-zA-Z0-9_:])(container_[a-z_]+) ]]; then echo "cAdvisor's ${BASH_REMATCH[2]}"
+    elif [[ $1 == *'job="rabbitmq"'* ]]; then echo "the broker's own metrics, job=\"rabbitmq\""
+    fi
+}
+missing=()
+syntax_only=0
+for expression in "${expressions[@]}"; do
+    why=$(compose_only "$expression")
+    if [[ -z $why ]]; then
+        missing+=("$expression")
+    elif [[ $(query "$expression" | jq -r .status) == success ]]; then
+        pass
+        syntax_only=$((syntax_only + 1))
+        echo "    syntax only, no data expected here ($why, compose only): $expression"
+    else
+        fail "invalid: $expression"
+    fi
+done
 deadline=$((SECONDS + 60))
 while ((${#missing[@]} > 0 && SECONDS < deadline)); do
     still=()
@@ -175,7 +200,7 @@ done
 if ((${#missing[@]} > 0)); then
     curl -fsS "$PROM/api/v1/targets" | jq -r '.data.activeTargets[] | "    target \(.scrapeUrl): \(.health) \(.lastError)"'
 fi
-echo "    ${#expressions[@]} expressions"
+echo "    ${#expressions[@]} expressions, $syntax_only of them checked for syntax only"
 
 step "Every recording and alerting rule evaluates without error"
 sleep 3
