@@ -13,9 +13,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("flashsale.settlement")
 public record SettlementProperties(
-        @DefaultValue("200") int batchSize,
+        @DefaultValue("500") int batchSize,
         @DefaultValue("20ms") Duration batchTimeout,
-        @DefaultValue("1") int consumers,
+        @DefaultValue("4") int consumers,
         @DefaultValue("3s") Duration databaseProbeInterval,
         @DefaultValue("30s") Duration shutdownTimeout) {
 
