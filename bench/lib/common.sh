@@ -39,7 +39,9 @@ bench_tools() {
         fi
         { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}"; } >&2 \
             || die "could not install ${missing[*]}"
-        $created_policy && rm -f "$policy"
+        # (an if, not "$created_policy && rm": as the function's last command a false test would
+        # return 1, and under set -e end the whole run without a word)
+        if $created_policy; then rm -f "$policy"; fi
     else
         die "missing ${missing[*]}: install them (Debian: apt-get install ${missing[*]})"
     fi
