@@ -1,0 +1,57 @@
+package io.flashsale.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flashsale.shared.OrderQueues;
+import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.FlashSaleClient.CreatedItem;
+import io.flashsale.support.FlashSaleClient.Response;
+import io.flashsale.support.FlashSaleIntegrationTest;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.Binding;
+import org.springframework.amqp.core.BindingBuilder;
+import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * The broker takes the message but cannot route it (the orders queue lost its binding): the
+ * publisher must see the return, so the buyer gets 503 and the unit is back on sale at once.
+ */
+@FlashSaleIntegrationTest
+class UnroutableOrderTest {
+
+    @LocalServerPort int port;
+    @Autowired RedisGate gate;
+    @Autowired JdbcClient jdbc;
+    @Autowired OrderQueues queues;
+    @Autowired ConnectionFactory connectionFactory;
+
+    @Test
+    void anOrderTheBrokerCannotRouteIsRefusedAndHoldsNoStock() {
+        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        CreatedItem item = client.openSale(5, 1);
+        var admin = new RabbitAdmin(connectionFactory);
+        Binding ordersBinding = BindingBuilder.bind(new Queue(queues.queue()))
+                .to(new DirectExchange(queues.exchange())).with(queues.queue());
+
+        admin.removeBinding(ordersBinding);
+        Response refused;
+        try {
+            refused = client.buy(item.itemId(), "alice", 1);
+        } finally {
+            admin.declareBinding(ordersBinding);
+        }
+
+        assertThat(refused.status()).isEqualTo(503);
+        assertThat(refused.code()).isEqualTo("UNAVAILABLE");
+        assertThat(gate.tokens(item.itemId())).contains(5L);
+        assertThat(jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ?").param(item.itemId())
+                .query(Integer.class).single()).isZero();
+        assertThat(client.buy(item.itemId(), "alice", 1).status()).as("the refused buyer may buy again").isEqualTo(202);
+    }
+}
