@@ -16,7 +16,7 @@ import java.util.concurrent.TimeoutException;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.AmqpException;
+import org.slf4j.spi.LoggingEventBuilder;
 import org.springframework.amqp.AmqpIOException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.core.MessageBuilder;
@@ -56,8 +56,8 @@ class OrderRequestedPublisher {
         UNCONFIRMED
     }
 
-    /** One request's message, with the request's observation so the message carries its trace. */
-    private record Outgoing(Message message, CorrelationData correlation, @Nullable Observation requestObservation) {
+    /** One request's message, with the request's observation (NOOP if none) so the message carries its trace. */
+    private record Outgoing(Message message, CorrelationData correlation, Observation requestObservation) {
     }
 
     private final BlockingQueue<Outgoing> outgoing = new LinkedBlockingQueue<>();
@@ -107,44 +107,45 @@ class OrderRequestedPublisher {
     }
 
     private Outcome publishAndAwaitConfirm(OrderRequested order) {
+        if (sender == null) {
+            warn(order).log("Not publishing order {}: shutting down", order.orderId());
+            return Outcome.REJECTED;
+        }
         Message message = MessageBuilder.withBody(json.writeValueAsBytes(order))
                 .setContentType(MessageProperties.CONTENT_TYPE_JSON)
                 .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
                 .setMessageId(order.orderId().toString())
                 .build();
         var correlation = new CorrelationData(order.orderId().toString());
-        if (sender == null) {
-            log.atWarn().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())
-                    .log("Not publishing order {}: shutting down", order.orderId());
-            return Outcome.REJECTED;
-        }
-        outgoing.add(new Outgoing(message, correlation, observations.getCurrentObservation()));
+        Observation request = observations.getCurrentObservation();
+        outgoing.add(new Outgoing(message, correlation, request == null ? Observation.NOOP : request));
         try {
             var confirm = correlation.getFuture().get(settings.gate().publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
             if (correlation.getReturned() != null) {
-                log.atWarn().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())
-                        .log("Broker could not route order {}", order.orderId());
+                warn(order).log("Broker could not route order {}", order.orderId());
                 return Outcome.REJECTED;
             }
             if (!confirm.ack()) {
                 // Spring AMQP also nacks what was in flight when a channel closes; the broker may have it.
-                log.atWarn().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())
-                        .log("No positive confirm for order {}: {}", order.orderId(), confirm.reason());
+                warn(order).log("No positive confirm for order {}: {}", order.orderId(), confirm.reason());
                 return Outcome.UNCONFIRMED;
             }
             return Outcome.CONFIRMED;
         } catch (ExecutionException e) {
-            log.atWarn().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())
-                    .log("Could not publish order {}: {}", order.orderId(), e.getCause().toString());
+            warn(order).log("Could not publish order {}: {}", order.orderId(), e.getCause().toString());
             return Outcome.REJECTED;
         } catch (TimeoutException e) {
-            log.atWarn().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())
-                    .log("No confirm for order {} within {}", order.orderId(), settings.gate().publishTimeout());
+            warn(order).log("No confirm for order {} within {}", order.orderId(), settings.gate().publishTimeout());
             return Outcome.UNCONFIRMED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return Outcome.UNCONFIRMED;
         }
+    }
+
+    /** A warning line carrying the order's id and item as fields. */
+    private static LoggingEventBuilder warn(OrderRequested order) {
+        return log.atWarn().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId());
     }
 
     private void sendUntilStopped() {
@@ -177,19 +178,16 @@ class OrderRequestedPublisher {
                 }
                 return null;
             });
-        } catch (AmqpException | IllegalStateException e) {
+        } catch (RuntimeException e) {
+            // Whatever it was, the messages from the failing one on were never sent; the thread goes on.
             burst.subList(sent[0], burst.size())
                     .forEach(message -> message.correlation().getFuture().completeExceptionally(e));
         }
     }
 
+    /** Sends in the request's observation, so the message carries the request's trace. */
     private void sendInRequestTrace(RabbitOperations operations, Outgoing message) {
-        Observation request = message.requestObservation();
-        if (request == null) {
-            operations.send(queues.exchange(), queues.queue(), message.message(), message.correlation());
-            return;
-        }
-        try (var scope = request.openScope()) {
+        try (var scope = message.requestObservation().openScope()) {
             operations.send(queues.exchange(), queues.queue(), message.message(), message.correlation());
         }
     }

@@ -11,7 +11,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 import java.util.stream.Stream;
 
 /** Many buyers at once over HTTP, with a bounded number of requests in flight. */
@@ -23,11 +22,7 @@ public final class Crowd {
 
     /** Sends one purchase of one unit per entry of {@code buyers}; returns when all are answered. */
     public Crowd buy(FlashSaleClient client, long itemId, List<String> buyers, int inFlight) {
-        return buy(client, itemId, buyers, inFlight, response -> { });
-    }
-
-    public Crowd buy(FlashSaleClient client, long itemId, List<String> buyers, int inFlight, Consumer<Response> each) {
-        return buy(client, itemId, buyers.iterator(), inFlight, each);
+        return buy(client, itemId, buyers.iterator(), inFlight);
     }
 
     /**
@@ -37,10 +32,10 @@ public final class Crowd {
      */
     public Crowd buyUntil(FlashSaleClient client, long itemId, String prefix, int inFlight, BooleanSupplier enough) {
         var buyers = Stream.iterate(0, i -> i + 1).map(i -> prefix + "-" + i).takeWhile(buyer -> !enough.getAsBoolean());
-        return buy(client, itemId, buyers.iterator(), inFlight, response -> { });
+        return buy(client, itemId, buyers.iterator(), inFlight);
     }
 
-    private Crowd buy(FlashSaleClient client, long itemId, Iterator<String> buyers, int inFlight, Consumer<Response> each) {
+    private Crowd buy(FlashSaleClient client, long itemId, Iterator<String> buyers, int inFlight) {
         var permits = new Semaphore(inFlight);
         try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
             while (buyers.hasNext()) {
@@ -48,9 +43,7 @@ public final class Crowd {
                 permits.acquireUninterruptibly();
                 executor.submit(() -> {
                     try {
-                        Response response = client.buy(itemId, buyer, 1);
-                        record(response);
-                        each.accept(response);
+                        record(client.buy(itemId, buyer, 1));
                     } catch (RuntimeException e) {
                         statuses.computeIfAbsent(-1, status -> new AtomicInteger()).incrementAndGet();
                     } finally {
