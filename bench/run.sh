@@ -21,16 +21,14 @@ set -euo pipefail
 scenario=${1:-}
 smoke=false
 [[ ${2:-} == --smoke ]] && smoke=true
-case $scenario in
-    spike | settle | modes | bigstock | scale) ;;
-    *)
-        sed -n '2,20p' "$0" | sed 's/^# \{0,1\}//'
-        exit 2
-        ;;
-esac
-
 # shellcheck source=bench/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
+
+case $scenario in
+    spike | settle | modes | bigstock | scale) ;;
+    *) usage 20 ;;
+esac
+
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 

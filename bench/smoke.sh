@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The CI smoke of the benchmark harness: every scenario of bench/run.sh with --smoke (small numbers,
-# seconds each), then the Gatling showcase with --smoke, so the harness cannot rot. Figures from a
-# smoke mean nothing; what it checks is that each scenario runs end to end, writes its report and
-# charts, and that the five invariants hold afterwards.
+# seconds each), bench/timers.sh for a few seconds, then the Gatling showcase with --smoke, so the
+# harness cannot rot. Figures from a smoke mean nothing; what it checks is that each scenario runs
+# end to end, writes its report and charts, and that the five invariants hold afterwards.
 #
 #   bench/smoke.sh            (BENCH_SMOKE_SCENARIOS="spike settle" to run some only;
 #                              BENCH_SMOKE_GATLING=0 to leave the showcase out)
@@ -37,6 +37,7 @@ attempt() {
 for scenario in $scenarios; do
     attempt "$scenario" bench/run.sh "$scenario" --smoke
 done
+attempt timers env BENCH_WARMUP_SECONDS=2 BENCH_SECONDS=2 BENCH_CONNECTIONS=16 bench/timers.sh admit
 if [[ ${BENCH_SMOKE_GATLING:-1} == 1 ]]; then
     attempt showcase bench/showcase.sh --smoke
 fi

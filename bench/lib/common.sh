@@ -15,6 +15,9 @@ die() { say "error: $*"; exit 1; }
 
 now_ms() { date +%s%3N; }
 
+# usage LAST_LINE: prints the calling script's leading comment (lines 2 to LAST_LINE), exits 2.
+usage() { sed -n "2,${1}p" "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+
 # Installs what the harness needs from Debian if it is missing (as root), else says what to install.
 bench_tools() {
     local missing=() tool package
