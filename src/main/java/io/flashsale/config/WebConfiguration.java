@@ -4,6 +4,7 @@ import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilte
 import org.springframework.boot.web.servlet.FilterRegistrationBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
 
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
@@ -13,6 +14,14 @@ class WebConfiguration {
     FilterRegistrationBean<RequestLimitsFilter> requestLimitsFilter(HttpLimits limits) {
         var registration = new FilterRegistrationBean<>(new RequestLimitsFilter(limits));
         registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 1);
+        return registration;
+    }
+
+    /** Outside every filter that wraps the response, so that no flush inside reaches the container. */
+    @Bean
+    FilterRegistrationBean<OneWriteResponseFilter> oneWriteResponseFilter() {
+        var registration = new FilterRegistrationBean<>(new OneWriteResponseFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
         return registration;
     }
 }

@@ -93,6 +93,21 @@ class HttpContractTest {
     }
 
     @Test
+    void smallAnswersGoOutWholeWithTheirLengthNotChunked() {
+        var item = client.openSale(1, 1);
+
+        Response accepted = client.buy(item.itemId(), "first", 1);
+        Response soldOut = client.buy(item.itemId(), "second", 1);
+        Response sale = client.get("/api/v1/sales/" + item.saleId());
+
+        assertThat(Stream.of(accepted, soldOut, sale).map(Response::status)).containsExactly(202, 409, 200);
+        for (Response response : new Response[] {accepted, soldOut, sale}) {
+            assertThat(response.headers().firstValue("Transfer-Encoding")).isEmpty();
+            assertThat(response.headers().firstValueAsLong("Content-Length").orElse(0)).isPositive();
+        }
+    }
+
+    @Test
     void errorsOfTheFrameworkAreProblemDetailsThatNameNothingInternal() {
         Response unknown = client.get("/api/v1/nothing-here");
         Response method = client.send(request("/api/v1/sales/1").DELETE().build());
