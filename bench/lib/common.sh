@@ -169,21 +169,22 @@ open_sale() {
     jq -r '.items[0].id' <<<"$sale"
 }
 
-# load DIR URL CONNECTIONS SECONDS [BENCH_VAR=value ...]: wrk with one thread per connection and
-# the per-response log of bench/wrk/flashsale.lua in DIR; stops when every thread is done (time
+# load DIR URL CONNECTIONS SECONDS [BENCH_VAR=value ...]: wrk with BENCH_WRK_THREADS threads (4)
+# and the per-response log of bench/wrk/flashsale.lua in DIR; stops when every thread is done (time
 # up, or its buyers used up) so that no request is cut off in flight. Writes DIR/accepted.txt.
 load() {
-    local dir=$1 url=$2 connections=$3 seconds=$4
+    local dir=$1 url=$2 connections=$3 seconds=$4 threads=${BENCH_WRK_THREADS:-4}
     shift 4
+    ((threads <= connections)) || threads=$connections
     mkdir -p "$dir"
     rm -f "$dir"/wrk-*.log "$dir"/done-*
-    env BENCH_OUT="$dir" BENCH_THREADS="$connections" BENCH_SECONDS="$seconds" "$@" \
-        wrk -t "$connections" -c "$connections" -d "$((seconds + 30))s" --timeout 10s --latency \
+    env BENCH_OUT="$dir" BENCH_THREADS="$threads" BENCH_SECONDS="$seconds" "$@" \
+        wrk -t "$threads" -c "$connections" -d "$((seconds + 30))s" --timeout 10s --latency \
         -s "$BENCH_ROOT/bench/wrk/flashsale.lua" "$url" >"$dir/wrk.txt" 2>&1 &
     local wrk_pid=$!
     BENCH_PIDS+=("$wrk_pid")
     while kill -0 "$wrk_pid" 2>/dev/null; do
-        if (($(find "$dir" -maxdepth 1 -name 'done-*' | wc -l) >= connections)); then
+        if (($(find "$dir" -maxdepth 1 -name 'done-*' | wc -l) >= threads)); then
             kill -INT "$wrk_pid" 2>/dev/null
             break
         fi

@@ -2,8 +2,10 @@
 -- trivial endpoint), and every response is logged with its own latency, so that report.py can
 -- draw throughput and latency percentiles per second (wrk itself only gives totals).
 --
--- Run it with as many threads as connections (-t N -c N): a thread with one connection alternates
--- request() and response() strictly, which is what makes the per-request latency exact.
+-- Run it with a few threads for many connections (-t 4 -c 300): each request carries its own
+-- X-Request-Id, which the server echoes, so that the thread can time each request even though its
+-- connections interleave. (One thread per connection spent a quarter of the machine on the load
+-- generator's own scheduling, and its tail latency was the generator's.)
 --
 -- Settings, from the environment:
 --   BENCH_KIND      purchase (POST /api/v1/orders) | get (GET BENCH_PATH)          default purchase
@@ -19,6 +21,10 @@
 --                   when a thread has stopped, and summary.json with wrk's own totals
 --
 -- Log line: <request start, epoch µs> <latency µs> <HTTP status> <orderId for 202 | code | ->
+--
+-- A thread stops issuing measured requests once its time is up or its buyers are used up, then
+-- waits until those it has in flight are answered, so that no request is cut off in flight; then
+-- it writes done-<thread>.
 
 local ffi = require("ffi")
 ffi.cdef [[
@@ -48,8 +54,10 @@ function setup(thread)
 end
 
 -- thread Lua states from here on
-local log, started, deadline, next_buyer, sent_at, stopped, verified
-local get_request
+local log, started, deadline, next_buyer, stopped, verified
+local get_request, filler
+local sent = {}       -- X-Request-Id -> request start, µs
+local in_flight, request_no = 0, 0
 
 function init(args)
   log = io.open(string.format("%s/wrk-%d.log", out, tid), "w")
@@ -57,12 +65,15 @@ function init(args)
   started = now_us()
   deadline = seconds > 0 and started + seconds * 1000000 or math.huge
   next_buyer = tid
-  -- wrk calls request() once on thread 0 before the run to check the script; that call must not
-  -- use up a buyer, or sequential mode would skip one
+  -- wrk calls request() once on thread 0 before the run to check the script (and sends nothing);
+  -- that call must not use up a buyer, or sequential mode would skip one
   verified = tid ~= 0
-  if kind == "get" then
-    get_request = wrk.format("GET", os.getenv("BENCH_PATH") or "/actuator/info")
-  end
+  get_request = os.getenv("BENCH_PATH") or "/actuator/info"
+  filler = wrk.format("GET", "/actuator/health/liveness", { ["X-Request-Id"] = "filler" })
+end
+
+local function finished()
+  return now_us() >= deadline or (sequential > 0 and next_buyer >= sequential)
 end
 
 local function stop()
@@ -75,35 +86,55 @@ local function stop()
 end
 
 function request()
-  sent_at = now_us()
+  if not verified then -- wrk's check of the script: nothing is sent
+    verified = true
+    return filler
+  end
+  if finished() then
+    -- wrk wants a request for every connection that has its answer: until the thread's last
+    -- measured request is answered, the others send this one, which is neither counted nor logged
+    return filler
+  end
+  request_no = request_no + 1
+  local id = tostring(request_no)
+  sent[id] = now_us()
+  in_flight = in_flight + 1
   if kind == "get" then
-    return get_request
+    return wrk.format("GET", get_request, { ["X-Request-Id"] = id })
   end
   local buyer
-  if not verified then
-    verified = true
-    buyer = 0
-  elseif sequential > 0 then
+  if sequential > 0 then
     buyer = next_buyer
     next_buyer = next_buyer + threads
   else
     buyer = math.random(0, buyers - 1)
   end
-  return wrk.format("POST", "/api/v1/orders", { ["Content-Type"] = "application/json" },
+  return wrk.format("POST", "/api/v1/orders",
+    { ["Content-Type"] = "application/json", ["X-Request-Id"] = id },
     string.format('{"itemId":%s,"userId":"%s%d","quantity":1}', item, prefix, buyer))
 end
 
 function response(status, headers, body)
   if stopped then return end
   local now = now_us()
-  local tag = "-"
-  if status == 202 then
-    tag = body:match('"orderId":"([^"]+)"') or "-"
-  elseif status >= 300 then
-    tag = body:match('"code":"([^"]+)"') or "-"
+  local id = headers["X-Request-Id"]
+  if id ~= "filler" then
+    local at = id and sent[id]
+    if at then
+      sent[id] = nil
+    else
+      at = now -- no echo (an answer of the container itself): counted, not timed
+    end
+    in_flight = in_flight - 1
+    local tag = "-"
+    if status == 202 then
+      tag = body:match('"orderId":"([^"]+)"') or "-"
+    elseif status >= 300 then
+      tag = body:match('"code":"([^"]+)"') or "-"
+    end
+    log:write(string.format("%.0f %.0f %d %s\n", at, now - at, status, tag))
   end
-  log:write(string.format("%.0f %.0f %d %s\n", sent_at, now - sent_at, status, tag))
-  if now >= deadline or (sequential > 0 and next_buyer >= sequential) then
+  if in_flight == 0 and finished() then
     stop()
   end
 end

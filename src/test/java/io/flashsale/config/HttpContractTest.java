@@ -108,6 +108,22 @@ class HttpContractTest {
     }
 
     @Test
+    void aRequestIdIsEchoedWhenItIsValidAndIgnoredWhenNot() {
+        var item = client.openSale(1, 1);
+
+        Response purchase = client.buy(item.itemId(), "buyer", 1, "X-Request-Id", "bench-7-42");
+        Response unknown = client.send(request("/api/v1/nothing-here").header("X-Request-Id", "r-1").GET().build());
+        Response tooLong = client.send(request("/api/v1/nothing-here").header("X-Request-Id", "r".repeat(65)).GET().build());
+        Response none = client.get("/api/v1/nothing-here");
+
+        assertThat(purchase.status()).isEqualTo(202);
+        assertThat(purchase.headers().firstValue("X-Request-Id")).contains("bench-7-42");
+        assertThat(unknown.headers().firstValue("X-Request-Id")).contains("r-1");
+        assertThat(tooLong.headers().firstValue("X-Request-Id")).isEmpty();
+        assertThat(none.headers().firstValue("X-Request-Id")).isEmpty();
+    }
+
+    @Test
     void errorsOfTheFrameworkAreProblemDetailsThatNameNothingInternal() {
         Response unknown = client.get("/api/v1/nothing-here");
         Response method = client.send(request("/api/v1/sales/1").DELETE().build());
