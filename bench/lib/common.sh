@@ -179,7 +179,7 @@ load() {
     mkdir -p "$dir"
     rm -f "$dir"/wrk-*.log "$dir"/done-*
     env BENCH_OUT="$dir" BENCH_THREADS="$threads" BENCH_SECONDS="$seconds" "$@" \
-        wrk -t "$threads" -c "$connections" -d "$((seconds + 30))s" --timeout 10s --latency \
+        nice -n "${BENCH_WRK_NICE:-0}" wrk -t "$threads" -c "$connections" -d "$((seconds + 30))s" --timeout 10s --latency \
         -s "$BENCH_ROOT/bench/wrk/flashsale.lua" "$url" >"$dir/wrk.txt" 2>&1 &
     local wrk_pid=$!
     BENCH_PIDS+=("$wrk_pid")
