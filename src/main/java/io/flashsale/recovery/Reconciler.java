@@ -20,11 +20,13 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
-import java.util.UUID;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
@@ -46,6 +48,7 @@ class Reconciler {
 
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
     private static final int MAX_LEFTOVERS_PER_TICK = 1_000;
+    static final String DRIFT = "flashsale.gate.drift";
 
     private final ReconcilerLeadership leadership;
     private final SaleCatalog catalog;
@@ -86,12 +89,16 @@ class Reconciler {
     @Scheduled(fixedDelayString = "${flashsale.reconciler.interval:2s}")
     void reconcile() {
         if (!leadership.isLeader()) {
+            // a standby measures nothing: a gauge left from its time as leader would go stale
+            forgetDriftExcept(Set.of());
             return;
         }
         Instant now = clock.instant();
         // a reservation taken just before the end may stay pending one ttl longer
         Instant oldestRelevantEnd = now.minus(reservationTtl).minus(settings.grace());
-        for (SaleItem item : catalog.liveItemsEndingAfter(oldestRelevantEnd)) {
+        List<SaleItem> items = catalog.liveItemsEndingAfter(oldestRelevantEnd);
+        forgetDriftExcept(items.stream().map(SaleItem::id).collect(Collectors.toSet()));
+        for (SaleItem item : items) {
             try {
                 if (gate.isLoaded(item.id())) {
                     settleLeftoverReservations(item, now);
@@ -170,13 +177,27 @@ class Reconciler {
         long value = tokens - (available - reserved);
         drift.computeIfAbsent(item.id(), id -> {
             var holder = new AtomicLong();
-            Gauge.builder("flashsale.gate.drift", holder, AtomicLong::get).tag("item", Long.toString(id))
+            Gauge.builder(DRIFT, holder, AtomicLong::get).tag("item", Long.toString(id))
                     .description("Redis tokens minus (PostgreSQL available - pending reservations)").register(meters);
             return holder;
         }).set(value);
         if (value != 0) {
             log.info("Item {}: gate drift {} (tokens {}, available {}, reserved {})", item.id(), value, tokens, available, reserved);
         }
+    }
+
+    /** Removes the drift gauges of items no longer reconciled, so ended sales leave no series behind. */
+    private void forgetDriftExcept(Set<Long> reconciled) {
+        drift.keySet().removeIf(itemId -> {
+            if (reconciled.contains(itemId)) {
+                return false;
+            }
+            Gauge gauge = meters.find(DRIFT).tag("item", Long.toString(itemId)).gauge();
+            if (gauge != null) {
+                meters.remove(gauge);
+            }
+            return true;
+        });
     }
 
     private OrderRequested asOrder(PendingReservation reservation) {

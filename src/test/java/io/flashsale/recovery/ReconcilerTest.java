@@ -8,6 +8,7 @@ import io.flashsale.support.FailureScenario;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.SaleInvariants;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
@@ -29,6 +30,7 @@ class ReconcilerTest {
     @Autowired StringRedisTemplate redis;
     @Autowired JdbcClient jdbc;
     @Autowired DataSource dataSource;
+    @Autowired MeterRegistry meters;
 
     @Test
     void syncsAReservationWhoseOrderWasSettledButNeverSyncedToRedis() {
@@ -66,6 +68,24 @@ class ReconcilerTest {
         assertThat(jdbc.sql("SELECT status || ':' || reason FROM orders WHERE order_id = ?").param(orphan)
                 .query(String.class).single()).isEqualTo("EXPIRED:RESERVATION_EXPIRED");
         assertThat(client.buy(item.itemId(), "ghost", 1).status()).isEqualTo(202);
+    }
+
+    @Test
+    void theDriftGaugeOfAnItemGoesAwayOnceItsSaleHasEnded() {
+        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var item = client.openSale(5, 1);
+        var gauge = meters.find(Reconciler.DRIFT).tag("item", Long.toString(item.itemId()));
+
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+            reconciler.reconcile();
+            assertThat(gauge.gauge()).isNotNull();
+        });
+        // ended a day ago: long past the last moment a reservation of it could still be pending
+        jdbc.sql("UPDATE flash_sales SET starts_at = now() - interval '2 days', ends_at = now() - interval '1 day' WHERE id = ?")
+                .param(item.saleId()).update();
+        reconciler.reconcile();
+
+        assertThat(gauge.gauge()).isNull();
     }
 
     @Test
