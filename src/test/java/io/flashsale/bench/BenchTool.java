@@ -57,7 +57,7 @@ public final class BenchTool {
         System.err.println("""
                 usage: BenchTool <command> --name NAME [options]
                   create-db   --name NAME                          create the database NAME
-                  cleanup     --name NAME                          drop database, Redis keys NAME:*, queues NAME.*
+                  cleanup     --name NAME                          drop database, Redis keys NAME:*, queues and exchanges NAME.*
                   tap         --name NAME                          copy every order message into NAME.bench.tap
                   raw-consume --name NAME --count N --prefetch P   drain N messages of NAME.bench.tap, manual acks
                   raw-publish --name NAME --count N --inflight C   publish N persistent order-sized messages with confirms

@@ -59,7 +59,7 @@ public class IsolatedEnvironment implements ApplicationContextInitializer<Config
         removeEverythingOf(name, queues);
     }
 
-    /** Deletes the Redis keys, RabbitMQ queues and PostgreSQL database named by {@code name}. */
+    /** Deletes the Redis keys, RabbitMQ queues and exchanges, and PostgreSQL database named by {@code name}. */
     public static void removeEverythingOf(String name, OrderQueues queues) {
         try (var client = RedisClient.create(RedisURI.create("127.0.0.1", 6379)); var connection = client.connect()) {
             var commands = connection.sync();
@@ -78,8 +78,10 @@ public class IsolatedEnvironment implements ApplicationContextInitializer<Config
             for (String queue : queues.allQueues()) {
                 channel.queueDelete(queue);
             }
+            channel.exchangeDelete(queues.exchange());
+            channel.exchangeDelete(queues.deadLetterExchange());
         } catch (IOException | TimeoutException e) {
-            System.err.println("Could not delete the queues of " + name + ": " + e);
+            System.err.println("Could not delete the queues and exchanges of " + name + ": " + e);
         }
         dropDatabase(name);
     }
