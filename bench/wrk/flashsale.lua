@@ -46,15 +46,15 @@ local sequential = tonumber(os.getenv("BENCH_SEQUENTIAL") or "0")
 local prefix = os.getenv("BENCH_BUYER_PREFIX") or "b"
 local seconds = tonumber(os.getenv("BENCH_SECONDS") or "0")
 
--- main Lua state: number the threads, keep them for done()
-local created = {}
+-- main Lua state: number the threads
+local threads_set_up = 0
 function setup(thread)
-  thread:set("tid", #created)
-  table.insert(created, thread)
+  thread:set("tid", threads_set_up)
+  threads_set_up = threads_set_up + 1
 end
 
 -- thread Lua states from here on
-local log, started, deadline, next_buyer, stopped, verified
+local log, deadline, next_buyer, stopped, verified
 local get_request, filler
 local sent = {}       -- X-Request-Id -> request start, µs
 local in_flight, request_no = 0, 0
@@ -62,8 +62,7 @@ local in_flight, request_no = 0, 0
 function init(args)
   log = io.open(string.format("%s/wrk-%d.log", out, tid), "w")
   math.randomseed(12345 + tid * 7919)
-  started = now_us()
-  deadline = seconds > 0 and started + seconds * 1000000 or math.huge
+  deadline = seconds > 0 and now_us() + seconds * 1000000 or math.huge
   next_buyer = tid
   -- wrk calls request() once on thread 0 before the run to check the script (and sends nothing);
   -- that call must not use up a buyer, or sequential mode would skip one
@@ -86,13 +85,11 @@ local function stop()
 end
 
 function request()
-  if not verified then -- wrk's check of the script: nothing is sent
+  if not verified or finished() then
+    -- wrk's check of the script (nothing is sent); or, once the thread is finished, what its
+    -- connections send until its last measured request is answered (wrk wants a request from every
+    -- connection that has its answer): neither counted nor logged
     verified = true
-    return filler
-  end
-  if finished() then
-    -- wrk wants a request for every connection that has its answer: until the thread's last
-    -- measured request is answered, the others send this one, which is neither counted nor logged
     return filler
   end
   request_no = request_no + 1

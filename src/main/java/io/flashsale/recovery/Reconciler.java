@@ -14,19 +14,19 @@ import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.OrderRequested;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.MultiGauge.Row;
+import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
@@ -60,10 +60,9 @@ class Reconciler {
     private final ApplicationEventPublisher events;
     private final ReconcilerProperties settings;
     private final Clock clock;
-    private final MeterRegistry meters;
     private final Duration reservationTtl;
     private final OrderMetrics orderMetrics;
-    private final Map<Long, AtomicLong> drift = new ConcurrentHashMap<>();
+    private final MultiGauge drift;
 
     Reconciler(ReconcilerLeadership leadership, SaleCatalog catalog, RedisGate gate, GateWarmup warmup,
                OrderBook orderBook, OrderQueues queues, RabbitAdmin rabbitAdmin, ApplicationEventPublisher events,
@@ -79,30 +78,33 @@ class Reconciler {
         this.events = events;
         this.settings = settings;
         this.clock = clock;
-        this.meters = meters;
         this.reservationTtl = reservationTtl;
         this.orderMetrics = orderMetrics;
+        this.drift = MultiGauge.builder(DRIFT)
+                .description("Redis tokens minus (PostgreSQL available - pending reservations)").register(meters);
         Gauge.builder("flashsale.reconciler.leader", leadership, l -> l.holdsLeadership() ? 1 : 0)
                 .description("1 if this process is the reconciler leader").register(meters);
     }
 
     @Scheduled(fixedDelayString = "${flashsale.reconciler.interval:2s}")
     void reconcile() {
-        if (!leadership.isLeader()) {
-            // a standby measures nothing: a gauge left from its time as leader would go stale
-            forgetDriftExcept(Set.of());
-            return;
+        List<Row<?>> driftRows = new ArrayList<>();
+        if (leadership.isLeader()) {
+            reconcileLiveItems(driftRows);
         }
+        // only the items measured now keep a series: an ended sale, or a standby, leaves none behind
+        drift.register(driftRows, true);
+    }
+
+    private void reconcileLiveItems(List<Row<?>> driftRows) {
         Instant now = clock.instant();
         // a reservation taken just before the end may stay pending one ttl longer
         Instant oldestRelevantEnd = now.minus(reservationTtl).minus(settings.grace());
-        List<SaleItem> items = catalog.liveItemsEndingAfter(oldestRelevantEnd);
-        forgetDriftExcept(items.stream().map(SaleItem::id).collect(Collectors.toSet()));
-        for (SaleItem item : items) {
+        for (SaleItem item : catalog.liveItemsEndingAfter(oldestRelevantEnd)) {
             try {
                 if (gate.isLoaded(item.id())) {
                     settleLeftoverReservations(item, now);
-                    measureDrift(item);
+                    driftRows.add(Row.of(Tags.of("item", Long.toString(item.id())), measureDrift(item)));
                 } else {
                     restoreLostItem(item);
                 }
@@ -160,7 +162,7 @@ class Reconciler {
 
     /** No order waits in the orders or retry queues, so PostgreSQL's stock will not move under the rebuild. */
     private boolean settlementPipelineIsEmpty() {
-        List<String> names = new java.util.ArrayList<>(List.of(queues.queue()));
+        List<String> names = new ArrayList<>(List.of(queues.queue()));
         for (int retry = 1; retry <= queues.retryDelays().size(); retry++) {
             names.add(queues.retryQueue(retry));
         }
@@ -169,35 +171,16 @@ class Reconciler {
     }
 
     /** Tokens minus what they should be: PostgreSQL's available less what is reserved and not yet settled. */
-    private void measureDrift(SaleItem item) {
+    private long measureDrift(SaleItem item) {
         long tokens = gate.tokens(item.id()).orElse(0L);
         int available = catalog.freshItem(item.id()).map(SaleItem::available).orElse(0);
         long reserved = gate.mode() == GateMode.RESERVE
                 ? gate.pendingReservations(item.id()).stream().mapToLong(PendingReservation::quantity).sum() : 0;
         long value = tokens - (available - reserved);
-        drift.computeIfAbsent(item.id(), id -> {
-            var holder = new AtomicLong();
-            Gauge.builder(DRIFT, holder, AtomicLong::get).tag("item", Long.toString(id))
-                    .description("Redis tokens minus (PostgreSQL available - pending reservations)").register(meters);
-            return holder;
-        }).set(value);
         if (value != 0) {
             log.info("Item {}: gate drift {} (tokens {}, available {}, reserved {})", item.id(), value, tokens, available, reserved);
         }
-    }
-
-    /** Removes the drift gauges of items no longer reconciled, so ended sales leave no series behind. */
-    private void forgetDriftExcept(Set<Long> reconciled) {
-        drift.keySet().removeIf(itemId -> {
-            if (reconciled.contains(itemId)) {
-                return false;
-            }
-            Gauge gauge = meters.find(DRIFT).tag("item", Long.toString(itemId)).gauge();
-            if (gauge != null) {
-                meters.remove(gauge);
-            }
-            return true;
-        });
+        return value;
     }
 
     private OrderRequested asOrder(PendingReservation reservation) {

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -97,15 +96,12 @@ class GateChangeBroadcastTest {
         // first read and evict what it cached. So: rename until a read after a rename still serves
         // the name from before (each attempt starts with the cache, if any, equal to the database).
         var rename = new AtomicInteger();
-        var cachedName = new AtomicReference<String>();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             String before = client.get(path).body().path("name").asString();
             jdbc.sql("UPDATE flash_sales SET name = ? WHERE id = ?").param("Renamed " + rename.incrementAndGet())
                     .param(item.saleId()).update();
             assertThat(client.get(path).body().path("name").asString()).as("served from the cache").isEqualTo(before);
-            cachedName.set(before);
         });
-        assertThat(cachedName.get()).isNotEqualTo("Renamed " + rename.get());
 
         redis.convertAndSend(gate.keys().catalogChannel(), item.saleId() + ":" + item.itemId());
 
