@@ -192,7 +192,9 @@ settle() {
     stop_pid "$APP_PID"
 
     say "ceiling: raw consumer, prefetch $((BATCH * 2)), $accepted messages"
+    cpu_start "$dir/raw-consume"
     tool raw-consume --name "$BENCH_NAME" --count "$accepted" --prefetch $((BATCH * 2)) >"$dir/raw-consume.json"
+    cpu_stop "$dir/raw-consume"
     cat "$dir/raw-consume.json" >&2
 
     say "settle: $workers worker process(es) drain $accepted orders"
@@ -207,7 +209,13 @@ settle() {
     for ((i = 0; i < workers; i++)); do
         await_app "worker-$((i + 1))" "${pids[i]}" "${ports[i]}"
     done
+    # CPU is counted from here, once the workers have started (a JVM's start is not settlement):
+    # for the orders still queued now.
+    local settled_before
+    settled_before=$(tail -n 1 "$dir/samples.csv" | cut -d, -f5)
+    cpu_start "$dir/drain"
     await_drained "$dir/samples.csv" "$accepted"
+    cpu_stop "$dir/drain"
     # Only now the rest of the system: the dead-letter consumer and the reconciler, which heals a
     # reservation whose Redis sync failed after the commit. Started earlier, the reconciler would
     # read the whole pending hash every tick while the worker is being measured.
@@ -216,7 +224,7 @@ settle() {
     sleep 1.5
     sampler_stop
     meta "$dir" scenario=settle workers="$workers" orders="$ORDERS" accepted="$accepted" item="$item" \
-        workers_started_ms="$started" prefetch=$((BATCH * 2)) sample_ms="${BENCH_SAMPLE_MS:-250}" "${SETTINGS[@]}"
+        workers_started_ms="$started" drained_after_start=$((accepted - settled_before)) prefetch=$((BATCH * 2)) sample_ms="${BENCH_SAMPLE_MS:-250}" "${SETTINGS[@]}"
     bench_cleanup
 }
 
@@ -247,7 +255,9 @@ bigstock() {
     check "$dir/warmup" "$warm" "$dir/warmup/accepted.txt"
 
     say "ceiling: raw publish with confirms, $BIG messages, $CONNECTIONS in flight"
+    cpu_start "$dir/raw-publish"
     tool raw-publish --name "$BENCH_NAME" --count "$BIG" --inflight "$CONNECTIONS" >"$dir/raw-publish.json"
+    cpu_stop "$dir/raw-publish"
     cat "$dir/raw-publish.json" >&2
 
     item=$(open_sale "$APP_PORT" "$BIG" 1)

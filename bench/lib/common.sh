@@ -177,7 +177,8 @@ load() {
     shift 4
     ((threads <= connections)) || threads=$connections
     mkdir -p "$dir"
-    rm -f "$dir"/wrk-*.log "$dir"/done-*
+    rm -f "$dir"/wrk-*.log "$dir"/done-* "$dir/cpu.json"
+    cpu_start "$dir"
     env BENCH_OUT="$dir" BENCH_THREADS="$threads" BENCH_SECONDS="$seconds" "$@" \
         nice -n "${BENCH_WRK_NICE:-0}" wrk -t "$threads" -c "$connections" -d "$((seconds + 30))s" --timeout 10s --latency \
         -s "$BENCH_ROOT/bench/wrk/flashsale.lua" "$url" >"$dir/wrk.txt" 2>&1 &
@@ -185,15 +186,22 @@ load() {
     BENCH_PIDS+=("$wrk_pid")
     while kill -0 "$wrk_pid" 2>/dev/null; do
         if (($(find "$dir" -maxdepth 1 -name 'done-*' | wc -l) >= threads)); then
+            cpu_stop "$dir" # while wrk still counts
             kill -INT "$wrk_pid" 2>/dev/null
             break
         fi
         sleep 0.2
     done
     wait "$wrk_pid" || true
+    [[ -f $dir/cpu.json ]] || cpu_stop "$dir"
     cat "$dir"/wrk-*.log | awk '$3 == 202 && $4 != "-" { print $4 }' >"$dir/accepted.txt"
     say "load $(basename "$dir"): $(cat "$dir"/wrk-*.log | wc -l) responses, $(wc -l <"$dir/accepted.txt") accepted"
 }
+
+# cpu_start DIR / cpu_stop DIR: CPU time of every part of the system in between, as DIR/cpu.json
+# (bench/lib/cpu.py), so a report can say where the cores went and what one answer cost in each part.
+cpu_start() { mkdir -p "$1" && python3 "$BENCH_ROOT/bench/lib/cpu.py" snap "$1/.cpu-start.json"; }
+cpu_stop() { python3 "$BENCH_ROOT/bench/lib/cpu.py" diff "$1/.cpu-start.json" - "$1/cpu.json" && rm -f "$1/.cpu-start.json"; }
 
 # sampler_start ITEMS CSV: samples queue depth, rows, tokens of ITEMS (comma list) into CSV
 sampler_start() {

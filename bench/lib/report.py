@@ -247,6 +247,8 @@ def spike_run(directory, meta):
         "invariant_failures": [i.get("failure") for i in check.get("items", []) if i.get("failure")],
         "settings": settings(meta),
     }
+    result["cpu"] = [c for c in (cpu_use(directory, "ceiling", "request", (ceiling or {}).get("responses")),
+                                 cpu_use(directory, "load", "request", (load or {}).get("responses"))) if c]
     p99 = (load or {}).get("latency_ms", {}).get("p99")
     result["bars"] = [
         bar("requests/s >= 50% of the trivial endpoint's", (result["ratio_to_ceiling"] or 0) >= 0.5,
@@ -292,6 +294,8 @@ def settle_run(directory, meta):
         "invariant_failures": [i.get("failure") for i in check.get("items", []) if i.get("failure")],
         "settings": settings(meta),
     }
+    result["cpu"] = [c for c in (cpu_use(directory, "raw-consume", "message", raw.get("messages"), only="rabbitmq"),
+                                 cpu_use(directory, "drain", "order", int(meta.get("drained_after_start") or 0))) if c]
     result["bars"] = [
         bar("orders/s >= 60% of the raw consumer's", (result["ratio_to_raw"] or 0) >= 0.6,
             "%s of %s msg/s = %s" % (rate, raw.get("rate"), result["ratio_to_raw"])),
@@ -328,6 +332,8 @@ def bigstock_run(directory, meta):
         "invariant_failures": [i.get("failure") for i in check.get("items", []) if i.get("failure")],
         "settings": settings(meta),
     }
+    result["cpu"] = [c for c in (cpu_use(directory, "raw-publish", "message", raw.get("confirmed"), only="rabbitmq"),
+                                 cpu_use(directory, "load", "order", accepted)) if c]
     result["bars"] = [
         bar("accepted/s >= 50% of raw publish-with-confirms", (result["ratio_to_raw"] or 0) >= 0.5,
             "%s of %s msg/s = %s" % (accepted_per_s, raw.get("rate"), result["ratio_to_raw"])),
@@ -336,6 +342,20 @@ def bigstock_run(directory, meta):
     ]
     result["charts"] = charts_http(directory, load, rows, t0, result["label"]) if load else []
     return result
+
+
+def cpu_use(directory, phase_name, unit, count, only=None):
+    """Where the machine's cores went during a phase (bench/lib/cpu.py), per part and per unit of work.
+    only: the one part that matters (a ceiling probe's own JVM starts and ends inside its window)."""
+    cpu = read_json(os.path.join(directory, phase_name, "cpu.json"))
+    if not cpu or not count:
+        return None
+    seconds = cpu["seconds"]
+    parts = [{"part": part, "cores": cores, "us_per_" + unit: round(cores * seconds * 1e6 / count, 1)}
+             for part, cores in cpu["parts"].items() if only in (None, part)]
+    return {"phase": phase_name, "unit": unit, "count": count, "seconds": seconds, "idle_cores": cpu["idle_cores"],
+            "us_per_%s_all" % unit: round(sum(p["cores"] for p in parts) * seconds * 1e6 / count, 1),
+            "parts": parts}
 
 
 def settings(meta):
@@ -377,6 +397,19 @@ def markdown(run_meta, runs):
         out.append("|---|---|---|")
         for b in run["bars"]:
             out.append("| %s | %s | %s |" % (b["bar"], "yes" if b["met"] else "**NO**", b["detail"]))
+        for cpu in run.get("cpu") or []:
+            unit = cpu["unit"]
+            out.append("")
+            out.append("CPU during `%s` (%s s, %s %ss; idle: %s of %s cores): %s µs of CPU per %s%s" % (
+                cpu["phase"], fmt(cpu["seconds"]), cpu["count"], unit, fmt(cpu["idle_cores"]),
+                run_meta.get("cores"), fmt(cpu["us_per_%s_all" % unit]), unit,
+                " in the broker" if cpu["phase"].startswith("raw-") else " in all"))
+            out.append("")
+            out.append("| part | cores used | CPU µs per %s |" % unit)
+            out.append("|---|---|---|")
+            for part in cpu["parts"]:
+                if part["cores"] >= 0.005:
+                    out.append("| %s | %s | %s |" % (part["part"], "%.2f" % part["cores"], fmt(part["us_per_" + unit])))
         for failure in run.get("invariant_failures") or []:
             out.append("")
             out.append("Invariant failure: `%s`" % failure.replace("\n", " ")[:800])
