@@ -37,7 +37,9 @@ import tools.jackson.databind.json.JsonMapper;
  * request waits for its own confirm. RabbitMQ writes and confirms such a burst together, so a
  * crowd costs one channel and one disk flush per burst instead of one per request: with one
  * channel checked out per request the accept path stalled at about 1,000 orders/s on two cores
- * (ADR 0008).
+ * (ADR 0008). For the same reason the burst's PENDING statuses are cached first, in one Redis
+ * pipeline, rather than by each request in a round trip of its own; if that fails, nothing of the
+ * burst is sent and its requests withdraw.
  */
 @Component
 class OrderRequestedPublisher {
@@ -57,11 +59,13 @@ class OrderRequestedPublisher {
     }
 
     /** One request's message, with the request's observation (NOOP if none) so the message carries its trace. */
-    private record Outgoing(Message message, CorrelationData correlation, Observation requestObservation) {
+    private record Outgoing(OrderRequested order, Message message, CorrelationData correlation,
+                            Observation requestObservation) {
     }
 
     private final BlockingQueue<Outgoing> outgoing = new LinkedBlockingQueue<>();
     private final RabbitTemplate rabbit;
+    private final OrderStatusCache statuses;
     private final OrderQueues queues;
     private final JsonMapper json;
     private final AdmissionProperties settings;
@@ -69,9 +73,10 @@ class OrderRequestedPublisher {
     private final ObservationRegistry observations;
     private volatile @Nullable Thread sender;
 
-    OrderRequestedPublisher(RabbitTemplate rabbit, OrderQueues queues, JsonMapper json, AdmissionProperties settings,
-                            AdmissionMetrics metrics, ObservationRegistry observations) {
+    OrderRequestedPublisher(RabbitTemplate rabbit, OrderStatusCache statuses, OrderQueues queues, JsonMapper json,
+                            AdmissionProperties settings, AdmissionMetrics metrics, ObservationRegistry observations) {
         this.rabbit = rabbit;
+        this.statuses = statuses;
         this.queues = queues;
         this.json = json;
         this.settings = settings;
@@ -118,7 +123,7 @@ class OrderRequestedPublisher {
                 .build();
         var correlation = new CorrelationData(order.orderId().toString());
         Observation request = observations.getCurrentObservation();
-        outgoing.add(new Outgoing(message, correlation, request == null ? Observation.NOOP : request));
+        outgoing.add(new Outgoing(order, message, correlation, request == null ? Observation.NOOP : request));
         try {
             var confirm = correlation.getFuture().get(settings.gate().publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
             if (correlation.getReturned() != null) {
@@ -163,12 +168,19 @@ class OrderRequestedPublisher {
     }
 
     /**
-     * Sends a burst on one channel; the confirms complete each message's future as they arrive.
-     * If sending fails part way, the messages from the failing one on never reached the broker:
-     * they fail at once (the requests withdraw and answer 503). Those sent before it are settled
-     * by their confirm, or by the nack Spring AMQP gives when the channel closes.
+     * Caches the burst's PENDING statuses, then sends it on one channel; the confirms complete each
+     * message's future as they arrive. If sending fails part way, the messages from the failing one
+     * on never reached the broker: they fail at once (the requests withdraw and answer 503). Those
+     * sent before it are settled by their confirm, or by the nack Spring AMQP gives when the
+     * channel closes.
      */
     private void send(List<Outgoing> burst) {
+        try {
+            statuses.markPending(burst.stream().map(Outgoing::order).toList());
+        } catch (RuntimeException e) {
+            burst.forEach(message -> message.correlation().getFuture().completeExceptionally(e));
+            return;
+        }
         int[] sent = {0};
         try {
             rabbit.invoke(operations -> {

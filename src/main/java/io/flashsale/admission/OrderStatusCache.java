@@ -31,9 +31,16 @@ class OrderStatusCache {
         this.settings = settings;
     }
 
-    void markPending(OrderRequested order) {
-        var ttl = settings.reservation().ttl().plus(settings.gate().statusTtl());
-        redis.opsForValue().setIfAbsent(keys.orderStatus(order.orderId()), encode(OrderView.pending(order)), ttl);
+    /** One pipeline for a burst of admitted orders (see {@link OrderRequestedPublisher}). */
+    void markPending(Collection<OrderRequested> orders) {
+        Expiration ttl = Expiration.from(settings.reservation().ttl().plus(settings.gate().statusTtl()));
+        redis.executePipelined((RedisCallback<Object>) connection -> {
+            for (OrderRequested order : orders) {
+                connection.stringCommands().set(bytes(keys.orderStatus(order.orderId())),
+                        bytes(encode(OrderView.pending(order))), ttl, SetOption.ifAbsent());
+            }
+            return null;
+        });
     }
 
     void record(Collection<SettledOrder> orders) {

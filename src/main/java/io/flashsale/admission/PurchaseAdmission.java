@@ -41,7 +41,7 @@ class PurchaseAdmission {
     private final TimeBasedEpochGenerator orderIds = Generators.timeBasedEpochGenerator();
     private final SaleCatalog catalog;
     private final RedisGate gate;
-    private final OrderStatusCache pendingStatuses;
+    private final OrderStatusCache statusCache;
     private final OrderStatusQuery statuses;
     private final OrderRequestedPublisher publisher;
     private final OrderBook orderBook;
@@ -52,13 +52,13 @@ class PurchaseAdmission {
     private final PurchaseRateLimits rateLimits;
     private final SoldOutFlags soldOut;
 
-    PurchaseAdmission(SaleCatalog catalog, RedisGate gate, OrderStatusCache pendingStatuses, OrderStatusQuery statuses,
+    PurchaseAdmission(SaleCatalog catalog, RedisGate gate, OrderStatusCache statusCache, OrderStatusQuery statuses,
                       OrderRequestedPublisher publisher, OrderBook orderBook, Clock clock, FaultInjection faults,
                       AdmissionMetrics metrics, OrderMetrics orderMetrics, PurchaseRateLimits rateLimits,
                       SoldOutFlags soldOut) {
         this.catalog = catalog;
         this.gate = gate;
-        this.pendingStatuses = pendingStatuses;
+        this.statusCache = statusCache;
         this.statuses = statuses;
         this.publisher = publisher;
         this.orderBook = orderBook;
@@ -132,12 +132,6 @@ class PurchaseAdmission {
         }
 
         var order = new OrderRequested(orderId, item.id(), command.userId(), command.quantity(), now, decision.deadline());
-        try {
-            pendingStatuses.markPending(order);
-        } catch (RuntimeException e) {
-            withdraw(order, idempotencyKey, OrderRequestedPublisher.Outcome.REJECTED);
-            throw e;
-        }
         faults.beforePublishing(order);
         var published = publisher.publish(order);
         if (published != OrderRequestedPublisher.Outcome.CONFIRMED) {
@@ -168,7 +162,7 @@ class PurchaseAdmission {
             if (published == OrderRequestedPublisher.Outcome.UNCONFIRMED) {
                 orderBook.markCompensated(List.of(order.orderId()));
             }
-            pendingStatuses.forget(order.orderId());
+            statusCache.forget(order.orderId());
             metrics.releasedOnWithdrawal(released.size());
             log.atInfo().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())
                     .log("Withdrew order {} ({} reservation released)", order.orderId(), released.size());

@@ -56,6 +56,17 @@ class PurchaseApiTest {
     }
 
     @Test
+    void anAcceptedOrderHasItsStatusCachedBeforeTheAnswer() {
+        CreatedItem item = client.openSale(5, 1);
+
+        Response accepted = client.buy(item.itemId(), "alice", 1);
+
+        assertThat(accepted.status()).isEqualTo(202);
+        assertThat(redis.opsForValue().get(gate.keys().orderStatus(accepted.orderId())))
+                .as("PENDING, or already the settled status").isNotNull();
+    }
+
+    @Test
     void aSecondPurchaseOfTheSameBuyerIsRefusedAsAlreadyPurchased() {
         CreatedItem item = client.openSale(5, 1);
         client.buy(item.itemId(), "alice", 1);
