@@ -177,22 +177,35 @@ load() {
     shift 4
     ((threads <= connections)) || threads=$connections
     mkdir -p "$dir"
-    rm -f "$dir"/wrk-*.log "$dir"/done-* "$dir/cpu.json"
+    rm -f "$dir"/wrk-*.log "$dir"/done-* "$dir/cpu.json" "$dir/window.txt"
+    # A load bounded in time is measured over its window: the answers that arrive after it are the
+    # in-flight tail, and a connection starved for seconds must not stretch the window (it once
+    # halved the trivial endpoint's figure). A load of N buyers runs until the last is answered.
+    local timed=true cpu_pid=""
+    [[ " $* " == *" BENCH_SEQUENTIAL="* ]] && timed=false
+    $timed && echo "$seconds" >"$dir/window.txt"
     cpu_start "$dir"
     env BENCH_OUT="$dir" BENCH_THREADS="$threads" BENCH_SECONDS="$seconds" "$@" \
         nice -n "${BENCH_WRK_NICE:-0}" wrk -t "$threads" -c "$connections" -d "$((seconds + 30))s" --timeout 10s --latency \
         -s "$BENCH_ROOT/bench/wrk/flashsale.lua" "$url" >"$dir/wrk.txt" 2>&1 &
     local wrk_pid=$!
     BENCH_PIDS+=("$wrk_pid")
+    if $timed; then
+        (sleep "$seconds" && cpu_stop "$dir") &
+        cpu_pid=$!
+    fi
     while kill -0 "$wrk_pid" 2>/dev/null; do
         if (($(find "$dir" -maxdepth 1 -name 'done-*' | wc -l) >= threads)); then
-            cpu_stop "$dir" # while wrk still counts
+            $timed || cpu_stop "$dir" # while wrk still counts
             kill -INT "$wrk_pid" 2>/dev/null
             break
         fi
         sleep 0.2
     done
     wait "$wrk_pid" || true
+    if [[ -n $cpu_pid ]]; then
+        wait "$cpu_pid" || true
+    fi
     [[ -f $dir/cpu.json ]] || cpu_stop "$dir"
     cat "$dir"/wrk-*.log | awk '$3 == 202 && $4 != "-" { print $4 }' >"$dir/accepted.txt"
     say "load $(basename "$dir"): $(cat "$dir"/wrk-*.log | wc -l) responses, $(wc -l <"$dir/accepted.txt") accepted"

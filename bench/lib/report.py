@@ -24,6 +24,14 @@ def read_json(path, default=None):
         return default
 
 
+def read_number(path):
+    try:
+        with open(path) as f:
+            return float(f.read().strip())
+    except (OSError, ValueError):
+        return None
+
+
 def pct(sorted_values, p):
     if not sorted_values:
         return None
@@ -44,7 +52,11 @@ def phase(directory):
         return None
     t0 = min(r[0] for r in rows)
     t1 = max(r[0] + r[1] for r in rows)
-    seconds = max((t1 - t0) / 1e6, 1e-6)
+    last_answer = max((t1 - t0) / 1e6, 1e-6)
+    # A load bounded in time counts the answers within its window (see load in common.sh).
+    window = read_number(os.path.join(directory, "window.txt"))
+    seconds = window or last_answer
+    in_window = len(rows) if not window else sum(1 for r in rows if r[0] + r[1] - t0 <= window * 1e6)
     latencies = sorted(r[1] / 1000.0 for r in rows)
     statuses, codes = {}, {}
     per_second = {}
@@ -73,7 +85,9 @@ def phase(directory):
         "responses": len(rows),
         "start_ms": t0 // 1000,
         "seconds": round(seconds, 3),
-        "requests_per_s": round(len(rows) / seconds, 1),
+        "last_answer_s": round(last_answer, 3),
+        "responses_in_window": in_window,
+        "requests_per_s": round(in_window / seconds, 1),
         "latency_ms": {"p50": pct(latencies, 50), "p95": pct(latencies, 95), "p99": pct(latencies, 99),
                        "max": latencies[-1], "mean": round(sum(latencies) / len(latencies), 3)},
         "by_status": dict(sorted(statuses.items())),
@@ -247,8 +261,8 @@ def spike_run(directory, meta):
         "invariant_failures": [i.get("failure") for i in check.get("items", []) if i.get("failure")],
         "settings": settings(meta),
     }
-    result["cpu"] = [c for c in (cpu_use(directory, "ceiling", "request", (ceiling or {}).get("responses")),
-                                 cpu_use(directory, "load", "request", (load or {}).get("responses"))) if c]
+    result["cpu"] = [c for c in (cpu_use(directory, "ceiling", "request", (ceiling or {}).get("responses_in_window")),
+                                 cpu_use(directory, "load", "request", (load or {}).get("responses_in_window"))) if c]
     p99 = (load or {}).get("latency_ms", {}).get("p99")
     result["bars"] = [
         bar("requests/s >= 50% of the trivial endpoint's", (result["ratio_to_ceiling"] or 0) >= 0.5,
@@ -454,7 +468,9 @@ def figures(run):
                 ("outcomes", json.dumps(run["by_outcome"])), ("invariants", run["invariants"])]
     load = run["load"]
     lat = load.get("latency_ms", {})
-    common = [("responses", load.get("responses")), ("requests/s", fmt(load.get("requests_per_s"))),
+    common = [("responses", load.get("responses")),
+              ("requests/s (answered within the load's window)", fmt(load.get("requests_per_s"))),
+              ("window / last answer after", "%s / %s s" % (fmt(load.get("seconds")), fmt(load.get("last_answer_s")))),
               ("latency p50 / p95 / p99 / max", "%s / %s / %s / %s ms" % (
                   fmt(lat.get("p50")), fmt(lat.get("p95")), fmt(lat.get("p99")), fmt(lat.get("max")))),
               ("answers by status", json.dumps(load.get("by_status"))),
