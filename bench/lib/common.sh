@@ -181,7 +181,8 @@ load() {
     # A load bounded in time is measured over its window: the answers that arrive after it are the
     # in-flight tail, and a connection starved for seconds must not stretch the window (it once
     # halved the trivial endpoint's figure). A load of N buyers runs until the last is answered.
-    local timed=true cpu_pid=""
+    # CPU is counted over the same window, or until the last answer.
+    local timed=true cpu_timer=""
     [[ " $* " == *" BENCH_SEQUENTIAL="* ]] && timed=false
     $timed && echo "$seconds" >"$dir/window.txt"
     cpu_start "$dir"
@@ -192,21 +193,22 @@ load() {
     BENCH_PIDS+=("$wrk_pid")
     if $timed; then
         (sleep "$seconds" && cpu_stop "$dir") &
-        cpu_pid=$!
+        cpu_timer=$!
     fi
     while kill -0 "$wrk_pid" 2>/dev/null; do
         if (($(find "$dir" -maxdepth 1 -name 'done-*' | wc -l) >= threads)); then
-            $timed || cpu_stop "$dir" # while wrk still counts
+            $timed || cpu_stop "$dir" # before wrk goes, so that its own time counts
             kill -INT "$wrk_pid" 2>/dev/null
             break
         fi
         sleep 0.2
     done
     wait "$wrk_pid" || true
-    if [[ -n $cpu_pid ]]; then
-        wait "$cpu_pid" || true
+    if $timed; then
+        wait "$cpu_timer" || true
+    elif [[ ! -f $dir/cpu.json ]]; then
+        cpu_stop "$dir" # wrk ended on its own
     fi
-    [[ -f $dir/cpu.json ]] || cpu_stop "$dir"
     cat "$dir"/wrk-*.log | awk '$3 == 202 && $4 != "-" { print $4 }' >"$dir/accepted.txt"
     say "load $(basename "$dir"): $(cat "$dir"/wrk-*.log | wc -l) responses, $(wc -l <"$dir/accepted.txt") accepted"
 }
@@ -214,7 +216,7 @@ load() {
 # cpu_start DIR / cpu_stop DIR: CPU time of every part of the system in between, as DIR/cpu.json
 # (bench/lib/cpu.py), so a report can say where the cores went and what one answer cost in each part.
 cpu_start() { mkdir -p "$1" && python3 "$BENCH_ROOT/bench/lib/cpu.py" snap "$1/.cpu-start.json"; }
-cpu_stop() { python3 "$BENCH_ROOT/bench/lib/cpu.py" diff "$1/.cpu-start.json" - "$1/cpu.json" && rm -f "$1/.cpu-start.json"; }
+cpu_stop() { python3 "$BENCH_ROOT/bench/lib/cpu.py" diff "$1/.cpu-start.json" "$1/cpu.json" && rm -f "$1/.cpu-start.json"; }
 
 # sampler_start ITEMS CSV: samples queue depth, rows, tokens of ITEMS (comma list) into CSV
 sampler_start() {

@@ -1,13 +1,14 @@
 #!/usr/bin/env python3
 """CPU time by process around a load: where the machine's two cores went.
 
-    cpu.py snap FILE             records every process's CPU ticks and the machine's idle time
-    cpu.py diff BEFORE AFTER OUT writes OUT (JSON): cores used on average per part of the system
+    cpu.py snap FILE      records every process's CPU ticks and the machine's idle time
+    cpu.py diff FILE OUT  writes OUT (JSON): cores used on average per part since FILE was taken
 
 Parts are named by what they are (app processes by their FLASHSALE_ROLES, the broker, PostgreSQL,
 Redis, the load generator, nginx, the harness's own sampler), so a report can say how much of the
-machine each took and how much CPU one answer cost in each. A process that started or ended
-within the window counts with the ticks it had at the end (or at the start)."""
+machine each took and how much CPU one answer cost in each. A process started within the window
+counts from zero; one that ended within it is gone from the second reading, so its time shows
+only as "unattributed"."""
 import json
 import os
 import sys
@@ -19,12 +20,12 @@ TICKS = os.sysconf("SC_CLK_TCK")
 def part_of(pid, name):
     """The part of the system a process belongs to, or None for the kernel's threads."""
     try:
-        cmdline = open(f"/proc/{pid}/cmdline", "rb").read().split(b"\0")
+        with open(f"/proc/{pid}/cmdline", "rb") as f:
+            joined = f.read().replace(b"\0", b" ")
     except OSError:
         return None
-    if not cmdline or cmdline == [b""]:
+    if not joined:
         return None  # a kernel thread
-    joined = b" ".join(cmdline)
     if name == "java":
         if b"flashsale.jar" in joined:
             return "app " + roles_of(pid)
@@ -46,7 +47,8 @@ def part_of(pid, name):
 
 def roles_of(pid):
     try:
-        environ = open(f"/proc/{pid}/environ", "rb").read().split(b"\0")
+        with open(f"/proc/{pid}/environ", "rb") as f:
+            environ = f.read().split(b"\0")
     except OSError:
         return "(?)"
     for entry in environ:
@@ -61,7 +63,8 @@ def snapshot():
         if not pid.isdigit():
             continue
         try:
-            stat = open(f"/proc/{pid}/stat").read()
+            with open(f"/proc/{pid}/stat") as f:
+                stat = f.read()
         except OSError:
             continue
         name = stat[stat.index("(") + 1:stat.rindex(")")]
@@ -100,12 +103,11 @@ def main():
     if len(sys.argv) == 3 and sys.argv[1] == "snap":
         with open(sys.argv[2], "w") as f:
             json.dump(snapshot(), f)
-    elif len(sys.argv) == 5 and sys.argv[1] == "diff":
+    elif len(sys.argv) == 4 and sys.argv[1] == "diff":
         with open(sys.argv[2]) as f:
             before = json.load(f)
-        after = snapshot() if sys.argv[3] == "-" else json.load(open(sys.argv[3]))
-        with open(sys.argv[4], "w") as f:
-            json.dump(diff(before, after), f, indent=1)
+        with open(sys.argv[3], "w") as f:
+            json.dump(diff(before, snapshot()), f, indent=1)
     else:
         sys.exit(__doc__)
 

@@ -367,7 +367,8 @@ def cpu_use(directory, phase_name, unit, count, only=None):
     seconds = cpu["seconds"]
     parts = [{"part": part, "cores": cores, "us_per_" + unit: round(cores * seconds * 1e6 / count, 1)}
              for part, cores in cpu["parts"].items() if only in (None, part)]
-    return {"phase": phase_name, "unit": unit, "count": count, "seconds": seconds, "idle_cores": cpu["idle_cores"],
+    return {"phase": phase_name, "unit": unit, "count": count, "only": only, "seconds": seconds,
+            "idle_cores": cpu["idle_cores"],
             "us_per_%s_all" % unit: round(sum(p["cores"] for p in parts) * seconds * 1e6 / count, 1),
             "parts": parts}
 
@@ -417,7 +418,7 @@ def markdown(run_meta, runs):
             out.append("CPU during `%s` (%s s, %s %ss; idle: %s of %s cores): %s µs of CPU per %s%s" % (
                 cpu["phase"], fmt(cpu["seconds"]), cpu["count"], unit, fmt(cpu["idle_cores"]),
                 run_meta.get("cores"), fmt(cpu["us_per_%s_all" % unit]), unit,
-                " in the broker" if cpu["phase"].startswith("raw-") else " in all"))
+                " in %s" % cpu["only"] if cpu["only"] else " in all"))
             out.append("")
             out.append("| part | cores used | CPU µs per %s |" % unit)
             out.append("|---|---|---|")

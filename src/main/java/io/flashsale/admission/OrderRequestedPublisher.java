@@ -100,8 +100,7 @@ class OrderRequestedPublisher {
         }
         List<Outgoing> unsent = new ArrayList<>();
         outgoing.drainTo(unsent);
-        unsent.forEach(message -> message.correlation().getFuture()
-                .completeExceptionally(new AmqpIOException("The publisher is shutting down", null)));
+        fail(unsent, new AmqpIOException("The publisher is shutting down", null));
     }
 
     Outcome publish(OrderRequested order) {
@@ -178,7 +177,7 @@ class OrderRequestedPublisher {
         try {
             statuses.markPending(burst.stream().map(Outgoing::order).toList());
         } catch (RuntimeException e) {
-            burst.forEach(message -> message.correlation().getFuture().completeExceptionally(e));
+            fail(burst, e);
             return;
         }
         int[] sent = {0};
@@ -192,9 +191,13 @@ class OrderRequestedPublisher {
             });
         } catch (RuntimeException e) {
             // Whatever it was, the messages from the failing one on were never sent; the thread goes on.
-            burst.subList(sent[0], burst.size())
-                    .forEach(message -> message.correlation().getFuture().completeExceptionally(e));
+            fail(burst.subList(sent[0], burst.size()), e);
         }
+    }
+
+    /** These messages never reached the broker: their requests withdraw and answer 503. */
+    private static void fail(List<Outgoing> messages, Throwable cause) {
+        messages.forEach(message -> message.correlation().getFuture().completeExceptionally(cause));
     }
 
     /** Sends in the request's observation, so the message carries the request's trace. */

@@ -4,7 +4,9 @@ import io.flashsale.settlement.SettledOrder;
 import io.flashsale.shared.OrderRequested;
 import io.flashsale.shared.OrderStatus;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.Collection;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.data.redis.connection.RedisStringCommands.SetOption;
@@ -33,22 +35,21 @@ class OrderStatusCache {
 
     /** One pipeline for a burst of admitted orders (see {@link OrderRequestedPublisher}). */
     void markPending(Collection<OrderRequested> orders) {
-        Expiration ttl = Expiration.from(settings.reservation().ttl().plus(settings.gate().statusTtl()));
-        redis.executePipelined((RedisCallback<Object>) connection -> {
-            for (OrderRequested order : orders) {
-                connection.stringCommands().set(bytes(keys.orderStatus(order.orderId())),
-                        bytes(encode(OrderView.pending(order))), ttl, SetOption.ifAbsent());
-            }
-            return null;
-        });
+        // NX: a final status written by a fast settlement must not be hidden (ADR 0005).
+        write(orders.stream().map(OrderView::pending).toList(),
+                settings.reservation().ttl().plus(settings.gate().statusTtl()), SetOption.ifAbsent());
     }
 
     void record(Collection<SettledOrder> orders) {
-        Expiration ttl = Expiration.from(settings.gate().statusTtl());
+        write(orders.stream().map(OrderView::of).toList(), settings.gate().statusTtl(), SetOption.upsert());
+    }
+
+    private void write(List<OrderView> orders, Duration ttl, SetOption option) {
+        Expiration expiration = Expiration.from(ttl);
         redis.executePipelined((RedisCallback<Object>) connection -> {
-            for (SettledOrder order : orders) {
-                connection.stringCommands().set(bytes(keys.orderStatus(order.orderId())),
-                        bytes(encode(OrderView.of(order))), ttl, SetOption.upsert());
+            for (OrderView order : orders) {
+                connection.stringCommands().set(bytes(keys.orderStatus(order.orderId())), bytes(encode(order)),
+                        expiration, option);
             }
             return null;
         });

@@ -40,9 +40,9 @@ final class Sampler {
         GateKeys keys = new GateKeys(name);
         try (var db = DriverManager.getConnection(IsolatedEnvironment.POSTGRES + name, "postgres", "");
              // Cheap on purpose: counting the whole orders table twice per sample was eight scans a
-             // second of 100,000 rows and more, charged to the system being measured. Confirmed units come from the items' stock; the
-             // harness buys one unit per order, so they are the confirmed orders. Other rows are few,
-             // and the (item_id, status) index finds them.
+             // second of 100,000 rows and more, charged to the system being measured. Confirmed
+             // units come from the items' stock; the harness buys one unit per order, so they are
+             // the confirmed orders. Other rows are few, and the (item_id, status) index finds them.
              var statement = db.prepareStatement("""
                      SELECT (SELECT coalesce(sum(total_stock - available), 0) FROM flash_sale_items
                               WHERE id = ANY (?)) AS confirmed,
