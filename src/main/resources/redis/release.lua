@@ -3,8 +3,10 @@
 -- ARGV    the orderIds whose reservations end without a sale (failed, expired, withdrawn)
 -- Returns the orderIds that were still pending and whose units were returned now. An order that is
 -- no longer pending (released before, or never reserved in check-only mode) returns nothing, so a
--- release repeated by any process after any crash cannot count twice.
+-- release repeated by any process after any crash cannot count twice. An item that is not loaded is
+-- left alone (its rebuild starts from PostgreSQL).
 local released = {}
+if redis.call('EXISTS', KEYS[1]) == 0 then return released end
 for i = 1, #ARGV do
   local entry = redis.call('HGET', KEYS[3], ARGV[i])
   if entry then

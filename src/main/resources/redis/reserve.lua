@@ -3,11 +3,11 @@
 -- KEYS[2] tokens  units the gate may still admit
 -- KEYS[3] buyers  hash userId -> units reserved or bought
 -- KEYS[4] pending hash orderId -> "userId|quantity|deadlineMs" (reserve mode)
--- KEYS[5] optional: the request's idempotency key; holds the orderId it was first admitted as
+-- KEYS[5] optional: the request's idempotency key; holds "orderId|quantity|deadlineMs" of its first admission
 -- ARGV[1] mode "reserve" | "check-only"   ARGV[2] orderId   ARGV[3] userId   ARGV[4] quantity
 -- ARGV[5] reservation ttl ms              ARGV[6] idempotency key ttl ms
 -- Returns {code, orderId, deadlineMs, unitsLeft}; unitsLeft is the tokens seen when sold out, else -1:
---   1 admitted, 2 replay (orderId of the first admission), 0 sold out, -1 per-user limit reached,
+--   1 admitted, 2 replay (then the second element is the key's whole value), 0 sold out, -1 per-user limit reached,
 --   -2 sale not open (before start or after end), -3 item not loaded (never warmed up, or Redis lost it)
 -- In check-only mode nothing is taken: settlement updates tokens and buyers after the database commits.
 if KEYS[5] then
@@ -31,5 +31,5 @@ if ARGV[1] == 'reserve' then
   redis.call('HINCRBY', KEYS[3], ARGV[3], quantity)
   redis.call('HSET', KEYS[4], ARGV[2], ARGV[3] .. '|' .. quantity .. '|' .. deadline)
 end
-if KEYS[5] then redis.call('SET', KEYS[5], ARGV[2], 'PX', ARGV[6]) end
+if KEYS[5] then redis.call('SET', KEYS[5], ARGV[2] .. '|' .. quantity .. '|' .. deadline, 'PX', ARGV[6]) end
 return {1, ARGV[2], deadline, -1}

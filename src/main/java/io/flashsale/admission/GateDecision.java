@@ -3,8 +3,27 @@ package io.flashsale.admission;
 import java.time.Instant;
 import java.util.UUID;
 
-/** What the reserve script answered; {@code unitsLeft} is the gate's count when it said SOLD_OUT, else -1. */
-record GateDecision(Outcome outcome, UUID orderId, Instant deadline, long unitsLeft) {
+/**
+ * What the reserve script answered. {@code unitsLeft} is the gate's count when it said SOLD_OUT,
+ * else -1. For a REPLAY, {@code orderId}, {@code deadline} and {@code quantity} are those of the
+ * first admission under the same Idempotency-Key; otherwise {@code quantity} is the request's.
+ */
+record GateDecision(Outcome outcome, UUID orderId, Instant deadline, long unitsLeft, int quantity) {
+
+    /**
+     * A replay, from the idempotency key's value: {@code orderId|quantity|deadlineMs} (deadline 0 in
+     * check-only mode), or a bare orderId as written before the quantity and deadline were kept.
+     */
+    static GateDecision replay(String firstAdmission, int requestedQuantity) {
+        String[] parts = firstAdmission.split("\\|");
+        UUID orderId = UUID.fromString(parts[0]);
+        if (parts.length < 3) {
+            return new GateDecision(Outcome.REPLAY, orderId, null, -1, requestedQuantity);
+        }
+        long deadline = Long.parseLong(parts[2]);
+        return new GateDecision(Outcome.REPLAY, orderId, deadline == 0 ? null : Instant.ofEpochMilli(deadline), -1,
+                Integer.parseInt(parts[1]));
+    }
 
     enum Outcome {
         ADMITTED, REPLAY, SOLD_OUT, LIMIT_REACHED, NOT_OPEN, NOT_LOADED;

@@ -1,10 +1,16 @@
 package io.flashsale.admission;
 
+import java.net.URLEncoder;
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 
 /**
  * Redis key names. Keys of one item share the hash tag {@code {item:<id>}}, so on Redis Cluster they
  * live in one slot and one Lua script may touch them all.
+ * <p>
+ * A key made of values a client chose (buyer, Idempotency-Key) percent-encodes each of them
+ * ({@link #segment}), so that the separator {@code :} only ever separates: joined raw, buyer
+ * {@code alice} with key {@code x:1} and buyer {@code alice:x} with key {@code 1} were one key.
  */
 public record GateKeys(String prefix) {
 
@@ -28,8 +34,17 @@ public record GateKeys(String prefix) {
         return item(itemId) + "confirmed";
     }
 
+    /** The order a buyer's Idempotency-Key was admitted as, for this item (written by reserve.lua). */
     public String idempotency(long itemId, String userId, String key) {
-        return item(itemId) + "idem:" + userId + ":" + key;
+        return item(itemId) + "idem:" + segment(userId) + ":" + segment(key);
+    }
+
+    /**
+     * The request a buyer's Idempotency-Key was first used for, whatever the item: the same key with
+     * another body is refused. Hash-tagged by buyer, so buyers spread over a cluster's slots.
+     */
+    public String idempotencyRequest(String userId, String key) {
+        return prefix + ":idem:{" + segment(userId) + "}:" + segment(key);
     }
 
     public String orderStatus(UUID orderId) {
@@ -44,6 +59,11 @@ public record GateKeys(String prefix) {
     /** Pub/sub channel: an admin created or warmed up a sale; catalog caches must forget it. */
     public String catalogChannel() {
         return prefix + ":events:catalog";
+    }
+
+    /** Percent-encoded: no {@code :}, {@code {}, {@code }} or {@code |} is left in a client's value. */
+    static String segment(String value) {
+        return URLEncoder.encode(value, StandardCharsets.UTF_8);
     }
 
     private String item(long itemId) {

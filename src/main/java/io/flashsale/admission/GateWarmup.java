@@ -2,7 +2,6 @@ package io.flashsale.admission;
 
 import io.flashsale.sale.Sale;
 import io.flashsale.sale.SaleCatalog;
-import io.flashsale.settlement.OrderBook;
 import io.flashsale.shared.ApiException;
 import io.flashsale.shared.ErrorCode;
 import java.time.Clock;
@@ -11,20 +10,23 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 
-/** Loads a sale's items from PostgreSQL into the gate. Idempotent: a second call keeps reservations. */
+/**
+ * Loads a sale's items from PostgreSQL into the gate, each from one snapshot ({@link GateSnapshots}).
+ * Idempotent: a second call keeps reservations. The reconciler calls it to rebuild an item Redis lost.
+ */
 @Service
 public class GateWarmup {
 
     private static final Logger log = LoggerFactory.getLogger(GateWarmup.class);
 
     private final SaleCatalog catalog;
-    private final OrderBook orderBook;
+    private final GateSnapshots snapshots;
     private final RedisGate gate;
     private final Clock clock;
 
-    GateWarmup(SaleCatalog catalog, OrderBook orderBook, RedisGate gate, Clock clock) {
+    GateWarmup(SaleCatalog catalog, GateSnapshots snapshots, RedisGate gate, Clock clock) {
         this.catalog = catalog;
-        this.orderBook = orderBook;
+        this.snapshots = snapshots;
         this.gate = gate;
         this.clock = clock;
     }
@@ -41,7 +43,7 @@ public class GateWarmup {
             throw new ApiException(ErrorCode.SALE_NOT_ACTIVE, "The sale ended at " + sale.endsAt());
         }
         List<WarmedItem> items = sale.items().stream()
-                .map(item -> new WarmedItem(item.id(), gate.load(item, orderBook.holdingsOf(item.id()))))
+                .map(item -> new WarmedItem(item.id(), gate.load(item, snapshots.of(item))))
                 .toList();
         catalog.markWarmedUp(sale);
         log.info("Warmed up sale {}: {}", saleId, items);

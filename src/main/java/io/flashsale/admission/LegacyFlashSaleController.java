@@ -68,7 +68,8 @@ class LegacyFlashSaleController {
             if (e.code() == ErrorCode.VALIDATION_FAILED && claimed == null) {
                 return answer(400, "error", "user_id and product_id are required", null);
             }
-            ResponseEntity<Map<String, Object>> refusal = answer(e.code().status().value(), legacyStatus(e.code()), e.getMessage(), null);
+            ResponseEntity<Map<String, Object>> refusal = answer(e.code().status().value(), legacyStatus(e.code()), e.getMessage(),
+                    e.properties().get("orderId") instanceof UUID orderId ? orderId : null);
             return ResponseEntity.status(refusal.getStatusCode()).headers(headers -> e.headers().forEach(headers::set))
                     .body(refusal.getBody());
         }

@@ -5,10 +5,6 @@ import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleItem;
 import io.flashsale.sale.SaleStatus;
-import io.flashsale.settlement.FailureReason;
-import io.flashsale.settlement.OrderBook;
-import io.flashsale.settlement.OrderMetrics;
-import io.flashsale.settlement.SettledOrder;
 import io.flashsale.shared.ApiException;
 import io.flashsale.shared.ErrorCode;
 import io.flashsale.shared.FaultInjection;
@@ -19,7 +15,6 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -28,9 +23,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * The purchase path up to the queue: the buyer's rate limit, validate against the (cached) item,
- * the local sold-out flag, ask the gate, publish and
- * wait for the broker's confirm. Whatever fails after the gate said yes gives the reservation back
- * before the client hears 503, so a refused request never holds stock.
+ * bind the Idempotency-Key to this request, the local sold-out flag, ask the gate, publish and
+ * wait for the broker's confirm. A 202 names an order that GET can read from then on; a 503 means
+ * nothing was bought, or names the order whose outcome is not known yet ({@link OrderWithdrawal}).
  */
 @Service
 class PurchaseAdmission {
@@ -41,31 +36,26 @@ class PurchaseAdmission {
     private final TimeBasedEpochGenerator orderIds = Generators.timeBasedEpochGenerator();
     private final SaleCatalog catalog;
     private final RedisGate gate;
-    private final OrderStatusCache statusCache;
     private final OrderStatusQuery statuses;
     private final OrderRequestedPublisher publisher;
-    private final OrderBook orderBook;
+    private final OrderWithdrawal withdrawal;
     private final Clock clock;
     private final FaultInjection faults;
     private final AdmissionMetrics metrics;
-    private final OrderMetrics orderMetrics;
     private final PurchaseRateLimits rateLimits;
     private final SoldOutFlags soldOut;
 
-    PurchaseAdmission(SaleCatalog catalog, RedisGate gate, OrderStatusCache statusCache, OrderStatusQuery statuses,
-                      OrderRequestedPublisher publisher, OrderBook orderBook, Clock clock, FaultInjection faults,
-                      AdmissionMetrics metrics, OrderMetrics orderMetrics, PurchaseRateLimits rateLimits,
-                      SoldOutFlags soldOut) {
+    PurchaseAdmission(SaleCatalog catalog, RedisGate gate, OrderStatusQuery statuses, OrderRequestedPublisher publisher,
+                      OrderWithdrawal withdrawal, Clock clock, FaultInjection faults, AdmissionMetrics metrics,
+                      PurchaseRateLimits rateLimits, SoldOutFlags soldOut) {
         this.catalog = catalog;
         this.gate = gate;
-        this.statusCache = statusCache;
         this.statuses = statuses;
         this.publisher = publisher;
-        this.orderBook = orderBook;
+        this.withdrawal = withdrawal;
         this.clock = clock;
         this.faults = faults;
         this.metrics = metrics;
-        this.orderMetrics = orderMetrics;
         this.rateLimits = rateLimits;
         this.soldOut = soldOut;
     }
@@ -103,6 +93,7 @@ class PurchaseAdmission {
         if (!item.isOpenAt(now)) {
             throw notOpen(item, now);
         }
+        idempotencyKey.ifPresent(key -> bindToThisRequest(command, key));
 
         // A retry with an Idempotency-Key may be the replay of an order admitted before the sell-out:
         // only the gate knows, so such a request always asks it.
@@ -116,8 +107,7 @@ class PurchaseAdmission {
         switch (decision.outcome()) {
             case ADMITTED -> { }
             case REPLAY -> {
-                return new Answer(new OrderAccepted(decision.orderId(), statuses.find(decision.orderId())
-                        .map(OrderView::status).orElse(OrderStatus.PENDING)), true);
+                return new Answer(replay(item, command.userId(), decision, idempotencyKey, now), true);
             }
             case SOLD_OUT -> {
                 soldOut.markSoldOut(item.id(), decision.unitsLeft());
@@ -133,43 +123,48 @@ class PurchaseAdmission {
 
         var order = new OrderRequested(orderId, item.id(), command.userId(), command.quantity(), now, decision.deadline());
         faults.beforePublishing(order);
-        var published = publisher.publish(order);
-        if (published != OrderRequestedPublisher.Outcome.CONFIRMED) {
-            withdraw(order, idempotencyKey, published);
-            throw new ApiException(ErrorCode.UNAVAILABLE, "The order could not be queued, retry shortly");
-        }
-        log.atInfo().addKeyValue("orderId", orderId.toString()).addKeyValue("itemId", item.id())
-                .log("Order {} for item {} admitted and queued", orderId, item.id());
-        return new Answer(new OrderAccepted(orderId, OrderStatus.PENDING), false);
+        return new Answer(queue(order, idempotencyKey), false);
     }
 
     /**
-     * Gives the reservation back. If the broker may still have the message, the order is first
-     * settled as FAILED in PostgreSQL (first writer wins), so a late delivery cannot confirm it.
-     * If even that fails, the reservation stays until the reconciler expires it.
+     * An Idempotency-Key names one request: the same key from the same buyer with another item or
+     * quantity is refused (422), never admitted as a second order.
      */
-    private void withdraw(OrderRequested order, Optional<String> idempotencyKey, OrderRequestedPublisher.Outcome published) {
-        try {
-            if (published == OrderRequestedPublisher.Outcome.UNCONFIRMED) {
-                SettledOrder withdrawn = SettledOrder.failed(order, FailureReason.PUBLISH_UNCONFIRMED);
-                if (!orderBook.insertIfAbsent(withdrawn)) {
-                    return;
-                }
-                orderMetrics.settled(OrderMetrics.Settler.API, List.of(withdrawn));
-            }
-            List<?> released = gate.release(order.itemId(), List.of(order.orderId()));
-            idempotencyKey.ifPresent(key -> gate.forgetIdempotencyKey(order.itemId(), order.userId(), key));
-            if (published == OrderRequestedPublisher.Outcome.UNCONFIRMED) {
-                orderBook.markCompensated(List.of(order.orderId()));
-            }
-            statusCache.forget(order.orderId());
-            metrics.releasedOnWithdrawal(released.size());
-            log.atInfo().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())
-                    .log("Withdrew order {} ({} reservation released)", order.orderId(), released.size());
-        } catch (RuntimeException e) {
-            log.atWarn().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())
-                    .log("Could not withdraw order {}; the reconciler will expire it: {}", order.orderId(), e.toString());
+    private void bindToThisRequest(PlaceOrder command, String key) {
+        String request = command.itemId() + "|" + command.quantity();
+        gate.bindIdempotencyKey(command.userId(), key, request).ifPresent(bound -> {
+            throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+                    "This Idempotency-Key was first used for another request (item|quantity " + bound + ")");
+        });
+    }
+
+    /**
+     * The order first admitted under this Idempotency-Key, as it stands now. If neither the status
+     * cache nor PostgreSQL knows it, its message may never have been sent (the first request's
+     * process died between the gate and the broker, or is still on its way): it is queued now,
+     * under the same id, so that the answer names an order that exists. Settlement decides an order
+     * once, so a second message of the same order changes nothing.
+     */
+    private OrderAccepted replay(SaleItem item, String userId, GateDecision first, Optional<String> idempotencyKey,
+                                 Instant now) {
+        Optional<OrderView> known = statuses.find(first.orderId());
+        if (known.isPresent()) {
+            return new OrderAccepted(first.orderId(), known.get().status());
         }
+        log.atInfo().addKeyValue("orderId", first.orderId().toString()).addKeyValue("itemId", item.id())
+                .log("Replayed order {} is unknown; queueing it again", first.orderId());
+        return queue(new OrderRequested(first.orderId(), item.id(), userId, first.quantity(), now, first.deadline()),
+                idempotencyKey);
+    }
+
+    /** Publishes and waits for the broker's confirm; without one, the order row decides ({@link OrderWithdrawal}). */
+    private OrderAccepted queue(OrderRequested order, Optional<String> idempotencyKey) {
+        if (publisher.publish(order) != OrderRequestedPublisher.Outcome.CONFIRMED) {
+            return withdrawal.withdraw(order, idempotencyKey);
+        }
+        log.atInfo().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())
+                .log("Order {} for item {} admitted and queued", order.orderId(), order.itemId());
+        return new OrderAccepted(order.orderId(), OrderStatus.PENDING);
     }
 
     private static ApiException soldOut(SaleItem item) {

@@ -2,6 +2,7 @@ package io.flashsale.admission;
 
 import io.flashsale.admission.GateDecision.Outcome;
 import io.flashsale.sale.SaleItem;
+import io.flashsale.settlement.OrderBook;
 import io.flashsale.settlement.SettledOrder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -32,6 +33,7 @@ public class RedisGate {
     private static final RedisScript<List> RELEASE = script("release", List.class);
     private static final RedisScript<Long> CONFIRM = script("confirm", Long.class);
     private static final RedisScript<Long> LOAD = script("load", Long.class);
+    private static final RedisScript<Long> REPAIR = script("repair", Long.class);
 
     private static final Logger log = LoggerFactory.getLogger(RedisGate.class);
 
@@ -63,15 +65,31 @@ public class RedisGate {
                 Integer.toString(quantity), Long.toString(settings.reservation().ttl().toMillis()),
                 Long.toString(settings.gate().idempotencyTtl().toMillis()));
         Outcome outcome = Outcome.ofCode((Long) answer.get(0));
+        if (outcome == Outcome.REPLAY) {
+            return GateDecision.replay((String) answer.get(1), quantity);
+        }
         String admittedAs = (String) answer.get(1);
         long deadline = (Long) answer.get(2);
         long unitsLeft = answer.size() > 3 ? (Long) answer.get(3) : -1;
         return new GateDecision(outcome, admittedAs.isEmpty() ? null : UUID.fromString(admittedAs),
-                deadline == 0 ? null : Instant.ofEpochMilli(deadline), unitsLeft);
+                deadline == 0 ? null : Instant.ofEpochMilli(deadline), unitsLeft, quantity);
+    }
+
+    /**
+     * Binds a buyer's Idempotency-Key to one request ({@code fingerprint}: what the request asks
+     * for) the first time it is used. Returns the fingerprint it is bound to if that is another
+     * one, else empty.
+     */
+    Optional<String> bindIdempotencyKey(String userId, String key, String fingerprint) {
+        String binding = keys.idempotencyRequest(userId, key);
+        if (Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(binding, fingerprint, settings.gate().idempotencyTtl()))) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(redis.opsForValue().get(binding)).filter(bound -> !bound.equals(fingerprint));
     }
 
     void forgetIdempotencyKey(long itemId, String userId, String key) {
-        redis.delete(keys.idempotency(itemId, userId, key));
+        redis.delete(List.of(keys.idempotency(itemId, userId, key), keys.idempotencyRequest(userId, key)));
     }
 
     /** Gives back the reservations of these orders of one item; returns those that were still held. */
@@ -88,10 +106,10 @@ public class RedisGate {
         return released.stream().map(id -> UUID.fromString((String) id)).toList();
     }
 
-    /** Records confirmed orders of one item (see confirm.lua for what each mode does). */
-    void confirm(long itemId, Collection<SettledOrder> orders) {
+    /** Records confirmed orders of one item, each once (see confirm.lua). */
+    long confirm(long itemId, Collection<SettledOrder> orders) {
         if (orders.isEmpty()) {
-            return;
+            return 0;
         }
         List<String> args = new ArrayList<>(1 + 3 * orders.size());
         args.add(mode().scriptArgument());
@@ -100,25 +118,59 @@ public class RedisGate {
             args.add(order.userId());
             args.add(Integer.toString(order.quantity()));
         }
-        redis.execute(CONFIRM, List.of(keys.tokens(itemId), keys.buyers(itemId), keys.pending(itemId),
+        Long applied = redis.execute(CONFIRM, List.of(keys.tokens(itemId), keys.buyers(itemId), keys.pending(itemId),
                 keys.confirmed(itemId)), args.toArray());
+        return applied == null ? 0 : applied;
     }
 
-    /** Loads an item for sale; keeps tokens and buyers if it is loaded already. Returns the tokens. */
-    public long load(SaleItem item, Map<String, Integer> holdings) {
-        List<String> args = new ArrayList<>(4 + 2 * holdings.size());
+    /**
+     * Loads an item for sale, or rebuilds it after Redis lost it, from one PostgreSQL snapshot (see
+     * load.lua); keeps everything but the window and limit if the item is loaded already.
+     * Returns the tokens.
+     */
+    public long load(SaleItem item, GateSnapshot snapshot) {
+        List<String> args = new ArrayList<>(5 + 2 * snapshot.holdings().size() + snapshot.confirmedOrders().size());
         args.add(Long.toString(item.startsAt().toEpochMilli()));
         args.add(Long.toString(item.endsAt().toEpochMilli()));
         args.add(Integer.toString(item.perUserLimit()));
-        args.add(Integer.toString(item.available()));
-        holdings.forEach((user, units) -> {
+        args.add(Integer.toString(snapshot.available()));
+        args.add(Integer.toString(snapshot.holdings().size()));
+        snapshot.holdings().forEach((user, units) -> {
             args.add(user);
             args.add(Integer.toString(units));
         });
-        Long tokens = redis.execute(LOAD, List.of(keys.meta(item.id()), keys.tokens(item.id()), keys.buyers(item.id())),
-                args.toArray());
+        snapshot.confirmedOrders().forEach(orderId -> args.add(orderId.toString()));
+        Long tokens = redis.execute(LOAD, List.of(keys.meta(item.id()), keys.tokens(item.id()), keys.buyers(item.id()),
+                keys.pending(item.id()), keys.confirmed(item.id())), args.toArray());
         announceRestock(item.id());
         return tokens;
+    }
+
+    /**
+     * Sets the item's tokens to PostgreSQL's count if nothing moved since {@code measuredTokens}
+     * was read and the gate counts the same confirmed orders as PostgreSQL (see repair.lua).
+     * Returns whether it did.
+     */
+    public boolean repairTokens(long itemId, long measuredTokens, OrderBook.StockCount truth) {
+        Long repaired = redis.execute(REPAIR, List.of(keys.tokens(itemId), keys.pending(itemId), keys.confirmed(itemId)),
+                Long.toString(measuredTokens), Long.toString(truth.confirmedOrders()), Integer.toString(truth.available()));
+        if (repaired != null && repaired == 1) {
+            announceRestock(itemId);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Records confirmed orders of one item in chunks of 1,000 (see {@link #confirm}), for the
+     * reconciler's repair. Returns how many the gate had not counted yet.
+     */
+    public long confirmAll(long itemId, List<SettledOrder> orders) {
+        long applied = 0;
+        for (int from = 0; from < orders.size(); from += 1_000) {
+            applied += confirm(itemId, orders.subList(from, Math.min(orders.size(), from + 1_000)));
+        }
+        return applied;
     }
 
     /**

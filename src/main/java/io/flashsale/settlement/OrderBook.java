@@ -94,6 +94,31 @@ public class OrderBook {
         return holdings;
     }
 
+    /** The CONFIRMED orders of one item, oldest first: what the gate must count as sold. */
+    public List<SettledOrder> confirmedOrdersOf(long itemId) {
+        return jdbc.sql("""
+                        SELECT order_id, item_id, user_id, quantity, status, reason, created_at
+                        FROM orders WHERE item_id = ? AND status = 'CONFIRMED' ORDER BY created_at
+                        """)
+                .param(itemId).query(OrderBook::settledOrder).list();
+    }
+
+    /** The item's available units and its number of CONFIRMED orders, read in one statement (one snapshot). */
+    public Optional<StockCount> stockCountOf(long itemId) {
+        return jdbc.sql("""
+                        SELECT i.available,
+                               (SELECT count(*) FROM orders o WHERE o.item_id = i.id AND o.status = 'CONFIRMED') AS confirmed
+                        FROM flash_sale_items i WHERE i.id = ?
+                        """)
+                .param(itemId)
+                .query((rs, row) -> new StockCount(rs.getInt("available"), rs.getLong("confirmed")))
+                .optional();
+    }
+
+    /** @param available the item's units left in PostgreSQL  @param confirmedOrders its CONFIRMED orders */
+    public record StockCount(int available, long confirmedOrders) {
+    }
+
     Map<BuyerKey, Integer> holdings(Collection<BuyerKey> buyers) {
         Map<BuyerKey, Integer> holdings = new HashMap<>();
         jdbc.sql("""

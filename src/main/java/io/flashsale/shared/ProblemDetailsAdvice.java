@@ -41,6 +41,7 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     /** The answer to a refusal, for a controller that turns its refusals into answers itself. */
     public static ResponseEntity<ProblemDetail> refusal(ApiException e) {
         var response = problem(e.code(), e.getMessage());
+        e.properties().forEach(response.getBody()::setProperty);
         var headers = new HttpHeaders();
         headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         e.headers().forEach(headers::set);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flashsale.admission.GateDecision.Outcome;
 import io.flashsale.sale.SaleItem;
 import io.flashsale.sale.SaleStatus;
+import io.flashsale.settlement.OrderBook.StockCount;
 import io.flashsale.settlement.SettledOrder;
 import io.flashsale.shared.OrderRequested;
 import io.flashsale.support.FlashSaleIntegrationTest;
@@ -50,6 +51,24 @@ class RedisGateTest {
         return item(stock, limit, Instant.now().minusSeconds(5), Instant.now().plusSeconds(3600));
     }
 
+    /** What PostgreSQL would say of a new item: all its stock available, these holdings, no confirmed order. */
+    static GateSnapshot snapshot(SaleItem item, Map<String, Integer> holdings) {
+        return new GateSnapshot(item.available(), holdings, List.of());
+    }
+
+    /** Admits one unit for the buyer and returns it as the database would confirm it. */
+    static SettledOrder admitted(RedisGate gate, SaleItem item, String user) {
+        UUID orderId = UUID.randomUUID();
+        assertThat(gate.reserve(item.id(), orderId, user, 1, Optional.empty()).outcome()).isEqualTo(Outcome.ADMITTED);
+        return SettledOrder.confirmed(new OrderRequested(orderId, item.id(), user, 1, Instant.now(), null));
+    }
+
+    void deleteItemKeys(SaleItem item) {
+        GateKeys keys = gate(GateMode.RESERVE).keys();
+        redis.delete(List.of(keys.meta(item.id()), keys.tokens(item.id()), keys.buyers(item.id()),
+                keys.pending(item.id()), keys.confirmed(item.id())));
+    }
+
     GateDecision reserve(RedisGate gate, SaleItem item, String user, int quantity) {
         return gate.reserve(item.id(), UUID.randomUUID(), user, quantity, Optional.empty());
     }
@@ -62,7 +81,7 @@ class RedisGateTest {
         @Test
         void admitsTakesTokensCountsTheBuyerAndRecordsAPendingReservation() {
             SaleItem item = openItem(10, 3);
-            gate.load(item, Map.of());
+            gate.load(item, snapshot(item, Map.of()));
 
             GateDecision decision = reserve(gate, item, "alice", 2);
 
@@ -77,7 +96,7 @@ class RedisGateTest {
         @Test
         void refusesWhenTheTokensDoNotCoverTheQuantity() {
             SaleItem item = openItem(3, 5);
-            gate.load(item, Map.of());
+            gate.load(item, snapshot(item, Map.of()));
             reserve(gate, item, "alice", 2);
 
             assertThat(reserve(gate, item, "bob", 2).outcome()).isEqualTo(Outcome.SOLD_OUT);
@@ -89,7 +108,7 @@ class RedisGateTest {
         @Test
         void enforcesAPerUserLimitAboveOneAcrossOrders() {
             SaleItem item = openItem(10, 2);
-            gate.load(item, Map.of());
+            gate.load(item, snapshot(item, Map.of()));
 
             assertThat(reserve(gate, item, "alice", 1).outcome()).isEqualTo(Outcome.ADMITTED);
             assertThat(reserve(gate, item, "alice", 2).outcome()).isEqualTo(Outcome.LIMIT_REACHED);
@@ -101,7 +120,7 @@ class RedisGateTest {
         @Test
         void countsWhatBuyersAlreadyHoldInPostgresWhenLoaded() {
             SaleItem item = openItem(10, 1);
-            gate.load(item, Map.of("alice", 1));
+            gate.load(item, snapshot(item, Map.of("alice", 1)));
 
             assertThat(reserve(gate, item, "alice", 1).outcome()).isEqualTo(Outcome.LIMIT_REACHED);
         }
@@ -110,8 +129,8 @@ class RedisGateTest {
         void refusesOutsideTheSaleWindow() {
             SaleItem early = item(10, 1, Instant.now().plusSeconds(60), Instant.now().plusSeconds(120));
             SaleItem late = item(10, 1, Instant.now().minusSeconds(120), Instant.now().minusSeconds(60));
-            gate.load(early, Map.of());
-            gate.load(late, Map.of());
+            gate.load(early, snapshot(early, Map.of()));
+            gate.load(late, snapshot(late, Map.of()));
 
             assertThat(reserve(gate, early, "alice", 1).outcome()).isEqualTo(Outcome.NOT_OPEN);
             assertThat(reserve(gate, late, "alice", 1).outcome()).isEqualTo(Outcome.NOT_OPEN);
@@ -128,7 +147,7 @@ class RedisGateTest {
         @Test
         void answersAReplayedIdempotencyKeyWithTheFirstOrderAndTakesNothingMore() {
             SaleItem item = openItem(10, 5);
-            gate.load(item, Map.of());
+            gate.load(item, snapshot(item, Map.of()));
             var first = gate.reserve(item.id(), UUID.randomUUID(), "alice", 1, Optional.of("key-1"));
 
             var replay = gate.reserve(item.id(), UUID.randomUUID(), "alice", 1, Optional.of("key-1"));
@@ -141,7 +160,7 @@ class RedisGateTest {
         @Test
         void releasesAReservationOnlyOnce() {
             SaleItem item = openItem(10, 1);
-            gate.load(item, Map.of());
+            gate.load(item, snapshot(item, Map.of()));
             UUID order = reserve(gate, item, "alice", 1).orderId();
 
             assertThat(gate.release(item.id(), List.of(order))).containsExactly(order);
@@ -154,7 +173,7 @@ class RedisGateTest {
         @Test
         void confirmingTurnsTheReservationIntoASaleWithoutTakingTokensAgain() {
             SaleItem item = openItem(10, 1);
-            gate.load(item, Map.of());
+            gate.load(item, snapshot(item, Map.of()));
             var decision = reserve(gate, item, "alice", 1);
 
             gate.confirm(item.id(), List.of(confirmed(item, decision.orderId(), "alice", 1)));
@@ -167,7 +186,7 @@ class RedisGateTest {
         @Test
         void keepsWorkingAfterRedisForgetsItsScripts() {
             SaleItem item = openItem(10, 1);
-            gate.load(item, Map.of());
+            gate.load(item, snapshot(item, Map.of()));
             redis.execute((RedisCallback<Void>) connection -> {
                 connection.scriptingCommands().scriptFlush();
                 return null;
@@ -179,11 +198,83 @@ class RedisGateTest {
         @Test
         void aSecondLoadKeepsWhatIsReserved() {
             SaleItem item = openItem(10, 1);
-            gate.load(item, Map.of());
+            gate.load(item, snapshot(item, Map.of()));
             reserve(gate, item, "alice", 1);
 
-            assertThat(gate.load(item, Map.of())).isEqualTo(9L);
+            assertThat(gate.load(item, snapshot(item, Map.of()))).isEqualTo(9L);
             assertThat(redis.opsForHash().get(gate.keys().buyers(item.id()), "alice")).isEqualTo("1");
+        }
+
+        @Test
+        void anOrderWhoseReservationWasLostWithRedisIsCountedOnceWhenConfirmed() {
+            SaleItem item = openItem(10, 1);
+            gate.load(item, snapshot(item, Map.of()));
+            var order = admitted(gate, item, "alice");
+            deleteItemKeys(item);
+            assertThat(gate.load(item, snapshot(item, Map.of()))).as("rebuilt from PostgreSQL, before the order settled")
+                    .isEqualTo(10L);
+
+            gate.confirm(item.id(), List.of(order));
+            gate.confirm(item.id(), List.of(order));
+
+            assertThat(gate.tokens(item.id())).contains(9L);
+            assertThat(redis.opsForHash().get(gate.keys().buyers(item.id()), "alice")).isEqualTo("1");
+            assertThat(reserve(gate, item, "alice", 1).outcome()).isEqualTo(Outcome.LIMIT_REACHED);
+        }
+
+        @Test
+        void aRebuildCountsWhatPostgreSqlConfirmedOnlyOnce() {
+            SaleItem item = openItem(10, 1);
+            gate.load(item, snapshot(item, Map.of()));
+            var order = admitted(gate, item, "alice");
+            deleteItemKeys(item);
+            gate.load(item, new GateSnapshot(9, Map.of("alice", 1), List.of(order.orderId())));
+
+            gate.confirm(item.id(), List.of(order));
+
+            assertThat(gate.tokens(item.id())).as("the snapshot had the sale already").contains(9L);
+        }
+
+        @Test
+        void aConfirmOrReleaseOfAnItemThatIsNotLoadedCreatesNoKeys() {
+            SaleItem item = openItem(10, 1);
+            gate.load(item, snapshot(item, Map.of()));
+            var order = admitted(gate, item, "alice");
+            deleteItemKeys(item);
+
+            gate.confirm(item.id(), List.of(order));
+            gate.release(item.id(), List.of(order.orderId()));
+
+            assertThat(gate.isLoaded(item.id())).isFalse();
+            assertThat(redis.hasKey(gate.keys().tokens(item.id()))).isFalse();
+            assertThat(gate.load(item, snapshot(item, Map.of()))).isEqualTo(10L);
+        }
+
+        @Test
+        void theRepairSetsTokensOnlyWhenNothingIsPendingAndNothingMoved() {
+            SaleItem item = openItem(10, 1);
+            gate.load(item, snapshot(item, Map.of()));
+            redis.opsForValue().set(gate.keys().tokens(item.id()), "13");
+            var pending = admitted(gate, item, "alice");
+
+            assertThat(gate.repairTokens(item.id(), 12, new StockCount(10, 0)))
+                    .as("a reservation is pending").isFalse();
+            gate.release(item.id(), List.of(pending.orderId()));
+            assertThat(gate.repairTokens(item.id(), 12, new StockCount(10, 0)))
+                    .as("the tokens moved since they were measured").isFalse();
+            assertThat(gate.repairTokens(item.id(), 13, new StockCount(10, 1)))
+                    .as("PostgreSQL has a confirmed order the gate does not count").isFalse();
+            assertThat(gate.repairTokens(item.id(), 13, new StockCount(10, 0))).isTrue();
+            assertThat(gate.tokens(item.id())).contains(10L);
+        }
+
+        @Test
+        void idempotencyKeysOfTwoBuyersNeverMeetWhateverTheyContain() {
+            GateKeys keys = gate.keys();
+            assertThat(keys.idempotency(1, "alice", "x:1")).isNotEqualTo(keys.idempotency(1, "alice:x", "1"));
+            assertThat(keys.idempotencyRequest("alice", "x:1")).isNotEqualTo(keys.idempotencyRequest("alice:x", "1"));
+            assertThat(keys.idempotency(1, "a|b", "%3A")).isNotEqualTo(keys.idempotency(1, "a|b%3A", ""));
+            assertThat(keys.idempotencyRequest("}{", "x")).startsWith(keys.prefix() + ":idem:{%7D%7B}:");
         }
     }
 
@@ -195,7 +286,7 @@ class RedisGateTest {
         @Test
         void admitsWithoutTakingAnything() {
             SaleItem item = openItem(1, 1);
-            gate.load(item, Map.of());
+            gate.load(item, snapshot(item, Map.of()));
 
             var first = reserve(gate, item, "alice", 1);
             var second = reserve(gate, item, "bob", 1);
@@ -210,7 +301,7 @@ class RedisGateTest {
         @Test
         void takesTokensAndCountsTheBuyerWhenTheDatabaseConfirmsOnlyOnce() {
             SaleItem item = openItem(5, 2);
-            gate.load(item, Map.of());
+            gate.load(item, snapshot(item, Map.of()));
             var order = confirmed(item, UUID.randomUUID(), "alice", 2);
 
             gate.confirm(item.id(), List.of(order));
@@ -224,8 +315,8 @@ class RedisGateTest {
         void refusesWhenNoTokensAreLeftAndOutsideTheWindow() {
             SaleItem item = openItem(1, 1);
             SaleItem late = item(10, 1, Instant.now().minusSeconds(120), Instant.now().minusSeconds(60));
-            gate.load(item, Map.of());
-            gate.load(late, Map.of());
+            gate.load(item, snapshot(item, Map.of()));
+            gate.load(late, snapshot(late, Map.of()));
             gate.confirm(item.id(), List.of(confirmed(item, UUID.randomUUID(), "alice", 1)));
 
             assertThat(reserve(gate, item, "bob", 1).outcome()).isEqualTo(Outcome.SOLD_OUT);
@@ -235,7 +326,7 @@ class RedisGateTest {
         @Test
         void answersAReplayedIdempotencyKeyWithTheFirstOrder() {
             SaleItem item = openItem(10, 1);
-            gate.load(item, Map.of());
+            gate.load(item, snapshot(item, Map.of()));
             var first = gate.reserve(item.id(), UUID.randomUUID(), "alice", 1, Optional.of("k"));
 
             assertThat(gate.reserve(item.id(), UUID.randomUUID(), "alice", 1, Optional.of("k")).orderId())
