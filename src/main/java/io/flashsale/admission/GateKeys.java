@@ -35,6 +35,11 @@ public record GateKeys(String prefix) {
     }
 
     /** The order a buyer's Idempotency-Key was admitted as, for this item (written by reserve.lua). */
+    /** Orders the API withdrew after an unconfirmed publish: their ids are spent (see reserve.lua). */
+    public String withdrawn(long itemId) {
+        return item(itemId) + "withdrawn";
+    }
+
     public String idempotency(long itemId, String userId, String key) {
         return item(itemId) + "idem:" + segment(userId) + ":" + segment(key);
     }

@@ -32,6 +32,7 @@ class GateSnapshots {
         return snapshot.execute(status -> new GateSnapshot(
                 catalog.freshItem(item.id()).map(SaleItem::available).orElse(item.available()),
                 orderBook.holdingsOf(item.id()),
-                orderBook.confirmedOrdersOf(item.id()).stream().map(SettledOrder::orderId).toList()));
+                orderBook.confirmedOrdersOf(item.id()).stream().map(SettledOrder::orderId).toList(),
+                orderBook.withdrawnOrderIdsOf(item.id())));
     }
 }

@@ -77,7 +77,7 @@ class OrderWithdrawal {
         try {
             var released = gate.release(order.itemId(), List.of(order.orderId()));
             orderBook.markCompensated(released);
-            idempotencyKey.ifPresent(key -> gate.forgetIdempotencyKey(order.itemId(), order.userId(), key));
+            idempotencyKey.ifPresent(key -> gate.forgetIdempotencyKey(order.itemId(), order.orderId(), order.userId(), key));
             statusCache.record(List.of(withdrawn));
             metrics.releasedOnWithdrawal(released.size());
             log.atInfo().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())

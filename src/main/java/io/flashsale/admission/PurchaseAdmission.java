@@ -1,7 +1,5 @@
 package io.flashsale.admission;
 
-import com.fasterxml.uuid.Generators;
-import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleItem;
 import io.flashsale.sale.SaleStatus;
@@ -32,8 +30,6 @@ class PurchaseAdmission {
 
     private static final Logger log = LoggerFactory.getLogger(PurchaseAdmission.class);
 
-    // Time-ordered UUIDs (v7) keep the orders primary key index append-mostly.
-    private final TimeBasedEpochGenerator orderIds = Generators.timeBasedEpochGenerator();
     private final SaleCatalog catalog;
     private final RedisGate gate;
     private final OrderStatusQuery statuses;
@@ -100,7 +96,8 @@ class PurchaseAdmission {
         if (idempotencyKey.isEmpty() && soldOut.isSoldOutFor(item.id(), command.quantity())) {
             throw soldOut(item);
         }
-        var orderId = orderIds.generate();
+        var orderId = idempotencyKey.map(key -> OrderIds.forRequest(gate.keys().prefix(), item.id(), command.userId(),
+                command.quantity(), key)).orElseGet(OrderIds::fresh);
         long gateStarted = System.nanoTime();
         GateDecision decision = gate.reserve(item.id(), orderId, command.userId(), command.quantity(), idempotencyKey);
         metrics.gateReserve().record(System.nanoTime() - gateStarted, TimeUnit.NANOSECONDS);
@@ -121,7 +118,7 @@ class PurchaseAdmission {
                     : new ApiException(ErrorCode.SALE_NOT_ACTIVE, "The sale has not been warmed up yet");
         }
 
-        var order = new OrderRequested(orderId, item.id(), command.userId(), command.quantity(), now, decision.deadline());
+        var order = new OrderRequested(decision.orderId(), item.id(), command.userId(), command.quantity(), now, decision.deadline());
         faults.beforePublishing(order);
         return new Answer(queue(order, idempotencyKey), false);
     }

@@ -57,13 +57,17 @@ public class RedisGate {
         return settings.gate().mode();
     }
 
+    /**
+     * Asks the gate to admit one purchase (see reserve.lua). With an Idempotency-Key, {@code orderId}
+     * must be the one {@link OrderIds#forRequest} derives from the request.
+     */
     GateDecision reserve(long itemId, UUID orderId, String userId, int quantity, Optional<String> idempotencyKey) {
-        List<String> scriptKeys = new ArrayList<>(List.of(
-                keys.meta(itemId), keys.tokens(itemId), keys.buyers(itemId), keys.pending(itemId)));
+        List<String> scriptKeys = new ArrayList<>(List.of(keys.meta(itemId), keys.tokens(itemId), keys.buyers(itemId),
+                keys.pending(itemId), keys.confirmed(itemId), keys.withdrawn(itemId)));
         idempotencyKey.ifPresent(key -> scriptKeys.add(keys.idempotency(itemId, userId, key)));
         List<?> answer = redis.execute(RESERVE, scriptKeys, mode().scriptArgument(), orderId.toString(), userId,
                 Integer.toString(quantity), Long.toString(settings.reservation().ttl().toMillis()),
-                Long.toString(settings.gate().idempotencyTtl().toMillis()));
+                Long.toString(settings.gate().idempotencyTtl().toMillis()), OrderIds.fresh().toString());
         Outcome outcome = Outcome.ofCode((Long) answer.get(0));
         if (outcome == Outcome.REPLAY) {
             return GateDecision.replay((String) answer.get(1), quantity);
@@ -88,7 +92,12 @@ public class RedisGate {
         return Optional.ofNullable(redis.opsForValue().get(binding)).filter(bound -> !bound.equals(fingerprint));
     }
 
-    void forgetIdempotencyKey(long itemId, String userId, String key) {
+    /**
+     * After a withdrawal: the order's id is spent (a retry of the same request is admitted under a
+     * fresh one) and the key is free again.
+     */
+    void forgetIdempotencyKey(long itemId, UUID withdrawnOrder, String userId, String key) {
+        redis.opsForSet().add(keys.withdrawn(itemId), withdrawnOrder.toString());
         redis.delete(List.of(keys.idempotency(itemId, userId, key), keys.idempotencyRequest(userId, key)));
     }
 
@@ -129,19 +138,22 @@ public class RedisGate {
      * Returns the tokens.
      */
     public long load(SaleItem item, GateSnapshot snapshot) {
-        List<String> args = new ArrayList<>(5 + 2 * snapshot.holdings().size() + snapshot.confirmedOrders().size());
+        List<String> args = new ArrayList<>(6 + 2 * snapshot.holdings().size() + snapshot.confirmedOrders().size()
+                + snapshot.withdrawnOrders().size());
         args.add(Long.toString(item.startsAt().toEpochMilli()));
         args.add(Long.toString(item.endsAt().toEpochMilli()));
         args.add(Integer.toString(item.perUserLimit()));
         args.add(Integer.toString(snapshot.available()));
         args.add(Integer.toString(snapshot.holdings().size()));
+        args.add(Integer.toString(snapshot.confirmedOrders().size()));
         snapshot.holdings().forEach((user, units) -> {
             args.add(user);
             args.add(Integer.toString(units));
         });
         snapshot.confirmedOrders().forEach(orderId -> args.add(orderId.toString()));
+        snapshot.withdrawnOrders().forEach(orderId -> args.add(orderId.toString()));
         Long tokens = redis.execute(LOAD, List.of(keys.meta(item.id()), keys.tokens(item.id()), keys.buyers(item.id()),
-                keys.pending(item.id()), keys.confirmed(item.id())), args.toArray());
+                keys.pending(item.id()), keys.confirmed(item.id()), keys.withdrawn(item.id())), args.toArray());
         announceRestock(item.id());
         return tokens;
     }

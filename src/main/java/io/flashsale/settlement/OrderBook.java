@@ -103,6 +103,12 @@ public class OrderBook {
                 .param(itemId).query(OrderBook::settledOrder).list();
     }
 
+    /** The orders of one item the API withdrew after an unconfirmed publish (their ids are spent). */
+    public List<UUID> withdrawnOrderIdsOf(long itemId) {
+        return jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND status = 'FAILED' AND reason = ?")
+                .params(itemId, FailureReason.PUBLISH_UNCONFIRMED.name()).query(UUID.class).list();
+    }
+
     /** The item's available units and its number of CONFIRMED orders, read in one statement (one snapshot). */
     public Optional<StockCount> stockCountOf(long itemId) {
         return jdbc.sql("""

@@ -53,7 +53,7 @@ class RedisGateTest {
 
     /** What PostgreSQL would say of a new item: all its stock available, these holdings, no confirmed order. */
     static GateSnapshot snapshot(SaleItem item, Map<String, Integer> holdings) {
-        return new GateSnapshot(item.available(), holdings, List.of());
+        return new GateSnapshot(item.available(), holdings, List.of(), List.of());
     }
 
     /** Admits one unit for the buyer and returns it as the database would confirm it. */
@@ -228,7 +228,7 @@ class RedisGateTest {
             gate.load(item, snapshot(item, Map.of()));
             var order = admitted(gate, item, "alice");
             deleteItemKeys(item);
-            gate.load(item, new GateSnapshot(9, Map.of("alice", 1), List.of(order.orderId())));
+            gate.load(item, new GateSnapshot(9, Map.of("alice", 1), List.of(order.orderId()), List.of()));
 
             gate.confirm(item.id(), List.of(order));
 

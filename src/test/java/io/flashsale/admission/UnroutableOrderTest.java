@@ -50,8 +50,9 @@ class UnroutableOrderTest {
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.code()).isEqualTo("UNAVAILABLE");
         assertThat(gate.tokens(item.itemId())).contains(5L);
-        assertThat(jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ?").param(item.itemId())
-                .query(Integer.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT status || ':' || reason FROM orders WHERE item_id = ?").param(item.itemId())
+                .query(String.class).list()).as("the withdrawn order is decided FAILED, so no late delivery can confirm it")
+                .containsExactly("FAILED:PUBLISH_UNCONFIRMED");
         assertThat(client.buy(item.itemId(), "alice", 1).status()).as("the refused buyer may buy again").isEqualTo(202);
     }
 }

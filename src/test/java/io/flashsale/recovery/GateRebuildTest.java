@@ -23,6 +23,7 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -110,6 +111,30 @@ class GateRebuildTest {
 
         invariants.assertAll(item.itemId(), bought.accepted());
         assertThat(client.buy(item.itemId(), buyer, 1).code()).isEqualTo("ALREADY_PURCHASED");
+    }
+
+    @Test
+    void aRetryWithTheSameIdempotencyKeyAfterRedisLostEverythingNamesTheSameOrder() {
+        CreatedItem item = client.openSale(10, 3);
+        var first = client.buy(item.itemId(), "alice", 1, "Idempotency-Key", "pay-1");
+        var invariants = new SaleInvariants(jdbc, redis, gate.keys());
+        invariants.awaitQuietAndAssert(item.itemId(), List.of(first.orderId()), Duration.ofSeconds(20));
+
+        try (var keys = redis.scan(ScanOptions.scanOptions().match(gate.keys().prefix() + ":*").count(1000).build())) {
+            keys.forEachRemaining(redis::delete);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            reconciler.reconcile();
+            return gate.isLoaded(item.itemId());
+        });
+        var retry = client.buy(item.itemId(), "alice", 1, "Idempotency-Key", "pay-1");
+
+        assertThat(retry.status()).isEqualTo(202);
+        assertThat(retry.orderId()).isEqualTo(first.orderId());
+        assertThat(retry.body().path("status").asString()).isEqualTo("CONFIRMED");
+        invariants.assertAll(item.itemId(), List.of(first.orderId()));
+        assertThat(jdbc.sql("SELECT units FROM buyer_holdings WHERE item_id = ? AND user_id = 'alice'")
+                .param(item.itemId()).query(Integer.class).single()).isEqualTo(1);
     }
 
     private void deleteKeysOf(CreatedItem item) {
