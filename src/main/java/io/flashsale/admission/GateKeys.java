@@ -56,6 +56,11 @@ public record GateKeys(String prefix) {
         return prefix + ":order:" + orderId;
     }
 
+    /** Since when (epoch ms) the status cache holds every PENDING order; gone when Redis loses its data. */
+    public String statusesCompleteSince() {
+        return prefix + ":statuses:complete-since";
+    }
+
     /** Pub/sub channel: an item's units came back (release, warm-up); sold-out flags must go. */
     public String restockChannel() {
         return prefix + ":events:restocked";

@@ -84,8 +84,7 @@ class LegacyFlashSaleController {
 
     @GetMapping(path = "/flashsale/result/{orderId}", produces = MediaType.APPLICATION_JSON_VALUE)
     Map<String, Object> result(@PathVariable UUID orderId) {
-        OrderView order = statuses.find(orderId)
-                .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No order " + orderId));
+        OrderView order = statuses.require(orderId);
         buyers.checkOwner(order);
         var answer = new LinkedHashMap<String, Object>();
         answer.put("order_id", orderId);

@@ -2,7 +2,6 @@ package io.flashsale.admission;
 
 import io.flashsale.shared.ApiException;
 import io.flashsale.shared.ConditionalOnRole;
-import io.flashsale.shared.ErrorCode;
 import io.flashsale.shared.ProblemDetailsAdvice;
 import io.flashsale.shared.Role;
 import io.swagger.v3.oas.annotations.media.Content;
@@ -62,8 +61,7 @@ class OrderController {
 
     @GetMapping("/{orderId}")
     OrderView show(@PathVariable UUID orderId) {
-        OrderView order = statuses.find(orderId)
-                .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No order " + orderId));
+        OrderView order = statuses.require(orderId);
         buyers.checkOwner(order);
         return order;
     }

@@ -5,6 +5,7 @@ import io.flashsale.shared.OrderRequested;
 import io.flashsale.shared.OrderStatus;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
@@ -37,16 +38,30 @@ class OrderStatusCache {
     void markPending(Collection<OrderRequested> orders) {
         // NX: a final status written by a fast settlement must not be hidden (ADR 0005).
         write(orders.stream().map(OrderView::pending).toList(),
-                settings.reservation().ttl().plus(settings.gate().statusTtl()), SetOption.ifAbsent());
+                settings.reservation().ttl().plus(settings.gate().statusTtl()), SetOption.ifAbsent(), true);
+    }
+
+    /**
+     * Since when every PENDING order is in the cache: the first burst after Redis lost its data
+     * (or ever) writes the time, and only if it is missing. Empty if no burst has been cached since
+     * the last loss.
+     */
+    Optional<Instant> completeSince() {
+        return Optional.ofNullable(redis.opsForValue().get(keys.statusesCompleteSince()))
+                .map(millis -> Instant.ofEpochMilli(Long.parseLong(millis)));
     }
 
     void record(Collection<SettledOrder> orders) {
-        write(orders.stream().map(OrderView::of).toList(), settings.gate().statusTtl(), SetOption.upsert());
+        write(orders.stream().map(OrderView::of).toList(), settings.gate().statusTtl(), SetOption.upsert(), false);
     }
 
-    private void write(List<OrderView> orders, Duration ttl, SetOption option) {
+    private void write(List<OrderView> orders, Duration ttl, SetOption option, boolean markComplete) {
         Expiration expiration = Expiration.from(ttl);
         redis.executePipelined((RedisCallback<Object>) connection -> {
+            if (markComplete) {
+                connection.stringCommands().set(bytes(keys.statusesCompleteSince()),
+                        bytes(Long.toString(System.currentTimeMillis())), Expiration.persistent(), SetOption.ifAbsent());
+            }
             for (OrderView order : orders) {
                 connection.stringCommands().set(bytes(keys.orderStatus(order.orderId())), bytes(encode(order)),
                         expiration, option);

@@ -1,23 +1,63 @@
 package io.flashsale.admission;
 
 import io.flashsale.settlement.OrderBook;
+import io.flashsale.shared.ApiException;
+import io.flashsale.shared.ErrorCode;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.springframework.stereotype.Component;
 
-/** Redis first (every PENDING order is there), PostgreSQL for what the cache no longer holds. */
+/**
+ * Redis first (every PENDING order is there), PostgreSQL for what the cache no longer holds.
+ * <p>
+ * When Redis has lost its data, an order still in the queue is in neither until a worker settles
+ * it. Such an order is never answered "not found": an id the cache cannot vouch for (admitted
+ * before the cache's last loss, or of unknown age, while such a loss is recent) is answered 503
+ * with Retry-After instead (see {@link OrderStatusCache#completeSince()}).
+ */
 @Component
 class OrderStatusQuery {
 
     private final OrderStatusCache statuses;
     private final OrderBook orderBook;
+    private final Clock clock;
+    private final Duration longestUnsettled;
 
-    OrderStatusQuery(OrderStatusCache statuses, OrderBook orderBook) {
+    OrderStatusQuery(OrderStatusCache statuses, OrderBook orderBook, Clock clock, AdmissionProperties settings) {
         this.statuses = statuses;
         this.orderBook = orderBook;
+        this.clock = clock;
+        // an order is settled or expired within its reservation, give or take a reconciler pass
+        this.longestUnsettled = settings.reservation().ttl().plus(settings.gate().publishTimeout()).plusMinutes(1);
     }
 
     Optional<OrderView> find(UUID orderId) {
         return statuses.find(orderId).or(() -> orderBook.find(orderId).map(OrderView::of));
+    }
+
+    /**
+     * @throws ApiException NOT_FOUND if no such order exists, UNAVAILABLE if it may exist but its
+     *                      status is not readable until it is settled
+     */
+    OrderView require(UUID orderId) {
+        return find(orderId).orElseThrow(() -> mayBeUnsettled(orderId)
+                ? new ApiException(ErrorCode.UNAVAILABLE, "The status of order " + orderId
+                        + " is being recovered, retry shortly", Map.of("Retry-After", "2"), Map.of("orderId", orderId))
+                : new ApiException(ErrorCode.NOT_FOUND, "No order " + orderId));
+    }
+
+    private boolean mayBeUnsettled(UUID orderId) {
+        Instant now = clock.instant();
+        Instant cacheCompleteSince = statuses.completeSince().orElse(now);
+        if (orderId.version() == 7) {
+            Instant admitted = Instant.ofEpochMilli(orderId.getMostSignificantBits() >>> 16);
+            return admitted.isBefore(cacheCompleteSince) && admitted.isAfter(now.minus(longestUnsettled));
+        }
+        // an id derived from an Idempotency-Key (v5) carries no time; this service makes no other kind
+        return orderId.version() == 5 && cacheCompleteSince.isAfter(now.minus(longestUnsettled));
     }
 }

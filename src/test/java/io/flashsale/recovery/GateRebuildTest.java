@@ -16,6 +16,7 @@ import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -120,9 +121,7 @@ class GateRebuildTest {
         var invariants = new SaleInvariants(jdbc, redis, gate.keys());
         invariants.awaitQuietAndAssert(item.itemId(), List.of(first.orderId()), Duration.ofSeconds(20));
 
-        try (var keys = redis.scan(ScanOptions.scanOptions().match(gate.keys().prefix() + ":*").count(1000).build())) {
-            keys.forEachRemaining(redis::delete);
-        }
+        flushEverythingOfThisDeployment();
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             reconciler.reconcile();
             return gate.isLoaded(item.itemId());
@@ -135,6 +134,33 @@ class GateRebuildTest {
         invariants.assertAll(item.itemId(), List.of(first.orderId()));
         assertThat(jdbc.sql("SELECT units FROM buyer_holdings WHERE item_id = ? AND user_id = 'alice'")
                 .param(item.itemId()).query(Integer.class).single()).isEqualTo(1);
+    }
+
+    @Test
+    void anOrderWhoseCachedStatusWasLostIsNeverAnsweredNotFound() throws Exception {
+        CreatedItem item = client.openSale(10, 1);
+        FlashSaleClient.Response accepted;
+        try (Connection lock = dataSource.getConnection()) {
+            lock.setAutoCommit(false);
+            lock.createStatement().execute("SELECT id FROM flash_sale_items WHERE id = " + item.itemId() + " FOR UPDATE");
+            accepted = client.buy(item.itemId(), "alice", 1);
+            flushEverythingOfThisDeployment();
+
+            var whileUnsettled = client.get("/api/v1/orders/" + accepted.orderId());
+            assertThat(whileUnsettled.status()).isEqualTo(503);
+            assertThat(whileUnsettled.body().path("orderId").asString()).isEqualTo(accepted.orderId().toString());
+            assertThat(client.get("/api/v1/orders/" + UUID.randomUUID()).status()).as("an id this service never made")
+                    .isEqualTo(404);
+            lock.rollback();
+        }
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
+                client.get("/api/v1/orders/" + accepted.orderId()).body().path("status").asString()).isEqualTo("CONFIRMED"));
+    }
+
+    private void flushEverythingOfThisDeployment() {
+        try (var keys = redis.scan(ScanOptions.scanOptions().match(gate.keys().prefix() + ":*").count(1000).build())) {
+            keys.forEachRemaining(redis::delete);
+        }
     }
 
     private void deleteKeysOf(CreatedItem item) {
