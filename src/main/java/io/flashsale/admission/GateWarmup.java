@@ -2,6 +2,7 @@ package io.flashsale.admission;
 
 import io.flashsale.sale.Sale;
 import io.flashsale.sale.SaleCatalog;
+import io.flashsale.sale.SaleItem;
 import io.flashsale.shared.ApiException;
 import io.flashsale.shared.ErrorCode;
 import java.time.Clock;
@@ -48,5 +49,13 @@ public class GateWarmup {
         catalog.markWarmedUp(sale);
         log.info("Warmed up sale {}: {}", saleId, items);
         return new WarmedSale(saleId, items);
+    }
+
+    /**
+     * Rebuilds one item Redis lost, even after its sale ended: orders admitted before the end may
+     * still settle, and the gate must count them. Returns the tokens.
+     */
+    public long restore(SaleItem item) {
+        return gate.load(item, snapshots.of(item));
     }
 }

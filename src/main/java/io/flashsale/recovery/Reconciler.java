@@ -161,8 +161,8 @@ class Reconciler {
             log.info("Item {} is missing from Redis; waiting for queued orders to settle before restoring it", item.id());
             return;
         }
-        var restored = warmup.warmUp(item.saleId());
-        log.warn("Item {} was missing from Redis and has been restored from PostgreSQL: {}", item.id(), restored);
+        long tokens = warmup.restore(item);
+        log.warn("Item {} was missing from Redis and has been restored from PostgreSQL with {} tokens", item.id(), tokens);
     }
 
     /**
