@@ -34,11 +34,12 @@ final class AnswerLog implements AutoCloseable {
         return List.copyOf(exchanges);
     }
 
-    /** Answers by method and status, e.g. {@code POST 202}; "no answer" for requests that got none. */
+    /** Answers by method, status and code, e.g. {@code POST 409 SOLD_OUT}; "no answer" for requests that got none. */
     synchronized Map<String, Integer> byStatus() {
         Map<String, Integer> counts = new TreeMap<>();
         for (Exchange exchange : exchanges) {
-            String key = exchange.method() + " " + (exchange.answered() ? Integer.toString(exchange.status()) : "no answer");
+            String key = exchange.method() + " " + (exchange.answered() ? Integer.toString(exchange.status()) : "no answer")
+                    + (exchange.code() == null ? "" : " " + exchange.code());
             counts.merge(key, 1, Integer::sum);
         }
         return counts;

@@ -82,53 +82,64 @@ public final class ChaosRun {
         connections.start();
         try (var answers = new AnswerLog(settings.runDir().resolve("answers.jsonl"));
              var nemesis = new Nemesis(handlers(cluster, broker, redis, itemIds), settings.runDir().resolve("faults.jsonl"))) {
-            long start = System.nanoTime();
-            long deadline = start + settings.seconds() * 1_000_000_000L;
-            var crowd = new Crowd(new ApiClient(answers, start), cluster.apis(), items, deadline,
-                    Long.parseLong(System.getenv().getOrDefault("BENCH_CHAOS_MAX_REQUESTS", "500000")));
-            nemesis.start(schedule, start);
-            Thread buyers = Thread.ofPlatform().name("crowd").start(() -> {
-                try {
-                    crowd.run(settings.clients(), settings.seed());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                }
-            });
-            say("crowd of " + settings.clients() + " buyers for " + settings.seconds() + " s, faults meanwhile");
-            AppMember.sleep(Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
-            nemesis.stop();
-            buyers.join();
-            say("crowd done: " + crowd.requests() + " requests; lifting every fault");
-
+            crowdUnderFaults(cluster, items, schedule, answers, nemesis);
+            say("lifting every fault");
             broker.startApp();
             List<String> foundDead = cluster.heal();
             var jdbc = JdbcClient.create(new DriverManagerDataSource(IsolatedEnvironment.POSTGRES + settings.name(), "postgres", ""));
-            var template = new StringRedisTemplate(connections);
-            var keys = new GateKeys(settings.name());
-            List<Exchange> log = answers.all();
-            Set<UUID> accepted = log.stream().filter(e -> e.isPost() && e.status() == 202 && e.orderId() != null)
-                    .map(Exchange::orderId).collect(Collectors.toSet());
-            long quietStart = System.nanoTime();
-            say("waiting until quiet (at most " + settings.quietTimeoutSeconds() + " s)");
-            String notQuiet = new QuietWait(broker, jdbc, template, keys)
-                    .await(items, accepted, Duration.ofSeconds(settings.quietTimeoutSeconds()));
-            long quietWaitMs = (System.nanoTime() - quietStart) / 1_000_000;
-
-            List<Violation> violations = new ArrayList<>();
-            if (!notQuiet.isEmpty()) {
-                violations.add(new Violation("quiet", "not quiet after " + settings.quietTimeoutSeconds() + " s: " + notQuiet, List.of()));
-            }
-            violations.addAll(new ChaosInvariants(new SaleInvariants(jdbc, template, keys)).check(items, log));
-            var promises = new PromiseChecker(log, jdbc);
-            violations.addAll(promises.check());
-            var report = new ChaosReport(settings, nemesis.applied(), nemesis.errors(), answers.byStatus(), outcomes(jdbc),
-                    promises.unknownOutcomes(), foundDead, notQuiet, quietWaitMs, violations);
+            var report = check(broker, jdbc, new StringRedisTemplate(connections), items, answers, nemesis, foundDead);
             report.write(settings.runDir());
             report.print();
             return report;
         } finally {
             connections.destroy();
         }
+    }
+
+    /** The crowd for the run's seconds with the schedule's faults meanwhile; returns when both are done. */
+    private void crowdUnderFaults(ChaosCluster cluster, List<Item> items, FaultSchedule schedule, AnswerLog answers,
+                                  Nemesis nemesis) throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + settings.seconds() * 1_000_000_000L;
+        var crowd = new Crowd(new ApiClient(answers, start), cluster.apis(), items, deadline,
+                Long.parseLong(System.getenv().getOrDefault("BENCH_CHAOS_MAX_REQUESTS", "500000")));
+        nemesis.start(schedule, start);
+        Thread buyers = Thread.ofPlatform().name("crowd").start(() -> {
+            try {
+                crowd.run(settings.clients(), settings.seed());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        say("crowd of " + settings.clients() + " buyers for " + settings.seconds() + " s, faults meanwhile");
+        AppMember.sleep(Math.max(0, (deadline - System.nanoTime()) / 1_000_000));
+        nemesis.stop();
+        buyers.join(); // a purchase begun before the deadline may still retry for a few seconds
+        say("crowd done: " + crowd.requests() + " requests");
+    }
+
+    /** After the faults: the quiet wait, then the invariants and the promises, as one report. */
+    private ChaosReport check(Broker broker, JdbcClient jdbc, StringRedisTemplate redis, List<Item> items,
+                              AnswerLog answers, Nemesis nemesis, List<String> foundDead) {
+        var keys = new GateKeys(settings.name());
+        List<Exchange> log = answers.all();
+        Set<UUID> accepted = log.stream().filter(e -> e.isPost() && e.status() == 202 && e.orderId() != null)
+                .map(Exchange::orderId).collect(Collectors.toSet());
+        say("waiting until quiet (at most " + settings.quietTimeoutSeconds() + " s)");
+        long quietStart = System.nanoTime();
+        String notQuiet = new QuietWait(broker, jdbc, redis, keys)
+                .await(items, accepted, Duration.ofSeconds(settings.quietTimeoutSeconds()));
+        long quietWaitMs = (System.nanoTime() - quietStart) / 1_000_000;
+
+        List<Violation> violations = new ArrayList<>();
+        if (!notQuiet.isEmpty()) {
+            violations.add(new Violation("quiet", "not quiet after " + settings.quietTimeoutSeconds() + " s: " + notQuiet, List.of()));
+        }
+        violations.addAll(new ChaosInvariants(new SaleInvariants(jdbc, redis, keys)).check(items, log));
+        var promises = new PromiseChecker(log, jdbc);
+        violations.addAll(promises.check());
+        return new ChaosReport(settings, nemesis.applied(), nemesis.errors(), answers.byStatus(), outcomes(jdbc),
+                promises.unknownOutcomes(), foundDead, notQuiet, quietWaitMs, violations);
     }
 
     private Map<FaultKind, FaultHandler> handlers(ChaosCluster cluster, Broker broker, RedisNodes redis,

@@ -78,12 +78,13 @@ final class PromiseChecker {
 
     /** P2: a CONFIRMED order was named to its buyer by some answer, unless the buyer never got one. */
     private void checkConfirmedOrdersWereNamed() {
-        Set<UUID> named = exchanges.stream().filter(e -> e.isPost() && e.answered() && e.orderId() != null)
-                .map(Exchange::orderId).collect(Collectors.toSet());
+        // who was told of which order: a 202's orderId, or a problem body's orderId property
+        Set<String> named = exchanges.stream().filter(e -> e.isPost() && e.answered() && e.orderId() != null)
+                .map(e -> e.orderId() + "|" + e.userId()).collect(Collectors.toSet());
         Map<String, List<Exchange>> postsByPurchase = exchanges.stream().filter(Exchange::isPost)
                 .collect(Collectors.groupingBy(e -> purchase(e.userId(), e.itemId(), e.quantity())));
         for (Row row : rows.values()) {
-            if (!row.status().equals("CONFIRMED") || named.contains(row.orderId())) {
+            if (!row.status().equals("CONFIRMED") || named.contains(row.orderId() + "|" + row.userId())) {
                 continue;
             }
             List<Exchange> posts = postsByPurchase.getOrDefault(purchase(row.userId(), row.itemId(), row.quantity()), List.of());
