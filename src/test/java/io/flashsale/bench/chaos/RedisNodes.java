@@ -5,6 +5,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisKeyCommands;
 import io.lettuce.core.cluster.RedisClusterClient;
 import io.lettuce.core.cluster.SlotHash;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -36,6 +38,8 @@ final class RedisNodes implements AutoCloseable {
     private final List<Integer> ports = new ArrayList<>();
     private final List<Process> servers = new ArrayList<>();
     private final Path dir;
+    private final Map<Integer, StatefulRedisConnection<String, String>> connections = new HashMap<>();
+    private final List<RedisClient> clients = new ArrayList<>();
 
     RedisNodes(ChaosSettings settings) {
         this.settings = settings;
@@ -92,10 +96,20 @@ final class RedisNodes implements AutoCloseable {
             return;
         }
         for (int port : ports) {
-            try (var client = RedisClient.create(RedisURI.create("127.0.0.1", port)); var connection = client.connect()) {
-                connection.sync().flushall();
-            }
+            connection(port).sync().flushall();
         }
+    }
+
+    /**
+     * A connection kept open per server: a new client per fault took a second or more on a loaded
+     * machine, which stretched a cluster's flush over seconds. Lettuce reconnects after a restart.
+     */
+    private synchronized StatefulRedisConnection<String, String> connection(int port) {
+        return connections.computeIfAbsent(port, p -> {
+            RedisClient client = RedisClient.create(RedisURI.create("127.0.0.1", p));
+            clients.add(client);
+            return client.connect();
+        });
     }
 
     /**
@@ -149,6 +163,8 @@ final class RedisNodes implements AutoCloseable {
 
     @Override
     public void close() {
+        connections.values().forEach(StatefulRedisConnection::close);
+        clients.forEach(RedisClient::shutdown);
         for (Process server : servers) {
             if (server != null) {
                 server.destroyForcibly();
