@@ -38,6 +38,10 @@ public final class ChaosRun {
     }
 
     public static void main(String[] args) throws Exception {
+        // The harness's own Redis and RabbitMQ clients log every reconnect a fault causes; the
+        // report is what matters on standard output.
+        var root = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
+        root.setLevel(ch.qos.logback.classic.Level.ERROR);
         ChaosSettings settings = ChaosSettings.fromEnvironment(System.getenv());
         if (List.of(args).contains("--print-schedule")) {
             System.out.print(schedule(settings, ChaosCluster.labels(settings), settings.redisCluster() ? 3 : 1).describe());
