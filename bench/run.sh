@@ -9,6 +9,9 @@
 #   bigstock  100,000 units, 100,000 buyers once each, as fast as accepted; the broker's raw
 #             publish-with-confirms rate for the same message size is the ceiling
 #   scale     settle with 1, 2 and 4 worker processes; the spike with 1 and 2 api processes behind nginx
+#   chaos     api, worker, dlq and reconciler processes, a crowd of buyers for BENCH_SECONDS (120) and a
+#             fault schedule drawn from BENCH_SEED meanwhile; then the invariants and the promises of
+#             DESIGN section 5 (docs/CHAOS.md). Prints the verdict line "chaos: seed=N ... verdict=PASS"
 #
 # --smoke shrinks every number so that a scenario takes seconds (CI). Each run starts the app
 # with fresh state (own database, Redis prefix and queue prefix, removed afterwards), warms up,
@@ -25,8 +28,8 @@ smoke=false
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 case $scenario in
-    spike | settle | modes | bigstock | scale) ;;
-    *) usage 20 ;;
+    spike | settle | modes | bigstock | scale | chaos) ;;
+    *) usage 23 ;;
 esac
 
 trap bench_cleanup EXIT
@@ -50,6 +53,7 @@ QUIET_TIMEOUT=${BENCH_QUIET_TIMEOUT_SECONDS:-$($smoke && echo 90 || echo 600)}
 
 tools=(wrk gnuplot jq curl python3)
 [[ $scenario == scale ]] && tools+=(nginx)
+[[ $scenario == chaos ]] && tools=(curl)
 bench_tools "${tools[@]}"
 bench_build
 
@@ -273,7 +277,48 @@ bigstock() {
     bench_cleanup
 }
 
+# chaos DIR: everything happens in io.flashsale.bench.chaos.ChaosRun (the processes, the proxies,
+# the crowd, the faults, the checks), which cleans up after itself; chaos_cleanup is the safety net
+# for a harness that was itself killed: the processes it listed in pids.txt (by id, and only if
+# they are still the jar or redis-server), its database, virtual host and keys.
+chaos() {
+    local dir=$1
+    mkdir -p "$dir"
+    CHAOS_DIR=$dir
+    CHAOS_NAME="chaos_$(date +%H%M%S)_$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+    trap chaos_cleanup EXIT
+    env BENCH_NAME="$CHAOS_NAME" RUN_DIR="$dir" BENCH_JAR="$BENCH_ROOT/target/flashsale.jar" BENCH_SMOKE="$smoke" \
+        "$BENCH_JAVA" -Xmx512m -cp "$BENCH_CP" io.flashsale.bench.chaos.ChaosRun
+}
+
+chaos_cleanup() {
+    local pid label
+    if [[ -f $CHAOS_DIR/pids.txt ]]; then
+        while read -r pid label; do
+            if grep -qaE 'flashsale\.jar|redis-server' "/proc/$pid/cmdline" 2>/dev/null; then
+                say "stopping $label (pid $pid), left running by the harness"
+                kill -CONT "$pid" 2>/dev/null || true
+                kill -KILL "$pid" 2>/dev/null || true
+            fi
+        done <"$CHAOS_DIR/pids.txt"
+    fi
+    if rabbitmqctl -q list_vhosts name 2>/dev/null | grep -qx "$CHAOS_NAME"; then
+        rabbitmqctl -q delete_vhost "$CHAOS_NAME" >/dev/null 2>&1 || true
+    fi
+    # a harness killed during a BROKER_RESTART fault would leave the machine's broker stopped
+    if [[ $(rabbitmqctl -q eval 'rabbit:is_running().' 2>/dev/null) == false ]]; then
+        say "starting the broker's application again (rabbitmqctl start_app)"
+        rabbitmqctl -q start_app || true
+    fi
+    tool cleanup --name "$CHAOS_NAME" >/dev/null 2>&1 || true
+}
+
 case $scenario in
+    chaos)
+        status=0
+        chaos "$RUN_DIR" || status=$?
+        exit "$status"
+        ;;
     spike) spike "$RUN_DIR/spike" reserve 0 ;;
     modes)
         spike "$RUN_DIR/reserve" reserve 0
