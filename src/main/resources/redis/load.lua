@@ -9,7 +9,8 @@
 -- an order among them that is confirmed later is counted by confirm.lua as one not counted yet.
 redis.call('HSET', KEYS[1], 'startsAt', ARGV[1], 'endsAt', ARGV[2], 'limit', ARGV[3])
 if redis.call('SET', KEYS[2], ARGV[4], 'NX') then
-  redis.call('DEL', KEYS[3], KEYS[4], KEYS[5], KEYS[6])
+  -- withdrawn ids stay spent: a withdrawal may have added one after the snapshot was read
+  redis.call('DEL', KEYS[3], KEYS[4], KEYS[5])
   local holdings, confirmed = tonumber(ARGV[5]), tonumber(ARGV[6])
   local first = 7
   for i = first, first + 2 * holdings - 1, 2 do

@@ -8,11 +8,17 @@ import java.util.UUID;
  * else -1. For a REPLAY, {@code orderId}, {@code deadline} and {@code quantity} are those of the
  * first admission under the same Idempotency-Key; otherwise {@code quantity} is the request's.
  */
-record GateDecision(Outcome outcome, UUID orderId, Instant deadline, long unitsLeft, int quantity) {
+record GateDecision(Outcome outcome, UUID orderId, Instant deadline, long unitsLeft, int quantity,
+                    Instant admittedAt) {
+
+    GateDecision(Outcome outcome, UUID orderId, Instant deadline, long unitsLeft, int quantity) {
+        this(outcome, orderId, deadline, unitsLeft, quantity, null);
+    }
 
     /**
-     * A replay, from the idempotency key's value: {@code orderId|quantity|deadlineMs} (deadline 0 in
-     * check-only mode), or a bare orderId as written before the quantity and deadline were kept.
+     * A replay, from the first admission as reserve.lua answers it:
+     * {@code orderId|quantity|deadlineMs|admittedAtMs} (deadline 0 in check-only mode, admittedAt 0
+     * when the order is settled), or a bare orderId as written before the rest was kept.
      */
     static GateDecision replay(String firstAdmission, int requestedQuantity) {
         String[] parts = firstAdmission.split("\\|");
@@ -21,12 +27,13 @@ record GateDecision(Outcome outcome, UUID orderId, Instant deadline, long unitsL
             return new GateDecision(Outcome.REPLAY, orderId, null, -1, requestedQuantity);
         }
         long deadline = Long.parseLong(parts[2]);
+        long admittedAt = parts.length > 3 ? Long.parseLong(parts[3]) : 0;
         return new GateDecision(Outcome.REPLAY, orderId, deadline == 0 ? null : Instant.ofEpochMilli(deadline), -1,
-                Integer.parseInt(parts[1]));
+                Integer.parseInt(parts[1]), admittedAt == 0 ? null : Instant.ofEpochMilli(admittedAt));
     }
 
     enum Outcome {
-        ADMITTED, REPLAY, SOLD_OUT, LIMIT_REACHED, NOT_OPEN, NOT_LOADED;
+        ADMITTED, REPLAY, SOLD_OUT, LIMIT_REACHED, NOT_OPEN, NOT_LOADED, ATTEMPTS_EXHAUSTED;
 
         static Outcome ofCode(long code) {
             return switch ((int) code) {
@@ -36,6 +43,7 @@ record GateDecision(Outcome outcome, UUID orderId, Instant deadline, long unitsL
                 case -1 -> LIMIT_REACHED;
                 case -2 -> NOT_OPEN;
                 case -3 -> NOT_LOADED;
+                case -4 -> ATTEMPTS_EXHAUSTED;
                 default -> throw new IllegalStateException("reserve.lua answered " + code);
             };
         }

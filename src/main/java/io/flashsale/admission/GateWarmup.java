@@ -58,4 +58,9 @@ public class GateWarmup {
     public long restore(SaleItem item) {
         return gate.load(item, snapshots.of(item));
     }
+
+    /** What PostgreSQL says of the item now, in one snapshot (for the reconciler's repair). */
+    public GateSnapshot snapshotOf(SaleItem item) {
+        return snapshots.of(item);
+    }
 }

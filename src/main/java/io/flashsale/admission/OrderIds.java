@@ -3,6 +3,8 @@ package io.flashsale.admission;
 import com.fasterxml.uuid.Generators;
 import com.fasterxml.uuid.impl.NameBasedGenerator;
 import com.fasterxml.uuid.impl.TimeBasedEpochGenerator;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -25,9 +27,22 @@ final class OrderIds {
         return TIME_ORDERED.generate();
     }
 
-    /** The same for the same deployment, item, buyer, quantity and key; each part encoded so none can run into the next. */
-    static UUID forRequest(String keyPrefix, long itemId, String userId, int quantity, String idempotencyKey) {
-        return NAME_BASED.generate(String.join(":", GateKeys.segment(keyPrefix), Long.toString(itemId),
-                GateKeys.segment(userId), Integer.toString(quantity), GateKeys.segment(idempotencyKey)));
+    /** How many attempts one Idempotency-Key gets: each withdrawn attempt spends one id. */
+    static final int ATTEMPTS = 8;
+
+    /**
+     * The ids of a keyed request's attempts, first to last: the same for the same deployment, item,
+     * buyer, quantity and key, each part encoded so none can run into the next. The first attempt
+     * that was not withdrawn is the request's order (see reserve.lua).
+     */
+    static List<UUID> forRequest(String keyPrefix, long itemId, String userId, int quantity, String idempotencyKey) {
+        String request = String.join(":", GateKeys.segment(keyPrefix), Long.toString(itemId),
+                GateKeys.segment(userId), Integer.toString(quantity), GateKeys.segment(idempotencyKey));
+        List<UUID> attempts = new ArrayList<>(ATTEMPTS);
+        attempts.add(NAME_BASED.generate(request));
+        for (int attempt = 2; attempt <= ATTEMPTS; attempt++) {
+            attempts.add(NAME_BASED.generate(request + ":" + attempt));
+        }
+        return attempts;
     }
 }

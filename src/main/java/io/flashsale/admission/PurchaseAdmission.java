@@ -11,8 +11,13 @@ import io.flashsale.shared.OrderStatus;
 import org.springframework.amqp.AmqpException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
+import org.springframework.data.redis.RedisSystemException;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
@@ -40,10 +45,11 @@ class PurchaseAdmission {
     private final AdmissionMetrics metrics;
     private final PurchaseRateLimits rateLimits;
     private final SoldOutFlags soldOut;
+    private final Duration firstAttemptOutcomeDelay;
 
     PurchaseAdmission(SaleCatalog catalog, RedisGate gate, OrderStatusQuery statuses, OrderRequestedPublisher publisher,
                       OrderWithdrawal withdrawal, Clock clock, FaultInjection faults, AdmissionMetrics metrics,
-                      PurchaseRateLimits rateLimits, SoldOutFlags soldOut) {
+                      PurchaseRateLimits rateLimits, SoldOutFlags soldOut, AdmissionProperties settings) {
         this.catalog = catalog;
         this.gate = gate;
         this.statuses = statuses;
@@ -54,6 +60,7 @@ class PurchaseAdmission {
         this.metrics = metrics;
         this.rateLimits = rateLimits;
         this.soldOut = soldOut;
+        this.firstAttemptOutcomeDelay = settings.gate().publishTimeout().plusSeconds(1);
     }
 
     OrderAccepted admit(PlaceOrder command, Optional<String> idempotencyKey) {
@@ -66,7 +73,8 @@ class PurchaseAdmission {
         } catch (ApiException e) {
             outcome = AdmissionMetrics.outcomeOf(e.code());
             throw e;
-        } catch (TransientDataAccessException | DataAccessResourceFailureException | AmqpException e) {
+        } catch (TransientDataAccessException | DataAccessResourceFailureException | AmqpException
+                 | RedisSystemException e) {
             outcome = AdmissionMetrics.outcomeOf(ErrorCode.UNAVAILABLE);
             throw e;
         } finally {
@@ -96,10 +104,10 @@ class PurchaseAdmission {
         if (idempotencyKey.isEmpty() && soldOut.isSoldOutFor(item.id(), command.quantity())) {
             throw soldOut(item);
         }
-        var orderId = idempotencyKey.map(key -> OrderIds.forRequest(gate.keys().prefix(), item.id(), command.userId(),
-                command.quantity(), key)).orElseGet(OrderIds::fresh);
+        List<UUID> attempts = idempotencyKey.map(key -> OrderIds.forRequest(gate.keys().prefix(), item.id(),
+                command.userId(), command.quantity(), key)).orElseGet(() -> List.of(OrderIds.fresh()));
         long gateStarted = System.nanoTime();
-        GateDecision decision = gate.reserve(item.id(), orderId, command.userId(), command.quantity(), idempotencyKey);
+        GateDecision decision = gate.reserve(item.id(), attempts, command.userId(), command.quantity(), idempotencyKey);
         metrics.gateReserve().record(System.nanoTime() - gateStarted, TimeUnit.NANOSECONDS);
         switch (decision.outcome()) {
             case ADMITTED -> { }
@@ -113,6 +121,8 @@ class PurchaseAdmission {
             case LIMIT_REACHED -> throw new ApiException(ErrorCode.ALREADY_PURCHASED,
                     "The per-user limit of " + item.perUserLimit() + " is reached");
             case NOT_OPEN -> throw notOpen(item, now);
+            case ATTEMPTS_EXHAUSTED -> throw new ApiException(ErrorCode.UNAVAILABLE, "Every attempt under this "
+                    + "Idempotency-Key was withdrawn and nothing was bought; retry with a new key");
             case NOT_LOADED -> throw item.saleStatus() == SaleStatus.WARMED_UP
                     ? new ApiException(ErrorCode.UNAVAILABLE, "Item " + item.id() + " is being restored, retry shortly")
                     : new ApiException(ErrorCode.SALE_NOT_ACTIVE, "The sale has not been warmed up yet");
@@ -136,15 +146,23 @@ class PurchaseAdmission {
     }
 
     /**
-     * The order first admitted under this Idempotency-Key, as it stands now. If neither the status
-     * cache nor PostgreSQL knows it, its message may never have been sent (the first request's
-     * process died between the gate and the broker, or is still on its way): it is queued now,
-     * under the same id, so that the answer names an order that exists. Settlement decides an order
-     * once, so a second message of the same order changes nothing.
+     * The order first admitted under this Idempotency-Key, as it stands now. While the first
+     * request may still be waiting for the broker (for the publish timeout and a second more after
+     * its admission), its outcome is not known: 409 {@code IDEMPOTENCY_KEY_IN_USE} naming the order,
+     * as the IETF Idempotency-Key draft advises for a request still in progress. After that, if
+     * neither the status cache nor PostgreSQL knows the order, its message was never sent (the
+     * first request's process died between the gate and the broker): it is queued now, under the
+     * same id, so that the answer names an order that exists. Settlement decides an order once, so
+     * a second message of the same order changes nothing.
      */
     private OrderAccepted replay(SaleItem item, String userId, GateDecision first, Optional<String> idempotencyKey,
                                  Instant now) {
         Optional<OrderView> known = statuses.find(first.orderId());
+        boolean settled = known.isPresent() && known.get().status() != OrderStatus.PENDING;
+        if (!settled && first.admittedAt() != null && first.admittedAt().plus(firstAttemptOutcomeDelay).isAfter(now)) {
+            throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_IN_USE, "The first request with this Idempotency-Key "
+                    + "is still in progress, retry shortly", Map.of("Retry-After", "1"), Map.of("orderId", first.orderId()));
+        }
         if (known.isPresent()) {
             return new OrderAccepted(first.orderId(), known.get().status());
         }

@@ -2,7 +2,6 @@ package io.flashsale.admission;
 
 import io.flashsale.admission.GateDecision.Outcome;
 import io.flashsale.sale.SaleItem;
-import io.flashsale.settlement.OrderBook;
 import io.flashsale.settlement.SettledOrder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -57,17 +56,27 @@ public class RedisGate {
         return settings.gate().mode();
     }
 
+    /** Asks the gate to admit one purchase without an Idempotency-Key (see reserve.lua). */
+    GateDecision reserve(long itemId, UUID orderId, String userId, int quantity) {
+        return reserve(itemId, List.of(orderId), userId, quantity, Optional.empty());
+    }
+
     /**
-     * Asks the gate to admit one purchase (see reserve.lua). With an Idempotency-Key, {@code orderId}
-     * must be the one {@link OrderIds#forRequest} derives from the request.
+     * Asks the gate to admit one purchase (see reserve.lua). With an Idempotency-Key,
+     * {@code attempts} are the ids {@link OrderIds#forRequest} derives from the request; without
+     * one, a single fresh id.
      */
-    GateDecision reserve(long itemId, UUID orderId, String userId, int quantity, Optional<String> idempotencyKey) {
+    GateDecision reserve(long itemId, List<UUID> attempts, String userId, int quantity, Optional<String> idempotencyKey) {
         List<String> scriptKeys = new ArrayList<>(List.of(keys.meta(itemId), keys.tokens(itemId), keys.buyers(itemId),
                 keys.pending(itemId), keys.confirmed(itemId), keys.withdrawn(itemId)));
         idempotencyKey.ifPresent(key -> scriptKeys.add(keys.idempotency(itemId, userId, key)));
-        List<?> answer = redis.execute(RESERVE, scriptKeys, mode().scriptArgument(), orderId.toString(), userId,
+        List<String> args = new ArrayList<>(List.of(mode().scriptArgument(), attempts.getFirst().toString(), userId,
                 Integer.toString(quantity), Long.toString(settings.reservation().ttl().toMillis()),
-                Long.toString(settings.gate().idempotencyTtl().toMillis()), OrderIds.fresh().toString());
+                Long.toString(settings.gate().idempotencyTtl().toMillis())));
+        if (idempotencyKey.isPresent()) {
+            attempts.stream().skip(1).forEach(attempt -> args.add(attempt.toString()));
+        }
+        List<?> answer = redis.execute(RESERVE, scriptKeys, args.toArray());
         Outcome outcome = Outcome.ofCode((Long) answer.get(0));
         if (outcome == Outcome.REPLAY) {
             return GateDecision.replay((String) answer.get(1), quantity);
@@ -159,13 +168,21 @@ public class RedisGate {
     }
 
     /**
-     * Sets the item's tokens to PostgreSQL's count if nothing moved since {@code measuredTokens}
-     * was read and the gate counts the same confirmed orders as PostgreSQL (see repair.lua).
+     * Sets the item's tokens and buyers to PostgreSQL's if nothing moved since {@code measuredTokens}
+     * was read and the gate counts as many confirmed orders as the snapshot (see repair.lua).
      * Returns whether it did.
      */
-    public boolean repairTokens(long itemId, long measuredTokens, OrderBook.StockCount truth) {
-        Long repaired = redis.execute(REPAIR, List.of(keys.tokens(itemId), keys.pending(itemId), keys.confirmed(itemId)),
-                Long.toString(measuredTokens), Long.toString(truth.confirmedOrders()), Integer.toString(truth.available()));
+    public boolean repair(long itemId, long measuredTokens, GateSnapshot truth) {
+        List<String> args = new ArrayList<>(3 + 2 * truth.holdings().size());
+        args.add(Long.toString(measuredTokens));
+        args.add(Integer.toString(truth.confirmedOrders().size()));
+        args.add(Integer.toString(truth.available()));
+        truth.holdings().forEach((user, units) -> {
+            args.add(user);
+            args.add(Integer.toString(units));
+        });
+        Long repaired = redis.execute(REPAIR, List.of(keys.tokens(itemId), keys.pending(itemId), keys.confirmed(itemId),
+                keys.buyers(itemId)), args.toArray());
         if (repaired != null && repaired == 1) {
             announceRestock(itemId);
             return true;
@@ -213,6 +230,19 @@ public class RedisGate {
                     Integer.parseInt(parts[last - 1]), Instant.ofEpochMilli(Long.parseLong(parts[last]))));
         });
         return reservations;
+    }
+
+    /**
+     * Whether the item's set of confirmed orders is in Redis. It is missing only before the item's
+     * first confirmation, or if it was lost without the rest of the item.
+     */
+    public boolean hasConfirmedSet(long itemId) {
+        return Boolean.TRUE.equals(redis.hasKey(keys.confirmed(itemId)));
+    }
+
+    /** Takes an item out of the gate (purchases of it answer 503) so that the reconciler rebuilds it whole. */
+    public void unload(long itemId) {
+        redis.delete(keys.tokens(itemId));
     }
 
     /** Whether the item's state is in Redis at all (it is lost after a flush or a restart without persistence). */

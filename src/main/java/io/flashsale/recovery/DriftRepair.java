@@ -1,9 +1,13 @@
 package io.flashsale.recovery;
 
+import io.flashsale.admission.GateWarmup;
 import io.flashsale.admission.RedisGate;
+import io.flashsale.sale.SaleItem;
 import io.flashsale.settlement.OrderBook;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,10 +19,14 @@ import org.slf4j.LoggerFactory;
  *   <li>every CONFIRMED order of the item is confirmed in the gate again: confirm.lua counts an
  *       order once, so only those the gate missed take units now (their sync was lost with a
  *       crash, or their reservation with Redis);</li>
- *   <li>if the drift is still there, repair.lua sets the tokens to PostgreSQL's available, but only
+ *   <li>if the drift is still there, repair.lua sets tokens and buyers to PostgreSQL's, but only
  *       if no reservation is pending, the gate counts as many confirmed orders as PostgreSQL, and
  *       the tokens did not move meanwhile: then no unit can be counted twice.</li>
  * </ol>
+ * Step 1 relies on the gate's set of confirmed orders. If that set is gone while PostgreSQL has
+ * confirmed orders (seen twice in a row, as the first sync of a sale may still be on its way), the
+ * item is taken out of the gate and rebuilt whole instead.
+ * <p>
  * Used by the reconciler's leader only, from its one scheduling thread.
  */
 class DriftRepair {
@@ -27,15 +35,39 @@ class DriftRepair {
 
     private final RedisGate gate;
     private final OrderBook orderBook;
+    private final GateWarmup warmup;
     private final Map<Long, Long> lastDrift = new HashMap<>();
+    private final Set<Long> missingConfirmedSet = new HashSet<>();
 
-    DriftRepair(RedisGate gate, OrderBook orderBook) {
+    DriftRepair(RedisGate gate, OrderBook orderBook, GateWarmup warmup) {
         this.gate = gate;
         this.orderBook = orderBook;
+        this.warmup = warmup;
+    }
+
+    /**
+     * Whether the item lost its set of confirmed orders (and nothing else); if so it is taken out of
+     * the gate, to be rebuilt.
+     */
+    boolean unloadIfPartlyLost(SaleItem item) {
+        boolean missing = !gate.hasConfirmedSet(item.id())
+                && orderBook.stockCountOf(item.id()).map(OrderBook.StockCount::confirmedOrders).orElse(0L) > 0;
+        if (!missing) {
+            missingConfirmedSet.remove(item.id());
+            return false;
+        }
+        if (missingConfirmedSet.add(item.id())) {
+            return false;
+        }
+        missingConfirmedSet.remove(item.id());
+        log.warn("Item {} lost its set of confirmed orders in Redis; rebuilding it from PostgreSQL", item.id());
+        gate.unload(item.id());
+        return true;
     }
 
     /** Called with each measurement of an item's drift (Redis tokens minus what PostgreSQL says they should be). */
-    void measured(long itemId, long drift) {
+    void measured(SaleItem item, long drift) {
+        long itemId = item.id();
         Long before = drift == 0 ? lastDrift.remove(itemId) : lastDrift.put(itemId, drift);
         if (drift == 0 || before == null || before != drift) {
             return;
@@ -47,8 +79,10 @@ class DriftRepair {
             return;
         }
         long tokens = gate.tokens(itemId).orElseThrow();
-        orderBook.stockCountOf(itemId).filter(truth -> gate.repairTokens(itemId, tokens, truth)).ifPresent(truth ->
-                log.warn("Item {}: drift {} while quiet; tokens set from {} to PostgreSQL's available {}",
-                        itemId, drift, tokens, truth.available()));
+        var truth = warmup.snapshotOf(item);
+        if (gate.repair(itemId, tokens, truth)) {
+            log.warn("Item {}: drift {} while quiet; tokens set from {} to PostgreSQL's available {}, buyers to its holdings",
+                    itemId, drift, tokens, truth.available());
+        }
     }
 }

@@ -82,7 +82,7 @@ class Reconciler {
         this.clock = clock;
         this.reservationTtl = reservationTtl;
         this.orderMetrics = orderMetrics;
-        this.driftRepair = new DriftRepair(gate, orderBook);
+        this.driftRepair = new DriftRepair(gate, orderBook, warmup);
         this.drift = MultiGauge.builder(DRIFT)
                 .description("Redis tokens minus (PostgreSQL available - pending reservations)").register(meters);
         Gauge.builder("flashsale.reconciler.leader", leadership, l -> l.holdsLeadership() ? 1 : 0)
@@ -101,15 +101,16 @@ class Reconciler {
 
     private void reconcileLiveItems(List<Row<?>> driftRows) {
         Instant now = clock.instant();
-        // a reservation taken just before the end may stay pending one ttl longer
-        Instant oldestRelevantEnd = now.minus(reservationTtl).minus(settings.grace());
+        // A reservation taken just before the end may stay pending one ttl longer, and is expired
+        // only once grace has passed too; a few more intervals make sure some tick falls after that.
+        Instant oldestRelevantEnd = now.minus(reservationTtl).minus(settings.grace()).minus(settings.interval().multipliedBy(3));
         for (SaleItem item : catalog.liveItemsEndingAfter(oldestRelevantEnd)) {
             try {
-                if (gate.isLoaded(item.id())) {
+                if (gate.isLoaded(item.id()) && !driftRepair.unloadIfPartlyLost(item)) {
                     settleLeftoverReservations(item, now);
                     long itemDrift = measureDrift(item);
                     driftRows.add(Row.of(Tags.of("item", Long.toString(item.id())), itemDrift));
-                    driftRepair.measured(item.id(), itemDrift);
+                    driftRepair.measured(item, itemDrift);
                 } else {
                     restoreLostItem(item);
                 }

@@ -15,6 +15,8 @@ public enum ErrorCode {
     SOLD_OUT(HttpStatus.CONFLICT),
     ALREADY_PURCHASED(HttpStatus.CONFLICT),
     SALE_NOT_ACTIVE(HttpStatus.CONFLICT),
+    /** An Idempotency-Key whose first request is still waiting for its outcome. */
+    IDEMPOTENCY_KEY_IN_USE(HttpStatus.CONFLICT),
     /** An Idempotency-Key sent again with another request body (another item or quantity). */
     IDEMPOTENCY_KEY_REUSED(HttpStatus.UNPROCESSABLE_CONTENT),
     RATE_LIMITED(HttpStatus.TOO_MANY_REQUESTS),

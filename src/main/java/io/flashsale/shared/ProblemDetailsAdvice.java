@@ -21,7 +21,12 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import io.lettuce.core.RedisException;
+import org.springframework.data.redis.ClusterRedirectException;
+import org.springframework.data.redis.ClusterStateFailureException;
 import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.RedisSystemException;
+import org.springframework.data.redis.TooManyClusterRedirectionsException;
 import org.springframework.dao.QueryTimeoutException;
 
 /**
@@ -59,9 +64,15 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return problem(ErrorCode.VALIDATION_FAILED, "Request parameters are not valid");
     }
 
-    /** Redis, RabbitMQ or PostgreSQL out of reach: the client may retry later. */
+    /**
+     * Redis, RabbitMQ or PostgreSQL out of reach: the client may retry later. Redis errors that
+     * Spring Data Redis does not classify further (a connection reset mid-command, CLUSTERDOWN
+     * while a cluster fails over, a redirect loop) are outages of the same kind.
+     */
     @ExceptionHandler({RedisConnectionFailureException.class, QueryTimeoutException.class,
-            DataAccessResourceFailureException.class, TransientDataAccessException.class, AmqpException.class})
+            DataAccessResourceFailureException.class, TransientDataAccessException.class, AmqpException.class,
+            RedisSystemException.class, ClusterStateFailureException.class, ClusterRedirectException.class,
+            TooManyClusterRedirectionsException.class, RedisException.class})
     ResponseEntity<ProblemDetail> unavailable(Exception e) {
         log.warn("Answering 503: {}", e.toString());
         var response = problem(ErrorCode.UNAVAILABLE, "A backing service is unavailable, retry later");

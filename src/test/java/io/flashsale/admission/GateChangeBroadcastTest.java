@@ -54,7 +54,7 @@ class GateChangeBroadcastTest {
         CreatedItem item = client.openSale(1, 1);
         RedisGate otherInstance = new RedisGate(redis, settings, new SoldOutFlags(settings));
         UUID held = UUID.randomUUID();
-        assertThat(otherInstance.reserve(item.itemId(), held, "carol", 1, Optional.empty()).outcome())
+        assertThat(otherInstance.reserve(item.itemId(), held, "carol", 1).outcome())
                 .isEqualTo(GateDecision.Outcome.ADMITTED);
         assertThat(client.buy(item.itemId(), "bob", 1).code()).as("the gate's answer").isEqualTo("SOLD_OUT");
 

@@ -83,9 +83,14 @@ class IdempotencyKeyTest {
         CreatedItem item = client.openSale(10, 1);
         // What an API process leaves behind when it dies between the gate and the broker.
         UUID orphan = UUID.randomUUID();
-        gate.reserve(item.itemId(), orphan, "crash-buyer", 1, Optional.of("ck-1"));
+        gate.reserve(item.itemId(), List.of(orphan), "crash-buyer", 1, Optional.of("ck-1"));
 
-        Response retry = client.buy(item.itemId(), "crash-buyer", 1, "Idempotency-Key", "ck-1");
+        Response soon = client.buy(item.itemId(), "crash-buyer", 1, "Idempotency-Key", "ck-1");
+        assertThat(soon.status()).as("the first request may still be waiting for the broker").isEqualTo(409);
+        assertThat(soon.code()).isEqualTo("IDEMPOTENCY_KEY_IN_USE");
+        assertThat(soon.orderId()).isEqualTo(orphan);
+        Response retry = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).until(
+                () -> client.buy(item.itemId(), "crash-buyer", 1, "Idempotency-Key", "ck-1"), answer -> answer.status() != 409);
         Response read = client.get("/api/v1/orders/" + orphan);
 
         assertThat(retry.status()).isEqualTo(202);

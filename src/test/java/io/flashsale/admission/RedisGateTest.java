@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flashsale.admission.GateDecision.Outcome;
 import io.flashsale.sale.SaleItem;
 import io.flashsale.sale.SaleStatus;
-import io.flashsale.settlement.OrderBook.StockCount;
 import io.flashsale.settlement.SettledOrder;
 import io.flashsale.shared.OrderRequested;
 import io.flashsale.support.FlashSaleIntegrationTest;
@@ -59,7 +58,7 @@ class RedisGateTest {
     /** Admits one unit for the buyer and returns it as the database would confirm it. */
     static SettledOrder admitted(RedisGate gate, SaleItem item, String user) {
         UUID orderId = UUID.randomUUID();
-        assertThat(gate.reserve(item.id(), orderId, user, 1, Optional.empty()).outcome()).isEqualTo(Outcome.ADMITTED);
+        assertThat(gate.reserve(item.id(), orderId, user, 1).outcome()).isEqualTo(Outcome.ADMITTED);
         return SettledOrder.confirmed(new OrderRequested(orderId, item.id(), user, 1, Instant.now(), null));
     }
 
@@ -70,7 +69,7 @@ class RedisGateTest {
     }
 
     GateDecision reserve(RedisGate gate, SaleItem item, String user, int quantity) {
-        return gate.reserve(item.id(), UUID.randomUUID(), user, quantity, Optional.empty());
+        return gate.reserve(item.id(), UUID.randomUUID(), user, quantity);
     }
 
     @Nested
@@ -148,9 +147,9 @@ class RedisGateTest {
         void answersAReplayedIdempotencyKeyWithTheFirstOrderAndTakesNothingMore() {
             SaleItem item = openItem(10, 5);
             gate.load(item, snapshot(item, Map.of()));
-            var first = gate.reserve(item.id(), UUID.randomUUID(), "alice", 1, Optional.of("key-1"));
+            var first = gate.reserve(item.id(), List.of(UUID.randomUUID()), "alice", 1, Optional.of("key-1"));
 
-            var replay = gate.reserve(item.id(), UUID.randomUUID(), "alice", 1, Optional.of("key-1"));
+            var replay = gate.reserve(item.id(), List.of(UUID.randomUUID()), "alice", 1, Optional.of("key-1"));
 
             assertThat(replay.outcome()).isEqualTo(Outcome.REPLAY);
             assertThat(replay.orderId()).isEqualTo(first.orderId());
@@ -251,21 +250,22 @@ class RedisGateTest {
         }
 
         @Test
-        void theRepairSetsTokensOnlyWhenNothingIsPendingAndNothingMoved() {
+        void theRepairSetsTokensAndBuyersOnlyWhenNothingIsPendingAndNothingMoved() {
             SaleItem item = openItem(10, 1);
             gate.load(item, snapshot(item, Map.of()));
             redis.opsForValue().set(gate.keys().tokens(item.id()), "13");
+            redis.opsForHash().put(gate.keys().buyers(item.id()), "ghost", "1");
             var pending = admitted(gate, item, "alice");
+            var truth = new GateSnapshot(10, Map.of("bob", 1), List.of(), List.of());
 
-            assertThat(gate.repairTokens(item.id(), 12, new StockCount(10, 0)))
-                    .as("a reservation is pending").isFalse();
+            assertThat(gate.repair(item.id(), 12, truth)).as("a reservation is pending").isFalse();
             gate.release(item.id(), List.of(pending.orderId()));
-            assertThat(gate.repairTokens(item.id(), 12, new StockCount(10, 0)))
-                    .as("the tokens moved since they were measured").isFalse();
-            assertThat(gate.repairTokens(item.id(), 13, new StockCount(10, 1)))
+            assertThat(gate.repair(item.id(), 12, truth)).as("the tokens moved since they were measured").isFalse();
+            assertThat(gate.repair(item.id(), 13, new GateSnapshot(10, Map.of(), List.of(UUID.randomUUID()), List.of())))
                     .as("PostgreSQL has a confirmed order the gate does not count").isFalse();
-            assertThat(gate.repairTokens(item.id(), 13, new StockCount(10, 0))).isTrue();
+            assertThat(gate.repair(item.id(), 13, truth)).isTrue();
             assertThat(gate.tokens(item.id())).contains(10L);
+            assertThat(redis.<String, String>opsForHash().entries(gate.keys().buyers(item.id()))).isEqualTo(Map.of("bob", "1"));
         }
 
         @Test
@@ -327,9 +327,9 @@ class RedisGateTest {
         void answersAReplayedIdempotencyKeyWithTheFirstOrder() {
             SaleItem item = openItem(10, 1);
             gate.load(item, snapshot(item, Map.of()));
-            var first = gate.reserve(item.id(), UUID.randomUUID(), "alice", 1, Optional.of("k"));
+            var first = gate.reserve(item.id(), List.of(UUID.randomUUID()), "alice", 1, Optional.of("k"));
 
-            assertThat(gate.reserve(item.id(), UUID.randomUUID(), "alice", 1, Optional.of("k")).orderId())
+            assertThat(gate.reserve(item.id(), List.of(UUID.randomUUID()), "alice", 1, Optional.of("k")).orderId())
                     .isEqualTo(first.orderId());
         }
     }

@@ -38,7 +38,10 @@ class UncertainOutcomesIT {
 
             assertThatThrownBy(() -> deployment.client(crashingApi).buy(item.itemId(), "crash-buyer", 1,
                     "Idempotency-Key", "ck-1")).as("the API process halts while answering").isInstanceOf(RuntimeException.class);
-            Response retry = client.buy(item.itemId(), "crash-buyer", 1, "Idempotency-Key", "ck-1");
+            // until the first request's outcome would be known, the retry is told it is in progress (409)
+            Response retry = await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500)).until(
+                    () -> client.buy(item.itemId(), "crash-buyer", 1, "Idempotency-Key", "ck-1"),
+                    answer -> answer.status() != 409 || !"IDEMPOTENCY_KEY_IN_USE".equals(answer.code()));
             Response read = client.get("/api/v1/orders/" + retry.orderId());
 
             assertThat(retry.status()).isEqualTo(202);
