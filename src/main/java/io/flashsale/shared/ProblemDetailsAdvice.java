@@ -8,6 +8,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.amqp.AmqpException;
+import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -17,6 +18,9 @@ import org.springframework.http.ResponseEntity;
 import org.springframework.validation.FieldError;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
@@ -87,11 +91,30 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return handleExceptionInternal(e, body, headers, status, request);
     }
 
+    /**
+     * A path variable, query parameter or header that breaks its constraint: the same {@code errors}
+     * list as a body's, each naming the parameter as the client sent it ({@code saleId},
+     * {@code Idempotency-Key}, ...).
+     */
     @Override
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Request parameters are not valid");
+        List<Map<String, String>> errors = e.getParameterValidationResults().stream()
+                .flatMap(result -> result.getResolvableErrors().stream().map(error -> Map.of(
+                        "field", nameOf(result.getMethodParameter()),
+                        "message", String.valueOf(error.getDefaultMessage()))))
+                .toList();
+        body.setProperty("errors", errors);
         return handleExceptionInternal(e, body, headers, HttpStatus.BAD_REQUEST, request);
+    }
+
+    private static String nameOf(MethodParameter parameter) {
+        RequestHeader header = parameter.getParameterAnnotation(RequestHeader.class);
+        RequestParam query = parameter.getParameterAnnotation(RequestParam.class);
+        PathVariable path = parameter.getParameterAnnotation(PathVariable.class);
+        String named = header != null ? header.name() : query != null ? query.name() : path != null ? path.name() : "";
+        return named.isEmpty() ? String.valueOf(parameter.getParameterName()) : named;
     }
 
     @Override

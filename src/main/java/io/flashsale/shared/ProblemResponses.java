@@ -5,7 +5,6 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -34,10 +33,23 @@ public final class ProblemResponses {
         response.flushBuffer();
     }
 
+    /**
+     * The body of a refusal made by the servlet container itself, before the application saw the
+     * request: the status it chose, its reason phrase as the detail, and the path as sent if any.
+     */
+    public static String json(int status, String instance) {
+        ErrorCode code = codeFor(status);
+        var body = body(code, status >= 500 ? "Unexpected error" : code.status().getReasonPhrase(), instance);
+        body.put("status", status);
+        return JSON.writeValueAsString(body);
+    }
+
     static Map<String, Object> body(ErrorCode code, String detail, String instance) {
         var body = new LinkedHashMap<String, Object>();
         body.put("detail", detail);
-        body.put("instance", instance);
+        if (instance != null) {
+            body.put("instance", instance);
+        }
         body.put("status", code.status().value());
         body.put("title", code.status().getReasonPhrase());
         body.put("code", code.name());
@@ -57,7 +69,7 @@ public final class ProblemResponses {
             case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
             case 429 -> ErrorCode.RATE_LIMITED;
             case 503 -> ErrorCode.UNAVAILABLE;
-            default -> HttpStatus.valueOf(status).is4xxClientError() ? ErrorCode.VALIDATION_FAILED : ErrorCode.INTERNAL_ERROR;
+            default -> status >= 400 && status < 500 ? ErrorCode.VALIDATION_FAILED : ErrorCode.INTERNAL_ERROR;
         };
     }
 }

@@ -10,6 +10,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -112,11 +113,43 @@ class SaleApiTest {
         assertThat(client.get("/api/v1/sales/987654321").status()).isEqualTo(404);
     }
 
+    /**
+     * Values that JSON and Java accept but PostgreSQL, the gate's epoch milliseconds or
+     * {@code Instant.toEpochMilli} cannot hold: each is refused naming its field, and nothing is written.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            NUL in the sale name       | {"name":"Sa\\u0000le","startsAt":"2030-01-01T10:00:00Z","endsAt":"2030-01-01T11:00:00Z","items":[ITEM]} | name
+            NUL in a SKU               | {"name":"Sale","startsAt":"2030-01-01T10:00:00Z","endsAt":"2030-01-01T11:00:00Z","items":[{"sku":"S\\u0000","name":"N","price":1,"stock":5,"perUserLimit":1}]} | items[0].sku
+            NUL in an item name        | {"name":"Sale","startsAt":"2030-01-01T10:00:00Z","endsAt":"2030-01-01T11:00:00Z","items":[{"sku":"S","name":"\\u0000","price":1,"stock":5,"perUserLimit":1}]} | items[0].name
+            endsAt in year 300000      | {"name":"Sale","startsAt":"2030-01-01T10:00:00Z","endsAt":"+300000-01-01T00:00:00Z","items":[ITEM]} | endsAt
+            startsAt in year -5000     | {"name":"Sale","startsAt":"-5000-01-01T00:00:00Z","endsAt":"2030-01-01T11:00:00Z","items":[ITEM]} | startsAt
+            endsAt the largest instant | {"name":"Sale","startsAt":"2030-01-01T10:00:00Z","endsAt":"+1000000000-12-31T23:59:59.999999999Z","items":[ITEM]} | endsAt
+            """)
+    void aValueTheStoresCannotHoldIsRefusedNamingItsFieldAndNothingIsWritten(String what, String body, String field) {
+        int salesBefore = sales();
+        int itemsBefore = items();
+
+        Response response = client.admin("/api/v1/admin/sales", body.replace("ITEM", VALID_ITEM));
+
+        assertThat(response.status()).as(what).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.code()).isEqualTo("VALIDATION_FAILED");
+        assertThat(response.body().path("errors").findValuesAsString("field")).contains(field);
+        assertThat(sales()).isEqualTo(salesBefore);
+        assertThat(items()).isEqualTo(itemsBefore);
+    }
+
     private static String sale(String item, String startsAt, String endsAt) {
         return "{\"name\":\"Sale\",\"startsAt\":\"" + startsAt + "\",\"endsAt\":\"" + endsAt + "\",\"items\":[" + item + "]}";
     }
 
     private int sales() {
         return jdbc.sql("SELECT count(*) FROM flash_sales").query(Integer.class).single();
+    }
+
+    private int items() {
+        return jdbc.sql("SELECT count(*) FROM flash_sale_items").query(Integer.class).single();
     }
 }
