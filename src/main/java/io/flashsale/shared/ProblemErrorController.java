@@ -14,6 +14,7 @@ import org.springframework.web.bind.annotation.RestController;
  * Replaces Spring Boot's {@code /error} answer ({@code timestamp}, {@code error}, {@code path}) with
  * problem details, for errors raised outside Spring MVC: a filter that failed, a servlet container
  * refusal, {@code sendError} from a library. The detail never repeats the exception's message.
+ * A request for {@code /error} itself is answered 404.
  */
 @RestController
 class ProblemErrorController implements ErrorController {
@@ -21,7 +22,9 @@ class ProblemErrorController implements ErrorController {
     @RequestMapping(path = "${server.error.path:/error}", produces = {MediaType.APPLICATION_PROBLEM_JSON_VALUE, MediaType.APPLICATION_JSON_VALUE, MediaType.ALL_VALUE})
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         Object attribute = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
-        int status = attribute instanceof Integer code && code >= 400 && code <= 599 ? code : 500;
+        // Without the container's attribute a client asked for /error itself: nothing is served there
+        // (it was answered 500, an error of ours, for any request to that path).
+        int status = attribute == null ? 404 : attribute instanceof Integer code && code >= 400 && code <= 599 ? code : 500;
         ErrorCode code = ProblemResponses.codeFor(status);
         ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(status),
                 status >= 500 ? "Unexpected error" : HttpStatus.valueOf(status).getReasonPhrase());
