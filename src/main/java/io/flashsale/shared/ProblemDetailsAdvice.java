@@ -16,6 +16,7 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.validation.FieldError;
+import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -92,17 +93,19 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     /**
-     * A path variable, query parameter or header that breaks its constraint: the same {@code errors}
-     * list as a body's, each naming the parameter as the client sent it ({@code saleId},
-     * {@code Idempotency-Key}, ...).
+     * Constraints of a handler with constrained parameters, which Spring validates together with its
+     * {@code @Valid} body: the same {@code errors} list as a body's, each naming the body's field
+     * ({@code userId}) or the parameter as the client sent it ({@code saleId}, {@code Idempotency-Key}).
      */
     @Override
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST, "Request parameters are not valid");
+        boolean bodyOnly = e.getParameterValidationResults().stream().allMatch(ParameterErrors.class::isInstance);
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
+                bodyOnly ? "Request body is not valid" : "Request parameters are not valid");
         List<Map<String, String>> errors = e.getParameterValidationResults().stream()
                 .flatMap(result -> result.getResolvableErrors().stream().map(error -> Map.of(
-                        "field", nameOf(result.getMethodParameter()),
+                        "field", error instanceof FieldError field ? field.getField() : nameOf(result.getMethodParameter()),
                         "message", String.valueOf(error.getDefaultMessage()))))
                 .toList();
         body.setProperty("errors", errors);

@@ -141,6 +141,75 @@ class SaleApiTest {
         assertThat(items()).isEqualTo(itemsBefore);
     }
 
+    @Test
+    void aWindowShorterThanAMicrosecondIsRefusedForPostgreSQLWouldStoreItEmpty() {
+        int before = sales();
+
+        Response response = client.admin("/api/v1/admin/sales",
+                sale(VALID_ITEM, "2030-01-01T10:00:00.0000001Z", "2030-01-01T10:00:00.0000002Z"));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.code()).isEqualTo("VALIDATION_FAILED");
+        assertThat(sales()).isEqualTo(before);
+    }
+
+    /** A number was read as epoch seconds, and one too large for an Instant as 1970-01-01 without a word. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1893492000", "1.5e300", "-9223372036854775808"})
+    void aSaleInstantIsAnIso8601StringNotANumber(String startsAt) {
+        int before = sales();
+
+        Response response = client.admin("/api/v1/admin/sales", "{\"name\":\"Sale\",\"startsAt\":" + startsAt
+                + ",\"endsAt\":\"2030-01-01T11:00:00Z\",\"items\":[" + VALID_ITEM + "]}");
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.code()).isEqualTo("VALIDATION_FAILED");
+        assertThat(sales()).isEqualTo(before);
+    }
+
+    /** The JDBC driver writes an unpaired surrogate as '?': two distinct SKUs became one and broke the unique key. */
+    @Test
+    void skusThatDifferOnlyInUnpairedSurrogatesAreRefused() {
+        int before = sales();
+
+        Response response = client.admin("/api/v1/admin/sales", sale(
+                "{\"sku\":\"\\ud800\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1},"
+                        + "{\"sku\":\"\\udbff\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1}",
+                "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().path("errors").findValuesAsString("field")).contains("items[0].sku", "items[1].sku");
+        assertThat(sales()).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\\u0001", "\\u001f", "\\u007f", "\\u0085", "\\t", "\\n"})
+    void controlCharactersInASkuAreRefused(String escaped) {
+        int before = sales();
+
+        Response response = client.admin("/api/v1/admin/sales", sale(
+                "{\"sku\":\"S" + escaped + "\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1}",
+                "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"));
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.body().path("errors").findValuesAsString("field")).containsExactly("items[0].sku");
+        assertThat(sales()).isEqualTo(before);
+    }
+
+    @Test
+    void theEdgesOfTheRangeAndAstralCharactersAreStoredAsSentToTheMicrosecond() {
+        Response created = client.admin("/api/v1/admin/sales", "{\"name\":\"Sale \uD83D\uDE00\","
+                + "\"startsAt\":\"1970-01-01T00:00:00Z\",\"endsAt\":\"9999-12-31T23:59:59.9999999Z\",\"items\":["
+                + "{\"sku\":\"\uD835\uDD4A\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1}]}");
+
+        assertThat(created.status()).isEqualTo(201);
+        Response shown = client.get("/api/v1/sales/" + created.body().path("id").asLong());
+        assertThat(shown.body().path("name").asString()).isEqualTo("Sale \uD83D\uDE00");
+        assertThat(shown.body().path("startsAt").asString()).isEqualTo("1970-01-01T00:00:00Z");
+        assertThat(shown.body().path("endsAt").asString()).isEqualTo("9999-12-31T23:59:59.999999Z");
+        assertThat(shown.body().path("items").get(0).path("sku").asString()).isEqualTo("\uD835\uDD4A");
+    }
+
     private static String sale(String item, String startsAt, String endsAt) {
         return "{\"name\":\"Sale\",\"startsAt\":\"" + startsAt + "\",\"endsAt\":\"" + endsAt + "\",\"items\":[" + item + "]}";
     }
