@@ -118,7 +118,7 @@ class MalformedRequestPropertiesTest {
     void withoutCredentialsNoRequestGetsA5xxOrChangesAnyState() {
         String before = state();
 
-        qt().withExamples(600).withShrinkCycles(50).forAll(probes(anonymousAuthorization())).checkAssert(probe -> {
+        qt().withExamples(600).withShrinkCycles(50).forAll(probes(anonymousAuthorization(), 1)).checkAssert(probe -> {
             RawHttp.Answer answer = check(probe);
             if (changesState(probe)) {
                 assertThat(answer.status()).as("%s", probe).isGreaterThanOrEqualTo(400);
@@ -130,13 +130,21 @@ class MalformedRequestPropertiesTest {
 
     @Test
     void withTheAdminTokenNoRequestGetsA5xxAndNoRefusedOneWritesAnything() {
+        var creations = new TreeMap<Integer, Integer>();
+
         qt().withExamples(400).withShrinkCycles(50)
-                .forAll(probes(Generate.constant("Bearer " + FlashSaleIntegrationTest.ADMIN_TOKEN))).checkAssert(probe -> {
+                .forAll(probes(Generate.constant("Bearer " + FlashSaleIntegrationTest.ADMIN_TOKEN), 6)).checkAssert(probe -> {
                     RawHttp.Answer answer = check(probe);
                     if (buys(probe)) {
                         assertThat(answer.status()).as("%s", probe).isGreaterThanOrEqualTo(400);
                     }
+                    if (probe.path().equals("/api/v1/admin/sales") && probe.method().equals("POST")) {
+                        creations.merge(answer.status(), 1, Integer::sum);
+                    }
                 });
+
+        // the generators reach both sides of validation: sales created, and sales refused by it
+        assertThat(creations).as("answers to sale creations").containsKeys(201, 400);
     }
 
     /** Sends the probe and checks what holds for every answer; returns the answer. */
@@ -172,19 +180,42 @@ class MalformedRequestPropertiesTest {
         assertThat(body.path("code").asString("")).as("%s", probe).isNotEmpty();
     }
 
-    private Gen<Probe> probes(Gen<String> authorization) {
+    /**
+     * Random requests (any method, path, content type, body), well-formed requests aimed at each
+     * endpoint with hostile values in their paths, bodies and headers, and sale creations, weighted
+     * {@code 2 : 3 : saleWeight}: only well-formed requests get past the media type and JSON checks
+     * to validation, and only one at a time (each field is valid most of the time) to the database.
+     */
+    private Gen<Probe> probes(Gen<String> authorization, int saleWeight) {
+        Gen<String> value = values();
+        Gen<String> headerValue = Generate.oneOf(Generate.constant(""), printable(0, 200), hostileHeaderValue());
+        Gen<String> acceptJson = Generate.frequency(List.of(
+                Pair.of(6, Generate.pick(List.of("", "application/json", "*/*"))), Pair.of(1, hostileHeaderValue())));
+        Gen<List<String>> json = acceptJson
+                .zip(authorization, headerValue, headerValue, (accept, credentials, idempotencyKey, requestId) ->
+                        headers("application/json", accept, credentials, idempotencyKey, requestId));
+        Gen<Probe> aimed = Generate.oneOf(
+                purchases().zip(json, (body, headers) -> new Probe("POST", "/api/v1/orders", headers, utf8(body))),
+                purchases().zip(json, (body, headers) -> new Probe("POST", "/flashsale/precheck", headers, utf8(body))),
+                value.zip(value, json, (user, product, headers) -> new Probe("POST",
+                        onlyTheExhaustedBuyerInTheQuery("/flashsale/precheck?user_id=" + user + "&product_id=" + product), headers, null)),
+                aimedAt("POST", "/api/v1/admin/sales/{}/warmup", value, json),
+                aimedAt("POST", "/admin/flashsales/{}/warmup", value, json),
+                aimedAt("GET", "/api/v1/sales/{}", value, json),
+                aimedAt("GET", "/api/v1/orders/{}", value, json),
+                aimedAt("GET", "/flashsale/result/{}", value, json),
+                aimedAt("POST", "/flashsale/stock/{}", value, json));
+        Gen<Probe> saleCreations = sales().zip(json, (body, headers) -> new Probe("POST", "/api/v1/admin/sales", headers, utf8(body)));
+        return Generate.frequency(List.of(
+                Pair.of(2, randomProbes(authorization, value, headerValue)), Pair.of(3, aimed), Pair.of(saleWeight, saleCreations)));
+    }
+
+    private static Gen<Probe> aimedAt(String method, String template, Gen<String> value, Gen<List<String>> headers) {
+        return value.zip(headers, (id, all) -> new Probe(method, template.replace("{}", id), all, null));
+    }
+
+    private Gen<Probe> randomProbes(Gen<String> authorization, Gen<String> value, Gen<String> headerValue) {
         Gen<String> method = Generate.pick(List.of("GET", "POST", "POST", "POST", "PUT", "DELETE", "PATCH", "OPTIONS", "TRACE"));
-        Gen<String> value = Generate.oneOf(
-                Generate.pick(List.of("", "0", "-1", "1", Long.toString(item.saleId()), Long.toString(item.itemId()),
-                        "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
-                        "18446744073709551616", "1e3", "1.5", "+1", "0x1", "%201", "%00", "1%00", "%01", "%1F", "%7F", "%C2%80",
-                        "%C2%9F", "%F0%9F%98%80", "%ED%A0%80", "%EF%BF%BF", "%2e%2e", "..", "%2F", "null",
-                        "00000000-0000-0000-0000-000000000000", "01a20fc9-4a33-70c4-b911-610d5bd07241", "a%20b",
-                        "9".repeat(500), "%E2%82%AC", "%FF", "x".repeat(3000))),
-                longs().all().map((Long number) -> Long.toString(number)),
-                strings().basicLatinAlphabet().ofLengthBetween(0, 40).map((String text) -> encode(text)),
-                strings().betweenCodePoints(0, 0x9F).ofLengthBetween(1, 8).map((String text) -> encode(text)),
-                strings().allPossible().ofLengthBetween(0, 12).map((String text) -> encode(text)));
         Gen<String> path = Generate.pick(List.of(
                         "/api/v1/orders", "/api/v1/orders/{}", "/api/v1/sales/{}", "/api/v1/admin/sales",
                         "/api/v1/admin/sales", "/api/v1/admin/sales/{}/warmup", "/flashsale/precheck",
@@ -195,22 +226,39 @@ class MalformedRequestPropertiesTest {
                         "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/{}", "/swagger-ui/{}", "/error"))
                 .zip(value, value, (template, first, second) -> template.replaceFirst("\\{}", first).replaceFirst("\\{}", second))
                 .map(MalformedRequestPropertiesTest::onlyTheExhaustedBuyerInTheQuery);
-        Gen<String> headerValue = Generate.oneOf(Generate.constant(""), printable(0, 200), hostileHeaderValue());
-        Gen<List<String>> headers = Generate.pick(List.of("", "application/json", "application/json; charset=utf-8",
-                        "application/json; charset=nonsense", "text/plain", "application/xml", "application/x-www-form-urlencoded",
-                        "multipart/form-data; boundary=x", "*/*", "garbage", "application/problem+json"))
-                .zip(Generate.pick(List.of("", "application/json", "application/xml", "text/html", "*/*", "nonsense/+")),
-                        authorization, headerValue, headerValue,
-                        (contentType, accept, credentials, idempotencyKey, requestId) -> {
-                            List<String> all = new ArrayList<>();
-                            add(all, "Content-Type", contentType);
-                            add(all, "Accept", accept);
-                            add(all, "Authorization", credentials);
-                            add(all, "Idempotency-Key", idempotencyKey);
-                            add(all, "X-Request-Id", requestId);
-                            return all;
-                        });
+        Gen<String> contentType = Generate.oneOf(Generate.pick(List.of("", "application/json", "application/json; charset=utf-8",
+                "application/json; charset=nonsense", "text/plain", "application/xml", "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x", "*/*", "garbage", "application/problem+json")), hostileHeaderValue());
+        Gen<String> accept = Generate.oneOf(
+                Generate.pick(List.of("", "application/json", "application/xml", "text/html", "*/*", "nonsense/+")), hostileHeaderValue());
+        Gen<List<String>> headers = contentType.zip(accept, authorization, headerValue, headerValue, MalformedRequestPropertiesTest::headers);
         return method.zip(path, headers, bodies(), Probe::new);
+    }
+
+    private static List<String> headers(String contentType, String accept, String credentials, String idempotencyKey,
+                                        String requestId) {
+        List<String> all = new ArrayList<>();
+        add(all, "Content-Type", contentType);
+        add(all, "Accept", accept);
+        add(all, "Authorization", credentials);
+        add(all, "Idempotency-Key", idempotencyKey);
+        add(all, "X-Request-Id", requestId);
+        return all;
+    }
+
+    /** Path and query values: ids of every size and sign, encoded control characters, astral characters, garbage. */
+    private Gen<String> values() {
+        return Generate.oneOf(
+                Generate.pick(List.of("", "0", "-1", "1", Long.toString(item.saleId()), Long.toString(item.itemId()),
+                        "9223372036854775807", "9223372036854775808", "-9223372036854775808", "-9223372036854775809",
+                        "18446744073709551616", "1e3", "1.5", "+1", "0x1", "%201", "%00", "1%00", "%01", "%1F", "%7F", "%C2%80",
+                        "%C2%9F", "%F0%9F%98%80", "%ED%A0%80", "%EF%BF%BF", "%2e%2e", "..", "%2F", "null",
+                        "00000000-0000-0000-0000-000000000000", "01a20fc9-4a33-70c4-b911-610d5bd07241", "a%20b",
+                        "9".repeat(500), "%E2%82%AC", "%FF", "x".repeat(3000))),
+                longs().all().map((Long number) -> Long.toString(number)),
+                strings().basicLatinAlphabet().ofLengthBetween(0, 40).map((String text) -> encode(text)),
+                strings().betweenCodePoints(0, 0x9F).ofLengthBetween(1, 8).map((String text) -> encode(text)),
+                strings().allPossible().ofLengthBetween(0, 12).map((String text) -> encode(text)));
     }
 
     /** Anything but the admin token: none, malformed, wrong, hostile. */
@@ -261,25 +309,27 @@ class MalformedRequestPropertiesTest {
     }
 
     /**
-     * Sale bodies, each field most often valid and otherwise hostile, missing or of a wrong type, so
-     * that one bad value at a time reaches validation. Sales that pass start in the future.
+     * Sale bodies, each field valid six times in seven and otherwise hostile, missing or of a wrong
+     * type, so that often one bad value alone reaches validation (and the database, were validation
+     * to let it pass). Sales that pass start in the future.
      */
     private static Gen<String> sales() {
         Instant opens = Instant.now().plus(Duration.ofDays(365));
         Gen<String> startsAt = Generate.frequency(List.of(
-                Pair.of(3, Generate.constant(jsonString(opens.toString()))),
+                Pair.of(10, Generate.constant(jsonString(opens.toString()))),
                 Pair.of(1, futureInstants(opens)),
-                Pair.of(4, unstorableInstants())));
+                Pair.of(2, unstorableInstants())));
         Gen<String> endsAt = Generate.frequency(List.of(
-                Pair.of(3, Generate.constant(jsonString(opens.plus(Duration.ofHours(1)).toString()))),
+                Pair.of(10, Generate.constant(jsonString(opens.plus(Duration.ofHours(1)).toString()))),
                 Pair.of(1, longs().between(StorableInstant.EARLIEST.getEpochSecond(), StorableInstant.LATEST.getEpochSecond())
                         .map(second -> jsonString(Instant.ofEpochSecond(second).toString()))),
-                Pair.of(4, unstorableInstants())));
+                Pair.of(2, unstorableInstants())));
         Gen<String> saleItem = object(
                 field("sku", text("SKU-1")), field("name", text("Item")), field("price", number("19.90")),
                 field("stock", number("5")), field("perUserLimit", number("1")));
         Gen<String> items = Generate.frequency(List.of(
-                Pair.of(6, lists().of(saleItem).ofSizeBetween(1, 3).map(list -> "[" + String.join(",", list) + "]")),
+                Pair.of(12, saleItem.map(one -> "[" + one + "]")),
+                Pair.of(3, lists().of(saleItem).ofSizeBetween(2, 3).map(list -> "[" + String.join(",", list) + "]")),
                 Pair.of(1, saleItem.map(one -> "[" + one + "," + one + "]")),
                 Pair.of(1, Generate.pick(List.of("[]", "null", "{}", "\"x\"", "1", "[null]", "[[]]", "[1]",
                         "[" + String.join(",", java.util.Collections.nCopies(101,
@@ -322,26 +372,28 @@ class MalformedRequestPropertiesTest {
     /** A text field: mostly {@code valid}, else hostile text or a wrong type. */
     private static Gen<String> text(String valid) {
         return Generate.frequency(List.of(
-                Pair.of(3, Generate.constant(jsonString(valid))),
-                Pair.of(4, hostileText().map(MalformedRequestPropertiesTest::jsonString)),
+                Pair.of(12, Generate.constant(jsonString(valid))),
+                Pair.of(2, hostileText().map(MalformedRequestPropertiesTest::jsonString)),
                 Pair.of(1, wrongTypes())));
     }
 
     /** A number field: mostly {@code valid}, else a number out of every range or a wrong type. */
     private static Gen<String> number(String valid) {
         return Generate.frequency(List.of(
-                Pair.of(3, Generate.constant(valid)),
-                Pair.of(4, numbers()),
+                Pair.of(12, Generate.constant(valid)),
+                Pair.of(2, numbers()),
                 Pair.of(1, wrongTypes())));
     }
 
     private static Gen<String> hostileText() {
         return Generate.oneOf(
-                Generate.pick(List.of("", " ", "\u0000", "Sale\u0000", "\u0001", "\t", "\n", "\u001f", "\u007f", "\u0080",
+                Generate.pick(List.of("", " ", "\u0000", "Sale\u0000", "\u0000Sale", "a\u0000b\u0000", "\u0001", "\t", "\n",
+                        "\u001f", "\u007f", "\u0080",
                         "\u009f", "\u00a0", "\u2028", "\ufeff", "\ufffe", "\uffff", "\ud83d\ude00", "\ud800", "\udfff", "a\ud800b",
                         "\udc00\ud800", "x".repeat(64), "x".repeat(65), "x".repeat(200), "x".repeat(201),
                         "\ud83d\ude00".repeat(100), "\ud83d\ude00".repeat(101))),
                 strings().allPossible().ofLengthBetween(0, 30),
+                strings().betweenCodePoints(0, 0x1F).ofLengthBetween(1, 10),
                 strings().betweenCodePoints(0, 0x9F).ofLengthBetween(1, 10),
                 strings().betweenCodePoints(0x10000, 0x10FFFF).ofLengthBetween(1, 10),
                 strings().betweenCodePoints(0xD800, 0xDFFF).ofLengthBetween(1, 4));
@@ -370,10 +422,10 @@ class MalformedRequestPropertiesTest {
         return Generate.pick(List.of("null", "true", "\"\"", "\"1\"", "\"x\"", "[]", "{}", "[1]", "{\"a\":1}"));
     }
 
-    /** {@code "name": value}, or nothing one time in ten (a missing field). */
+    /** {@code "name": value}, or nothing one time in twenty (a missing field). */
     private static Gen<String> field(String name, Gen<String> value) {
         return Generate.frequency(List.of(
-                Pair.of(9, value.map(json -> jsonString(name) + ":" + json)),
+                Pair.of(19, value.map(json -> jsonString(name) + ":" + json)),
                 Pair.of(1, Generate.constant(""))));
     }
 

@@ -15,6 +15,7 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.security.web.firewall.RequestRejectedException;
 import org.springframework.validation.FieldError;
 import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -55,6 +56,16 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(ConstraintViolationException.class)
     ResponseEntity<ProblemDetail> invalidParameter(ConstraintViolationException e) {
         return problem(ErrorCode.VALIDATION_FAILED, "Request parameters are not valid");
+    }
+
+    /**
+     * A header value Spring Security's firewall refuses, found when a handler reads the header (it
+     * was a 500). Should this answer fail too (the refused header is {@code Accept}), the exception
+     * goes on to the firewall's own handler in {@code SecurityConfiguration}, which answers the same.
+     */
+    @ExceptionHandler(RequestRejectedException.class)
+    ResponseEntity<ProblemDetail> rejectedHeader(RequestRejectedException e) {
+        return problem(ErrorCode.VALIDATION_FAILED, ProblemResponses.REJECTED_BY_FIREWALL);
     }
 
     /** A query string the container cannot decode in its charset. */

@@ -5,6 +5,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -14,6 +15,9 @@ import tools.jackson.databind.json.JsonMapper;
  * {@link ProblemDetailsAdvice}'s answers.
  */
 public final class ProblemResponses {
+
+    /** The detail of a request Spring Security's firewall refuses; the offending value is not repeated. */
+    public static final String REJECTED_BY_FIREWALL = "The path or a header has characters that are not allowed";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -34,13 +38,16 @@ public final class ProblemResponses {
     }
 
     /**
-     * The body of a refusal made by the servlet container itself, before the application saw the
-     * request: the status it chose, its reason phrase as the detail, and the path as sent if any.
+     * The body of an error the application did not answer itself (the servlet container refused the
+     * request, or a filter sent an error): the status, its reason phrase as the detail, the path.
      */
     public static String json(int status, String instance) {
         ErrorCode code = codeFor(status);
-        var body = body(code, status >= 500 ? "Unexpected error" : code.status().getReasonPhrase(), instance);
+        HttpStatus known = HttpStatus.resolve(status);
+        String phrase = known == null ? code.status().getReasonPhrase() : known.getReasonPhrase();
+        var body = body(code, status >= 500 ? "Unexpected error" : phrase, instance);
         body.put("status", status);
+        body.put("title", phrase);
         return JSON.writeValueAsString(body);
     }
 

@@ -174,6 +174,38 @@ class HttpContractTest {
         }
     }
 
+    /**
+     * Spring Security's firewall refuses a header value with a C1 control character when the header
+     * is read: an emoji sent as raw UTF-8 in an Idempotency-Key was a 500, in an Accept an empty 400.
+     */
+    @Test
+    void headerValuesTheFirewallRefusesAreAnsweredWithProblemDetails() throws IOException {
+        var raw = new RawHttp(port);
+        byte[] purchase = "{\"itemId\":1,\"userId\":\"alice\"}".getBytes(StandardCharsets.UTF_8);
+
+        RawHttp.Answer emojiKey = raw.send("POST", "/api/v1/orders",
+                List.of("Content-Type", "application/json", "Idempotency-Key", "\uD83D\uDE00"), purchase);
+        RawHttp.Answer controlAccept = raw.send("POST", "/api/v1/orders",
+                List.of("Content-Type", "application/json", "Accept", "\u0085"), purchase);
+
+        for (RawHttp.Answer answer : List.of(emojiKey, controlAccept)) {
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.text()).contains("\"code\":\"VALIDATION_FAILED\"");
+        }
+    }
+
+    /** Spring MVC could not choose a type even for the problem details, and answered with no body. */
+    @Test
+    void anAcceptThatIsNotAListOfMediaTypesIsRefusedWithProblemDetails() {
+        Response sale = client.send(request("/api/v1/sales/1").header("Accept", "!").GET().build());
+        Response purchase = client.send(request("/api/v1/orders").header("Accept", "}x|").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+
+        assertThat(Stream.of(sale, purchase).map(Response::status)).containsExactly(406, 406);
+        assertThat(Stream.of(sale, purchase).map(Response::code)).containsExactly("NOT_ACCEPTABLE", "NOT_ACCEPTABLE");
+    }
+
     /** Asked for directly, the error page had no error to show and answered 500. */
     @Test
     void theErrorPageItselfIsNotFound() {
