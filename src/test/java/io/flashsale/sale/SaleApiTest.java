@@ -54,24 +54,12 @@ class SaleApiTest {
             "{\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1}",
             "{\"sku\":\"S\",\"name\":\"N\",\"price\":\"free\",\"stock\":5,\"perUserLimit\":1}"})
     void anInvalidItemIsRefusedAndNothingIsWritten(String item) {
-        int before = sales();
-
-        Response response = client.admin("/api/v1/admin/sales", sale(item, "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"));
-
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(response.code()).isEqualTo("VALIDATION_FAILED");
-        assertThat(sales()).isEqualTo(before);
+        refusedAndNothingWritten(sale(item, "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"));
     }
 
     @Test
     void aSaleThatEndsBeforeItStartsIsRefused() {
-        int before = sales();
-
-        Response response = client.admin("/api/v1/admin/sales", sale(VALID_ITEM, "2030-01-01T11:00:00Z", "2030-01-01T10:00:00Z"));
-
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(response.code()).isEqualTo("VALIDATION_FAILED");
-        assertThat(sales()).isEqualTo(before);
+        refusedAndNothingWritten(sale(VALID_ITEM, "2030-01-01T11:00:00Z", "2030-01-01T10:00:00Z"));
     }
 
     @Test
@@ -127,73 +115,43 @@ class SaleApiTest {
             endsAt the largest instant | {"name":"Sale","startsAt":"2030-01-01T10:00:00Z","endsAt":"+1000000000-12-31T23:59:59.999999999Z","items":[ITEM]} | endsAt
             """)
     void aValueTheStoresCannotHoldIsRefusedNamingItsFieldAndNothingIsWritten(String what, String body, String field) {
-        int salesBefore = sales();
-        int itemsBefore = items();
+        Response response = refusedAndNothingWritten(body.replace("ITEM", VALID_ITEM));
 
-        Response response = client.admin("/api/v1/admin/sales", body.replace("ITEM", VALID_ITEM));
-
-        assertThat(response.status()).as(what).isEqualTo(400);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
-        assertThat(response.code()).isEqualTo("VALIDATION_FAILED");
-        assertThat(response.body().path("errors").findValuesAsString("field")).contains(field);
-        assertThat(sales()).isEqualTo(salesBefore);
-        assertThat(items()).isEqualTo(itemsBefore);
+        assertThat(response.body().path("errors").findValuesAsString("field")).as(what).contains(field);
     }
 
     @Test
     void aWindowShorterThanAMicrosecondIsRefusedForPostgreSQLWouldStoreItEmpty() {
-        int before = sales();
-
-        Response response = client.admin("/api/v1/admin/sales",
-                sale(VALID_ITEM, "2030-01-01T10:00:00.0000001Z", "2030-01-01T10:00:00.0000002Z"));
-
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(response.code()).isEqualTo("VALIDATION_FAILED");
-        assertThat(sales()).isEqualTo(before);
+        refusedAndNothingWritten(sale(VALID_ITEM, "2030-01-01T10:00:00.0000001Z", "2030-01-01T10:00:00.0000002Z"));
     }
 
     /** A number was read as epoch seconds, and one too large for an Instant as 1970-01-01 without a word. */
     @ParameterizedTest
     @ValueSource(strings = {"1893492000", "1.5e300", "-9223372036854775808"})
     void aSaleInstantIsAnIso8601StringNotANumber(String startsAt) {
-        int before = sales();
-
-        Response response = client.admin("/api/v1/admin/sales", "{\"name\":\"Sale\",\"startsAt\":" + startsAt
+        refusedAndNothingWritten("{\"name\":\"Sale\",\"startsAt\":" + startsAt
                 + ",\"endsAt\":\"2030-01-01T11:00:00Z\",\"items\":[" + VALID_ITEM + "]}");
-
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(response.code()).isEqualTo("VALIDATION_FAILED");
-        assertThat(sales()).isEqualTo(before);
     }
 
     /** The JDBC driver writes an unpaired surrogate as '?': two distinct SKUs became one and broke the unique key. */
     @Test
     void skusThatDifferOnlyInUnpairedSurrogatesAreRefused() {
-        int before = sales();
-
-        Response response = client.admin("/api/v1/admin/sales", sale(
+        Response response = refusedAndNothingWritten(sale(
                 "{\"sku\":\"\\ud800\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1},"
                         + "{\"sku\":\"\\udbff\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1}",
                 "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"));
 
-        assertThat(response.status()).isEqualTo(400);
         assertThat(response.body().path("errors").findValuesAsString("field")).contains("items[0].sku", "items[1].sku");
-        assertThat(sales()).isEqualTo(before);
     }
 
     @ParameterizedTest
     @ValueSource(strings = {"\\u0001", "\\u001f", "\\u007f", "\\u0085", "\\t", "\\n"})
     void controlCharactersInASkuAreRefused(String escaped) {
-        int before = sales();
-
-        Response response = client.admin("/api/v1/admin/sales", sale(
+        Response response = refusedAndNothingWritten(sale(
                 "{\"sku\":\"S" + escaped + "\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1}",
                 "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"));
 
-        assertThat(response.status()).isEqualTo(400);
         assertThat(response.body().path("errors").findValuesAsString("field")).containsExactly("items[0].sku");
-        assertThat(sales()).isEqualTo(before);
     }
 
     @Test
@@ -208,6 +166,22 @@ class SaleApiTest {
         assertThat(shown.body().path("startsAt").asString()).isEqualTo("1970-01-01T00:00:00Z");
         assertThat(shown.body().path("endsAt").asString()).isEqualTo("9999-12-31T23:59:59.999999Z");
         assertThat(shown.body().path("items").get(0).path("sku").asString()).isEqualTo("\uD835\uDD4A");
+    }
+
+    /** Posts a sale as the admin: refused with 400 VALIDATION_FAILED problem details, and no row written. */
+    private Response refusedAndNothingWritten(String body) {
+        int salesBefore = sales();
+        int itemsBefore = items();
+
+        Response response = client.admin("/api/v1/admin/sales", body);
+
+        assertThat(response.status()).as("%s", body).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.code()).isEqualTo("VALIDATION_FAILED");
+        assertThat(sales()).isEqualTo(salesBefore);
+        assertThat(items()).isEqualTo(itemsBefore);
+        return response;
     }
 
     private static String sale(String item, String startsAt, String endsAt) {
