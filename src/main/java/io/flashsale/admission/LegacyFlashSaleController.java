@@ -6,6 +6,7 @@ import io.flashsale.shared.ConditionalOnRole;
 import io.flashsale.shared.ErrorCode;
 import io.flashsale.shared.Role;
 import jakarta.validation.Validator;
+import jakarta.validation.constraints.Positive;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -76,7 +77,7 @@ class LegacyFlashSaleController {
     }
 
     @PostMapping(path = "/flashsale/stock/{productId}", produces = MediaType.APPLICATION_JSON_VALUE)
-    Map<String, Object> stock(@PathVariable long productId) {
+    Map<String, Object> stock(@PathVariable @Positive long productId) {
         long stock = gate.tokens(productId)
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "Product " + productId + " is not on sale"));
         return Map.of("product_id", productId, "stock", stock);
@@ -98,7 +99,7 @@ class LegacyFlashSaleController {
     }
 
     @PostMapping(path = "/admin/flashsales/{saleId}/warmup", produces = MediaType.APPLICATION_JSON_VALUE)
-    WarmedSale warmUp(@PathVariable long saleId) {
+    WarmedSale warmUp(@PathVariable @Positive long saleId) {
         return warmup.warmUp(saleId);
     }
 

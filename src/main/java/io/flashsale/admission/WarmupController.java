@@ -3,6 +3,7 @@ package io.flashsale.admission;
 import io.flashsale.admission.GateWarmup.WarmedSale;
 import io.flashsale.shared.ConditionalOnRole;
 import io.flashsale.shared.Role;
+import jakarta.validation.constraints.Positive;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -19,7 +20,7 @@ class WarmupController {
     }
 
     @PostMapping(path = "/api/v1/admin/sales/{saleId}/warmup", produces = MediaType.APPLICATION_JSON_VALUE)
-    WarmedSale warmUp(@PathVariable long saleId) {
+    WarmedSale warmUp(@PathVariable @Positive long saleId) {
         return warmup.warmUp(saleId);
     }
 }

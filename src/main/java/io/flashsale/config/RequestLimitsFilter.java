@@ -14,7 +14,10 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
+import java.util.Collections;
+import java.util.Enumeration;
 import java.util.Map;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
@@ -22,7 +25,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 /**
  * Refuses, before anything reads the body: a {@code Content-Type} that is not one concrete media
  * type (unparsable, or a wildcard, which Spring MVC would otherwise fail on with a 500), or is a
- * form, with 415;
+ * form, with 415; an {@code Accept} that is not a list of media types, with 406 (Spring MVC could
+ * not choose a type even for the problem details, and answered with no body);
  * and a body larger than {@code FLASHSALE_HTTP_MAX_BODY_SIZE} with 413, by its {@code Content-Length}
  * or, for a chunked body that declares none, by reading at most one byte more than the limit
  * (every body this API takes is small).
@@ -41,6 +45,11 @@ class RequestLimitsFilter extends OncePerRequestFilter {
         if (!isAcceptable(request.getContentType())) {
             ProblemResponses.write(request, response, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "Content-Type must be one concrete media type other than a form, such as application/json", Map.of());
+            return;
+        }
+        if (!isParsable(request.getHeaders(HttpHeaders.ACCEPT))) {
+            ProblemResponses.write(request, response, ErrorCode.NOT_ACCEPTABLE,
+                    "Accept must be a list of media types, such as application/json", Map.of());
             return;
         }
         long declared = request.getContentLengthLong();
@@ -73,6 +82,18 @@ class RequestLimitsFilter extends OncePerRequestFilter {
             return !type.isWildcardType() && !type.isWildcardSubtype()
                     && !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(type)
                     && !MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type);
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
+    }
+
+    private static boolean isParsable(Enumeration<String> accept) {
+        if (accept == null || !accept.hasMoreElements()) {
+            return true;
+        }
+        try {
+            MediaType.parseMediaTypes(Collections.list(accept));
+            return true;
         } catch (InvalidMediaTypeException e) {
             return false;
         }

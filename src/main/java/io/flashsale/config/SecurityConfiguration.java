@@ -12,6 +12,7 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
 import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
 import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -91,6 +92,19 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.GET, "/api/v1/orders/**", "/flashsale/result/**").authenticated()
                         .anyRequest().permitAll());
         return http.build();
+    }
+
+    /**
+     * A request Spring Security's firewall refuses: a path it does not allow, or a header value with
+     * a control character (C1 included: an emoji sent as raw UTF-8 reads as such in ISO-8859-1),
+     * found when something reads that header. Answered with problem details written here, without
+     * content negotiation, which would read the refused {@code Accept} again: Spring's default sends
+     * a bare 400 error, whose error page then failed the same way and went out empty.
+     */
+    @Bean
+    WebSecurityCustomizer problemDetailsForRejectedRequests() {
+        return web -> web.requestRejectedHandler((request, response, e) -> ProblemResponses.write(request, response,
+                ErrorCode.VALIDATION_FAILED, ProblemResponses.REJECTED_BY_FIREWALL, Map.of()));
     }
 
     /**

@@ -5,6 +5,7 @@ import io.flashsale.shared.ConditionalOnRole;
 import io.flashsale.shared.ErrorCode;
 import io.flashsale.shared.Role;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Positive;
 import java.net.URI;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -33,7 +34,7 @@ class SaleController {
     }
 
     @GetMapping("/sales/{saleId}")
-    SaleView show(@PathVariable long saleId) {
+    SaleView show(@PathVariable @Positive long saleId) {
         return catalog.cachedSale(saleId).map(SaleView::of)
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No sale " + saleId));
     }

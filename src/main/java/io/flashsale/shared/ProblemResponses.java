@@ -16,6 +16,9 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class ProblemResponses {
 
+    /** The detail of a request Spring Security's firewall refuses; the offending value is not repeated. */
+    public static final String REJECTED_BY_FIREWALL = "The path or a header has characters that are not allowed";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private ProblemResponses() {
@@ -34,10 +37,26 @@ public final class ProblemResponses {
         response.flushBuffer();
     }
 
+    /**
+     * The body of an error the application did not answer itself (the servlet container refused the
+     * request, or a filter sent an error): the status, its reason phrase as the detail, the path.
+     */
+    public static String json(int status, String instance) {
+        ErrorCode code = codeFor(status);
+        HttpStatus known = HttpStatus.resolve(status);
+        String phrase = known == null ? code.status().getReasonPhrase() : known.getReasonPhrase();
+        var body = body(code, status >= 500 ? "Unexpected error" : phrase, instance);
+        body.put("status", status);
+        body.put("title", phrase);
+        return JSON.writeValueAsString(body);
+    }
+
     static Map<String, Object> body(ErrorCode code, String detail, String instance) {
         var body = new LinkedHashMap<String, Object>();
         body.put("detail", detail);
-        body.put("instance", instance);
+        if (instance != null) {
+            body.put("instance", instance);
+        }
         body.put("status", code.status().value());
         body.put("title", code.status().getReasonPhrase());
         body.put("code", code.name());
@@ -57,7 +76,7 @@ public final class ProblemResponses {
             case 415 -> ErrorCode.UNSUPPORTED_MEDIA_TYPE;
             case 429 -> ErrorCode.RATE_LIMITED;
             case 503 -> ErrorCode.UNAVAILABLE;
-            default -> HttpStatus.valueOf(status).is4xxClientError() ? ErrorCode.VALIDATION_FAILED : ErrorCode.INTERNAL_ERROR;
+            default -> status >= 400 && status < 500 ? ErrorCode.VALIDATION_FAILED : ErrorCode.INTERNAL_ERROR;
         };
     }
 }

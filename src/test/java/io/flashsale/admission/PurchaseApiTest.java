@@ -7,10 +7,14 @@ import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.RawHttp;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -20,6 +24,7 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import tools.jackson.databind.json.JsonMapper;
 
 @FlashSaleIntegrationTest
 class PurchaseApiTest {
@@ -122,6 +127,9 @@ class PurchaseApiTest {
             "{\"itemId\":ITEM,\"userId\":\"has|pipe\"}",
             "{\"itemId\":ITEM,\"userId\":\"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\"}",
             "{\"itemId\":-5,\"userId\":\"alice\"}",
+            "{\"itemId\":9223372036854775808,\"userId\":\"alice\"}",
+            "{\"itemId\":ITEM,\"userId\":\"alice\",\"quantity\":2147483648}",
+            "{\"itemId\":ITEM,\"userId\":\"al\\u0000ice\"}",
             "{\"itemId\":999999999,\"userId\":\"alice\"}",
             "{\"itemId\":ITEM,\"userId\":\"alice\"",
             "[]",
@@ -150,6 +158,24 @@ class PurchaseApiTest {
         assertThat(text.status()).isEqualTo(415);
         assertThat(text.code()).isEqualTo("UNSUPPORTED_MEDIA_TYPE");
         assertThat(badKey.status()).isEqualTo(400);
+        assertNothingReservedOrWritten(item);
+    }
+
+    @Test
+    void anIdempotencyKeyOrABuyerWithCharactersNoKeyHoldsIsRefusedNamingIt() throws IOException {
+        CreatedItem item = client.openSale(5, 1);
+
+        RawHttp.Answer key = new RawHttp(port).send("POST", "/api/v1/orders",
+                List.of("Content-Type", "application/json", "Idempotency-Key", "k\u00e9y"),
+                ("{\"itemId\":" + item.itemId() + ",\"userId\":\"alice\"}").getBytes(StandardCharsets.UTF_8));
+        Response buyer = client.post("/api/v1/orders", "{\"itemId\":" + item.itemId() + ",\"userId\":\"al\\u0000ice\"}");
+
+        assertThat(key.status()).isEqualTo(400);
+        assertThat(key.contentType()).startsWith("application/problem+json");
+        assertThat(JsonMapper.builder().build().readTree(key.body()).path("errors").findValuesAsString("field"))
+                .containsExactly("Idempotency-Key");
+        assertThat(buyer.status()).isEqualTo(400);
+        assertThat(buyer.body().path("errors").findValuesAsString("field")).containsExactly("userId");
         assertNothingReservedOrWritten(item);
     }
 

@@ -5,15 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.RawHttp;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** What every client can rely on: the published contract, problem details, limits and headers. */
@@ -138,6 +143,77 @@ class HttpContractTest {
         for (Response response : new Response[] {unknown, method, media, typeMismatch}) {
             assertThat(response.body().toString()).doesNotContain("java.", "Exception", "springframework", "static resource");
         }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"GET, /api/v1/sales/0, saleId", "GET, /api/v1/sales/-1, saleId", "POST, /api/v1/admin/sales/-1/warmup, saleId",
+            "POST, /admin/flashsales/0/warmup, saleId", "POST, /flashsale/stock/-1, productId"})
+    void anIdThatCannotNameARowIsRefusedNamingItsParameter(String method, String path, String parameter) {
+        Response response = client.send(request(path).header("Authorization", "Bearer " + FlashSaleIntegrationTest.ADMIN_TOKEN)
+                .method(method, HttpRequest.BodyPublishers.noBody()).build());
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.code()).isEqualTo("VALIDATION_FAILED");
+        assertThat(response.body().path("errors").findValuesAsString("field")).containsExactly(parameter);
+    }
+
+    /** Tomcat answered these with an HTML page of its own, before any filter or servlet ran. */
+    @Test
+    void whatTomcatRefusesItselfIsAnsweredWithProblemDetails() throws IOException {
+        var raw = new RawHttp(port);
+
+        RawHttp.Answer nulInAHeader = raw.send("GET", "/api/v1/sales/1", List.of("X-Request-Id", "a\u0000b"), null);
+        RawHttp.Answer controlInAHeader = raw.send("POST", "/api/v1/orders", List.of("Content-Type", "application/json",
+                "Idempotency-Key", "k\u0001y"), "{}".getBytes(StandardCharsets.UTF_8));
+        RawHttp.Answer nulInThePath = raw.send("GET", "/api/v1/sales/1%00", List.of(), null);
+
+        for (RawHttp.Answer answer : List.of(nulInAHeader, controlInAHeader, nulInThePath)) {
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.text()).contains("\"code\":\"VALIDATION_FAILED\"").doesNotContain("<html", "Tomcat");
+        }
+    }
+
+    /**
+     * Spring Security's firewall refuses a header value with a C1 control character when the header
+     * is read: an emoji sent as raw UTF-8 in an Idempotency-Key was a 500, in an Accept an empty 400.
+     */
+    @Test
+    void headerValuesTheFirewallRefusesAreAnsweredWithProblemDetails() throws IOException {
+        var raw = new RawHttp(port);
+        byte[] purchase = "{\"itemId\":1,\"userId\":\"alice\"}".getBytes(StandardCharsets.UTF_8);
+
+        RawHttp.Answer emojiKey = raw.send("POST", "/api/v1/orders",
+                List.of("Content-Type", "application/json", "Idempotency-Key", "\uD83D\uDE00"), purchase);
+        RawHttp.Answer controlAccept = raw.send("POST", "/api/v1/orders",
+                List.of("Content-Type", "application/json", "Accept", "\u0085"), purchase);
+
+        for (RawHttp.Answer answer : List.of(emojiKey, controlAccept)) {
+            assertThat(answer.status()).isEqualTo(400);
+            assertThat(answer.contentType()).startsWith("application/problem+json");
+            assertThat(answer.text()).contains("\"code\":\"VALIDATION_FAILED\"");
+        }
+    }
+
+    /** Spring MVC could not choose a type even for the problem details, and answered with no body. */
+    @Test
+    void anAcceptThatIsNotAListOfMediaTypesIsRefusedWithProblemDetails() {
+        Response sale = client.send(request("/api/v1/sales/1").header("Accept", "!").GET().build());
+        Response purchase = client.send(request("/api/v1/orders").header("Accept", "}x|").header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("{}")).build());
+
+        assertThat(Stream.of(sale, purchase).map(Response::status)).containsExactly(406, 406);
+        assertThat(Stream.of(sale, purchase).map(Response::code)).containsExactly("NOT_ACCEPTABLE", "NOT_ACCEPTABLE");
+    }
+
+    /** Asked for directly, the error page had no error to show and answered 500. */
+    @Test
+    void theErrorPageItselfIsNotFound() {
+        Response get = client.get("/error");
+        Response post = client.post("/error", "{}");
+
+        assertThat(Stream.of(get, post).map(Response::status)).containsExactly(404, 404);
+        assertThat(Stream.of(get, post).map(Response::code)).containsExactly("NOT_FOUND", "NOT_FOUND");
     }
 
     private HttpRequest.Builder request(String path) {

@@ -10,6 +10,7 @@ import java.time.Instant;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -53,24 +54,12 @@ class SaleApiTest {
             "{\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1}",
             "{\"sku\":\"S\",\"name\":\"N\",\"price\":\"free\",\"stock\":5,\"perUserLimit\":1}"})
     void anInvalidItemIsRefusedAndNothingIsWritten(String item) {
-        int before = sales();
-
-        Response response = client.admin("/api/v1/admin/sales", sale(item, "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"));
-
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(response.code()).isEqualTo("VALIDATION_FAILED");
-        assertThat(sales()).isEqualTo(before);
+        refusedAndNothingWritten(sale(item, "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"));
     }
 
     @Test
     void aSaleThatEndsBeforeItStartsIsRefused() {
-        int before = sales();
-
-        Response response = client.admin("/api/v1/admin/sales", sale(VALID_ITEM, "2030-01-01T11:00:00Z", "2030-01-01T10:00:00Z"));
-
-        assertThat(response.status()).isEqualTo(400);
-        assertThat(response.code()).isEqualTo("VALIDATION_FAILED");
-        assertThat(sales()).isEqualTo(before);
+        refusedAndNothingWritten(sale(VALID_ITEM, "2030-01-01T11:00:00Z", "2030-01-01T10:00:00Z"));
     }
 
     @Test
@@ -112,11 +101,98 @@ class SaleApiTest {
         assertThat(client.get("/api/v1/sales/987654321").status()).isEqualTo(404);
     }
 
+    /**
+     * Values that JSON and Java accept but PostgreSQL, the gate's epoch milliseconds or
+     * {@code Instant.toEpochMilli} cannot hold: each is refused naming its field, and nothing is written.
+     */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            NUL in the sale name       | {"name":"Sa\\u0000le","startsAt":"2030-01-01T10:00:00Z","endsAt":"2030-01-01T11:00:00Z","items":[ITEM]} | name
+            NUL in a SKU               | {"name":"Sale","startsAt":"2030-01-01T10:00:00Z","endsAt":"2030-01-01T11:00:00Z","items":[{"sku":"S\\u0000","name":"N","price":1,"stock":5,"perUserLimit":1}]} | items[0].sku
+            NUL in an item name        | {"name":"Sale","startsAt":"2030-01-01T10:00:00Z","endsAt":"2030-01-01T11:00:00Z","items":[{"sku":"S","name":"\\u0000","price":1,"stock":5,"perUserLimit":1}]} | items[0].name
+            endsAt in year 300000      | {"name":"Sale","startsAt":"2030-01-01T10:00:00Z","endsAt":"+300000-01-01T00:00:00Z","items":[ITEM]} | endsAt
+            startsAt in year -5000     | {"name":"Sale","startsAt":"-5000-01-01T00:00:00Z","endsAt":"2030-01-01T11:00:00Z","items":[ITEM]} | startsAt
+            endsAt the largest instant | {"name":"Sale","startsAt":"2030-01-01T10:00:00Z","endsAt":"+1000000000-12-31T23:59:59.999999999Z","items":[ITEM]} | endsAt
+            """)
+    void aValueTheStoresCannotHoldIsRefusedNamingItsFieldAndNothingIsWritten(String what, String body, String field) {
+        Response response = refusedAndNothingWritten(body.replace("ITEM", VALID_ITEM));
+
+        assertThat(response.body().path("errors").findValuesAsString("field")).as(what).contains(field);
+    }
+
+    @Test
+    void aWindowShorterThanAMicrosecondIsRefusedForPostgreSQLWouldStoreItEmpty() {
+        refusedAndNothingWritten(sale(VALID_ITEM, "2030-01-01T10:00:00.0000001Z", "2030-01-01T10:00:00.0000002Z"));
+    }
+
+    /** A number was read as epoch seconds, and one too large for an Instant as 1970-01-01 without a word. */
+    @ParameterizedTest
+    @ValueSource(strings = {"1893492000", "1.5e300", "-9223372036854775808"})
+    void aSaleInstantIsAnIso8601StringNotANumber(String startsAt) {
+        refusedAndNothingWritten("{\"name\":\"Sale\",\"startsAt\":" + startsAt
+                + ",\"endsAt\":\"2030-01-01T11:00:00Z\",\"items\":[" + VALID_ITEM + "]}");
+    }
+
+    /** The JDBC driver writes an unpaired surrogate as '?': two distinct SKUs became one and broke the unique key. */
+    @Test
+    void skusThatDifferOnlyInUnpairedSurrogatesAreRefused() {
+        Response response = refusedAndNothingWritten(sale(
+                "{\"sku\":\"\\ud800\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1},"
+                        + "{\"sku\":\"\\udbff\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1}",
+                "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"));
+
+        assertThat(response.body().path("errors").findValuesAsString("field")).contains("items[0].sku", "items[1].sku");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"\\u0001", "\\u001f", "\\u007f", "\\u0085", "\\t", "\\n"})
+    void controlCharactersInASkuAreRefused(String escaped) {
+        Response response = refusedAndNothingWritten(sale(
+                "{\"sku\":\"S" + escaped + "\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1}",
+                "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"));
+
+        assertThat(response.body().path("errors").findValuesAsString("field")).containsExactly("items[0].sku");
+    }
+
+    @Test
+    void theEdgesOfTheRangeAndAstralCharactersAreStoredAsSentToTheMicrosecond() {
+        Response created = client.admin("/api/v1/admin/sales", "{\"name\":\"Sale \uD83D\uDE00\","
+                + "\"startsAt\":\"1970-01-01T00:00:00Z\",\"endsAt\":\"9999-12-31T23:59:59.9999999Z\",\"items\":["
+                + "{\"sku\":\"\uD835\uDD4A\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1}]}");
+
+        assertThat(created.status()).isEqualTo(201);
+        Response shown = client.get("/api/v1/sales/" + created.body().path("id").asLong());
+        assertThat(shown.body().path("name").asString()).isEqualTo("Sale \uD83D\uDE00");
+        assertThat(shown.body().path("startsAt").asString()).isEqualTo("1970-01-01T00:00:00Z");
+        assertThat(shown.body().path("endsAt").asString()).isEqualTo("9999-12-31T23:59:59.999999Z");
+        assertThat(shown.body().path("items").get(0).path("sku").asString()).isEqualTo("\uD835\uDD4A");
+    }
+
+    /** Posts a sale as the admin: refused with 400 VALIDATION_FAILED problem details, and no row written. */
+    private Response refusedAndNothingWritten(String body) {
+        int salesBefore = sales();
+        int itemsBefore = items();
+
+        Response response = client.admin("/api/v1/admin/sales", body);
+
+        assertThat(response.status()).as("%s", body).isEqualTo(400);
+        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
+                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.code()).isEqualTo("VALIDATION_FAILED");
+        assertThat(sales()).isEqualTo(salesBefore);
+        assertThat(items()).isEqualTo(itemsBefore);
+        return response;
+    }
+
     private static String sale(String item, String startsAt, String endsAt) {
         return "{\"name\":\"Sale\",\"startsAt\":\"" + startsAt + "\",\"endsAt\":\"" + endsAt + "\",\"items\":[" + item + "]}";
     }
 
     private int sales() {
         return jdbc.sql("SELECT count(*) FROM flash_sales").query(Integer.class).single();
+    }
+
+    private int items() {
+        return jdbc.sql("SELECT count(*) FROM flash_sale_items").query(Integer.class).single();
     }
 }
