@@ -102,8 +102,10 @@ class Reconciler {
     private void reconcileLiveItems(List<Row<?>> driftRows) {
         Instant now = clock.instant();
         // A reservation taken just before the end may stay pending one ttl longer, and is expired
-        // only once grace has passed too; a few more intervals make sure some tick falls after that.
-        Instant oldestRelevantEnd = now.minus(reservationTtl).minus(settings.grace()).minus(settings.interval().multipliedBy(3));
+        // only once grace has passed too; half a minute more and a few intervals make sure some tick
+        // falls after that, even if Redis or PostgreSQL was out of reach meanwhile.
+        Instant oldestRelevantEnd = now.minus(reservationTtl).minus(settings.grace()).minusSeconds(30)
+                .minus(settings.interval().multipliedBy(3));
         for (SaleItem item : catalog.liveItemsEndingAfter(oldestRelevantEnd)) {
             try {
                 if (gate.isLoaded(item.id()) && !driftRepair.unloadIfPartlyLost(item)) {
@@ -112,7 +114,7 @@ class Reconciler {
                     driftRows.add(Row.of(Tags.of("item", Long.toString(item.id())), itemDrift));
                     driftRepair.measured(item, itemDrift);
                 } else {
-                    restoreLostItem(item);
+                    restoreLostItem(item, now);
                 }
             } catch (RuntimeException e) {
                 log.warn("Reconciling item {} failed, will try again: {}", item.id(), e.toString());
@@ -157,8 +159,12 @@ class Reconciler {
         return reservation.deadline().minus(reservationTtl);
     }
 
-    private void restoreLostItem(SaleItem item) {
-        if (!settlementPipelineIsEmpty()) {
+    /**
+     * Waits for the queues first while the sale is open (see {@link #settlementPipelineIsEmpty});
+     * once it has ended nobody can be admitted, so there is nothing to wait for.
+     */
+    private void restoreLostItem(SaleItem item, Instant now) {
+        if (now.isBefore(item.endsAt()) && !settlementPipelineIsEmpty()) {
             log.info("Item {} is missing from Redis; waiting for queued orders to settle before restoring it", item.id());
             return;
         }
