@@ -34,7 +34,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 
 /**
- * The reconciler role. Every few seconds the leader, for each item on sale:
+ * The reconciler role. Every few seconds the leader, for each item on sale (or whose sale ended
+ * so recently that its last reservations may still be settling):
  * <ol>
  *   <li>settles leftover reservations: one whose order has a row but was never synced to Redis is
  *       synced; one past its deadline plus grace with no row is expired (an EXPIRED row, first
@@ -44,6 +45,8 @@ import org.springframework.scheduling.annotation.Scheduled;
  *   <li>measures the drift between the gate and PostgreSQL, exposes it as a gauge, and repairs
  *       drift that persists ({@link DriftRepair}).</li>
  * </ol>
+ * Items of sales that ended earlier, within {@code FLASHSALE_RECONCILER_ENDED_SALE_RETENTION}, are
+ * only rebuilt if Redis lost them: their stock is still read from the gate.
  */
 class Reconciler {
 
@@ -104,17 +107,18 @@ class Reconciler {
         // A reservation taken just before the end may stay pending one ttl longer, and is expired
         // only once grace has passed too; half a minute more and a few intervals make sure some tick
         // falls after that, even if Redis or PostgreSQL was out of reach meanwhile.
-        Instant oldestRelevantEnd = now.minus(reservationTtl).minus(settings.grace()).minusSeconds(30)
+        Instant oldestSettlingEnd = now.minus(reservationTtl).minus(settings.grace()).minusSeconds(30)
                 .minus(settings.interval().multipliedBy(3));
-        for (SaleItem item : catalog.liveItemsEndingAfter(oldestRelevantEnd)) {
+        for (SaleItem item : catalog.liveItemsEndingAfter(now.minus(settings.endedSaleRetention()))) {
             try {
-                if (gate.isLoaded(item.id()) && !driftRepair.unloadIfPartlyLost(item)) {
+                boolean settling = item.endsAt().isAfter(oldestSettlingEnd);
+                if (!gate.isLoaded(item.id())) {
+                    restoreLostItem(item, now);
+                } else if (settling && !driftRepair.unloadIfPartlyLost(item)) {
                     settleLeftoverReservations(item, now);
                     long itemDrift = measureDrift(item);
                     driftRows.add(Row.of(Tags.of("item", Long.toString(item.id())), itemDrift));
                     driftRepair.measured(item, itemDrift);
-                } else {
-                    restoreLostItem(item, now);
                 }
             } catch (RuntimeException e) {
                 log.warn("Reconciling item {} failed, will try again: {}", item.id(), e.toString());

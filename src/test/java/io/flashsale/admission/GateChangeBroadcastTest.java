@@ -84,7 +84,8 @@ class GateChangeBroadcastTest {
 
         Response replay = client.buy(item.itemId(), "erin", 1, "Idempotency-Key", "erin-checkout");
 
-        assertThat(replay.status()).isEqualTo(202);
+        assertThat(replay.status()).as("202, or 409 while the first request's outcome may not be known").isIn(202, 409);
+        assertThat(replay.code()).isNotEqualTo("SOLD_OUT");
         assertThat(replay.orderId()).isEqualTo(first.orderId());
     }
 
