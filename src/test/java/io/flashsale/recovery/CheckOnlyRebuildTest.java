@@ -12,17 +12,15 @@ import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.RedisLoss;
 import io.flashsale.support.SaleInvariants;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.MessageBuilder;
@@ -32,7 +30,6 @@ import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -81,9 +78,7 @@ class CheckOnlyRebuildTest {
             await().atMost(Duration.ofSeconds(10)).until(() ->
                     Objects.requireNonNull(admin.getQueueInfo(queues.queue())).getMessageCount() == 0);
 
-            try (var keys = redis.scan(ScanOptions.scanOptions().match(gate.keys().prefix() + ":*").count(1000).build())) {
-                keys.forEachRemaining(redis::delete);
-            }
+            RedisLoss.everything(redis, gate.keys());
             await().atMost(Duration.ofSeconds(10)).until(() -> {
                 reconciler.reconcile();
                 return gate.isLoaded(item.itemId());
@@ -104,20 +99,7 @@ class CheckOnlyRebuildTest {
             reconciler.reconcile();
         }
         invariants.assertAll(item.itemId(), accepted);
-        assertThat(buyers(item.itemId())).isEqualTo(holdings(item.itemId()));
+        new SaleInvariants(jdbc, redis, gate.keys()).assertBuyersMatchHoldings(item.itemId());
         assertThat(client.buy(item.itemId(), "alice", 1).code()).isEqualTo("ALREADY_PURCHASED");
-    }
-
-    private Map<String, Integer> buyers(long itemId) {
-        Map<String, Integer> counts = new TreeMap<>();
-        redis.<String, String>opsForHash().entries(gate.keys().buyers(itemId))
-                .forEach((buyer, units) -> counts.put(buyer, Integer.parseInt(units)));
-        return counts;
-    }
-
-    private Map<String, Integer> holdings(long itemId) {
-        return new TreeMap<>(jdbc.sql("SELECT user_id, units FROM buyer_holdings WHERE item_id = ?").param(itemId)
-                .query((rs, row) -> Map.entry(rs.getString("user_id"), rs.getInt("units"))).list().stream()
-                .collect(Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)));
     }
 }

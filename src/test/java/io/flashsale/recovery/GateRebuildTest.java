@@ -11,6 +11,7 @@ import io.flashsale.support.FailureScenario;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.RedisLoss;
 import io.flashsale.support.SaleInvariants;
 import java.sql.Connection;
 import java.time.Duration;
@@ -24,7 +25,6 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -158,14 +158,10 @@ class GateRebuildTest {
     }
 
     private void flushEverythingOfThisDeployment() {
-        try (var keys = redis.scan(ScanOptions.scanOptions().match(gate.keys().prefix() + ":*").count(1000).build())) {
-            keys.forEachRemaining(redis::delete);
-        }
+        RedisLoss.everything(redis, gate.keys());
     }
 
     private void deleteKeysOf(CreatedItem item) {
-        GateKeys keys = gate.keys();
-        long id = item.itemId();
-        redis.delete(List.of(keys.meta(id), keys.tokens(id), keys.buyers(id), keys.pending(id), keys.confirmed(id)));
+        RedisLoss.item(redis, gate.keys(), item.itemId());
     }
 }

@@ -10,6 +10,7 @@ import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.RedisLoss;
 import io.flashsale.support.SaleInvariants;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +24,6 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -74,9 +74,7 @@ class IdempotencyAfterRedisLossTest {
         assertThat(client.buy(item.itemId(), "alice", 1, "Idempotency-Key", "pay-42").orderId()).isEqualTo(bought.orderId());
 
         // 3. Redis loses everything; the reconciler rebuilds the item from PostgreSQL
-        try (var keys = redis.scan(ScanOptions.scanOptions().match(gate.keys().prefix() + ":*").count(1000).build())) {
-            keys.forEachRemaining(redis::delete);
-        }
+        RedisLoss.everything(redis, gate.keys());
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             reconciler.reconcile();
             return gate.isLoaded(item.itemId());

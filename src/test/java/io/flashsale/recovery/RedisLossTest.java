@@ -11,6 +11,7 @@ import io.flashsale.support.FailureScenario;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.LocalServices;
+import io.flashsale.support.RedisLoss;
 import io.flashsale.support.SaleInvariants;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,7 +21,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -89,8 +89,6 @@ class RedisLossTest {
     }
 
     private void flushEverythingOfThisDeployment() {
-        try (var keys = redis.scan(ScanOptions.scanOptions().match(prefix + ":*").count(1000).build())) {
-            keys.forEachRemaining(redis::delete);
-        }
+        RedisLoss.everything(redis, gate.keys());
     }
 }

@@ -106,6 +106,17 @@ public final class SaleInvariants {
                 .isEqualTo(available);
     }
 
+    /** The gate's count of units per buyer equals PostgreSQL's holdings (once quiet, nothing pending). */
+    public void assertBuyersMatchHoldings(long itemId) {
+        Map<String, Integer> gateBuyers = new java.util.TreeMap<>();
+        redis.<String, String>opsForHash().entries(keys.buyers(itemId))
+                .forEach((buyer, units) -> gateBuyers.put(buyer, Integer.parseInt(units)));
+        Map<String, Integer> holdings = new java.util.TreeMap<>();
+        jdbc.sql("SELECT user_id, units FROM buyer_holdings WHERE item_id = ?").param(itemId)
+                .query((rs, row) -> holdings.put(rs.getString("user_id"), rs.getInt("units"))).list();
+        assertThat(gateBuyers).as("gate buyers vs PostgreSQL holdings of item %d", itemId).isEqualTo(holdings);
+    }
+
     /** 5. No order was counted twice: every row of the item was accepted once, holdings match the orders. */
     public void assertIdempotent(long itemId, Collection<UUID> acceptedOrders) {
         List<UUID> rows = jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND reason IS DISTINCT FROM 'PUBLISH_UNCONFIRMED'")
