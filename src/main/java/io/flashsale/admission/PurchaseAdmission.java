@@ -149,11 +149,11 @@ class PurchaseAdmission {
      * The order first admitted under this Idempotency-Key, as it stands now. While the first
      * request may still be waiting for the broker (for the publish timeout and a second more after
      * its admission), its outcome is not known: 409 {@code IDEMPOTENCY_KEY_IN_USE} naming the order,
-     * as the IETF Idempotency-Key draft advises for a request still in progress. After that, if
-     * neither the status cache nor PostgreSQL knows the order, its message was never sent (the
-     * first request's process died between the gate and the broker): it is queued now, under the
-     * same id, so that the answer names an order that exists. Settlement decides an order once, so
-     * a second message of the same order changes nothing.
+     * as the IETF Idempotency-Key draft advises for a request still in progress. After that, an
+     * order not settled yet is queued again under the same id: its message may never have been
+     * sent (the first request's process died between the gate and the broker, or its publish
+     * failed when PostgreSQL could not decide the order), and the answer must name an order that
+     * will be settled. Settlement decides an order once, so a second message changes nothing.
      */
     private OrderAccepted replay(SaleItem item, String userId, GateDecision first, Optional<String> idempotencyKey,
                                  Instant now) {
@@ -163,13 +163,24 @@ class PurchaseAdmission {
             throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_IN_USE, "The first request with this Idempotency-Key "
                     + "is still in progress, retry shortly", Map.of("Retry-After", "1"), Map.of("orderId", first.orderId()));
         }
-        if (known.isPresent()) {
+        if (settled) {
             return new OrderAccepted(first.orderId(), known.get().status());
         }
-        log.atInfo().addKeyValue("orderId", first.orderId().toString()).addKeyValue("itemId", item.id())
-                .log("Replayed order {} is unknown; queueing it again", first.orderId());
-        return queue(new OrderRequested(first.orderId(), item.id(), userId, first.quantity(), now, first.deadline()),
-                idempotencyKey);
+        var order = new OrderRequested(first.orderId(), item.id(), userId, first.quantity(), now, first.deadline());
+        if (known.isEmpty()) {
+            log.atInfo().addKeyValue("orderId", first.orderId().toString()).addKeyValue("itemId", item.id())
+                    .log("Replayed order {} is unknown; queueing it again", first.orderId());
+            return queue(order, idempotencyKey);
+        }
+        // PENDING: queued already, or never (its publish failed and nothing could be decided then).
+        // Queued again, it is settled either way; if the broker does not confirm now, nothing is
+        // decided here, as the first message may be queued.
+        if (publisher.publish(order) != OrderRequestedPublisher.Outcome.CONFIRMED) {
+            throw new ApiException(ErrorCode.UNAVAILABLE, "The order's outcome is not known yet: read it at "
+                    + "/api/v1/orders/" + order.orderId() + ", or retry with the same Idempotency-Key",
+                    Map.of("Retry-After", "1"), Map.of("orderId", order.orderId()));
+        }
+        return new OrderAccepted(first.orderId(), OrderStatus.PENDING);
     }
 
     /** Publishes and waits for the broker's confirm; without one, the order row decides ({@link OrderWithdrawal}). */

@@ -8,7 +8,9 @@ import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.SaleInvariants;
+import io.flashsale.shared.OrderRequested;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -30,6 +32,7 @@ class IdempotencyKeyTest {
     @Autowired RedisGate gate;
     @Autowired StringRedisTemplate redis;
     @Autowired JdbcClient jdbc;
+    @Autowired OrderStatusCache statusCache;
     FlashSaleClient client;
 
     @BeforeEach
@@ -98,6 +101,25 @@ class IdempotencyKeyTest {
         assertThat(read.status()).as("readable at once").isEqualTo(200);
         awaitQuiet(item, List.of(orphan));
         assertThat(client.get("/api/v1/orders/" + orphan).body().path("status").asString()).isEqualTo("CONFIRMED");
+    }
+
+    @Test
+    void aReplayOfAPendingOrderWhosePublishFailedQueuesIt() {
+        CreatedItem item = client.openSale(10, 1);
+        // What a request leaves behind when its publish failed and PostgreSQL could not decide the
+        // order: the gate admitted it, its PENDING status is cached, no message exists.
+        UUID order = UUID.randomUUID();
+        var decision = gate.reserve(item.itemId(), List.of(order), "dana", 1, Optional.of("ck-2"));
+        statusCache.markPending(List.of(new OrderRequested(order, item.itemId(), "dana", 1, Instant.now(),
+                decision.deadline())));
+
+        Response retry = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).until(
+                () -> client.buy(item.itemId(), "dana", 1, "Idempotency-Key", "ck-2"), answer -> answer.status() != 409);
+
+        assertThat(retry.status()).isEqualTo(202);
+        assertThat(retry.orderId()).isEqualTo(order);
+        awaitQuiet(item, List.of(order));
+        assertThat(client.get("/api/v1/orders/" + order).body().path("status").asString()).isEqualTo("CONFIRMED");
     }
 
     private void awaitQuiet(CreatedItem item, List<UUID> accepted) {
