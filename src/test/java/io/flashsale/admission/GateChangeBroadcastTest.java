@@ -67,7 +67,9 @@ class GateChangeBroadcastTest {
             gateCalls = monitor.seen();
         }
         assertThat(fromMemory).allSatisfy(response -> assertThat(response.code()).isEqualTo("SOLD_OUT"));
-        assertThat(gateCalls).as("Redis commands on the item's keys while sold out").isEmpty();
+        // the reconciler's own look at the item (EXISTS, HGETALL, GET) may fall in the window; the gate is a script
+        assertThat(gateCalls).filteredOn(line -> line.contains("\"EVALSHA\"") || line.contains("\"EVAL\""))
+                .as("gate scripts run on the item's keys while sold out").isEmpty();
 
         assertThat(otherInstance.release(item.itemId(), List.of(held))).containsExactly(held);
         long released = System.nanoTime();
