@@ -36,12 +36,20 @@ final class Broker {
         ctl("stop_app");
     }
 
+    /**
+     * Starts the broker's application if it is not running, whoever stopped it, and tries again if
+     * a start did not take (seen once after two restarts close together: the broker stayed down).
+     */
     void startApp() {
-        if (stopped) {
+        for (int attempt = 1; attempt <= 5 && (stopped || !isRunning()); attempt++) {
             ctl("start_app");
             ctl("await_startup");
-            stopped = false;
+            stopped = !isRunning();
         }
+    }
+
+    private static boolean isRunning() {
+        return ctl("eval", "rabbit:is_running().").strip().equals("true");
     }
 
     /** Messages (ready and unacknowledged) per queue of the run; empty if the broker does not answer. */
