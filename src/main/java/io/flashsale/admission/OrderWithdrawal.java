@@ -57,9 +57,7 @@ class OrderWithdrawal {
         } catch (RuntimeException e) {
             log.atWarn().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())
                     .log("Order {} is unconfirmed and cannot be decided now: {}", order.orderId(), e.toString());
-            throw new ApiException(ErrorCode.UNAVAILABLE, "The order's outcome is not known yet: read it at "
-                    + "/api/v1/orders/" + order.orderId() + ", or retry with the same Idempotency-Key",
-                    Map.of("Retry-After", "1"), Map.of("orderId", order.orderId()));
+            throw outcomeNotKnownYet(order);
         }
         if (!decidedHere) {
             SettledOrder decided = orderBook.find(order.orderId()).orElseThrow();
@@ -70,6 +68,13 @@ class OrderWithdrawal {
         orderMetrics.settled(OrderMetrics.Settler.API, List.of(withdrawn));
         giveBack(order, withdrawn, idempotencyKey);
         throw new ApiException(ErrorCode.UNAVAILABLE, "The order could not be queued and nothing was bought, retry shortly");
+    }
+
+    /** The 503 of an order that may or may not be queued: nothing is decided, the body names the order. */
+    static ApiException outcomeNotKnownYet(OrderRequested order) {
+        return new ApiException(ErrorCode.UNAVAILABLE, "The order's outcome is not known yet: read it at "
+                + "/api/v1/orders/" + order.orderId() + ", or retry with the same Idempotency-Key",
+                Map.of("Retry-After", "1"), Map.of("orderId", order.orderId()));
     }
 
     /** The reservation and the Idempotency-Key go back; if Redis fails now, the reconciler releases the reservation. */

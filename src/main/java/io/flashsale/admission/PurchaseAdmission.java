@@ -176,9 +176,7 @@ class PurchaseAdmission {
         // Queued again, it is settled either way; if the broker does not confirm now, nothing is
         // decided here, as the first message may be queued.
         if (publisher.publish(order) != OrderRequestedPublisher.Outcome.CONFIRMED) {
-            throw new ApiException(ErrorCode.UNAVAILABLE, "The order's outcome is not known yet: read it at "
-                    + "/api/v1/orders/" + order.orderId() + ", or retry with the same Idempotency-Key",
-                    Map.of("Retry-After", "1"), Map.of("orderId", order.orderId()));
+            throw OrderWithdrawal.outcomeNotKnownYet(order);
         }
         return new OrderAccepted(first.orderId(), OrderStatus.PENDING);
     }
