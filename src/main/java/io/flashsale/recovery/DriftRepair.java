@@ -51,7 +51,7 @@ class DriftRepair {
      */
     boolean unloadIfPartlyLost(SaleItem item) {
         boolean missing = !gate.hasConfirmedSet(item.id())
-                && orderBook.stockCountOf(item.id()).map(OrderBook.StockCount::confirmedOrders).orElse(0L) > 0;
+                && orderBook.hasConfirmedOrders(item.id());
         if (!missing) {
             missingConfirmedSet.remove(item.id());
             return false;

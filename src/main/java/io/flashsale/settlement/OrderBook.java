@@ -109,20 +109,10 @@ public class OrderBook {
                 .params(itemId, FailureReason.PUBLISH_UNCONFIRMED.name()).query(UUID.class).list();
     }
 
-    /** The item's available units and its number of CONFIRMED orders, read in one statement (one snapshot). */
-    public Optional<StockCount> stockCountOf(long itemId) {
-        return jdbc.sql("""
-                        SELECT i.available,
-                               (SELECT count(*) FROM orders o WHERE o.item_id = i.id AND o.status = 'CONFIRMED') AS confirmed
-                        FROM flash_sale_items i WHERE i.id = ?
-                        """)
-                .param(itemId)
-                .query((rs, row) -> new StockCount(rs.getInt("available"), rs.getLong("confirmed")))
-                .optional();
-    }
-
-    /** @param available the item's units left in PostgreSQL  @param confirmedOrders its CONFIRMED orders */
-    public record StockCount(int available, long confirmedOrders) {
+    /** Whether PostgreSQL holds any CONFIRMED order of the item. */
+    public boolean hasConfirmedOrders(long itemId) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM orders WHERE item_id = ? AND status = 'CONFIRMED')")
+                .param(itemId).query(Boolean.class).single();
     }
 
     Map<BuyerKey, Integer> holdings(Collection<BuyerKey> buyers) {
