@@ -302,13 +302,14 @@ chaos_cleanup() {
             fi
         done <"$CHAOS_DIR/pids.txt"
     fi
-    if rabbitmqctl -q list_vhosts name 2>/dev/null | grep -qx "$CHAOS_NAME"; then
-        rabbitmqctl -q delete_vhost "$CHAOS_NAME" >/dev/null 2>&1 || true
+    local ctl=(rabbitmqctl -q ${BENCH_CHAOS_RABBITMQ_NODE:+-n "$BENCH_CHAOS_RABBITMQ_NODE"})
+    if "${ctl[@]}" list_vhosts name 2>/dev/null | grep -qx "$CHAOS_NAME"; then
+        "${ctl[@]}" delete_vhost "$CHAOS_NAME" >/dev/null 2>&1 || true
     fi
-    # a harness killed during a BROKER_RESTART fault would leave the machine's broker stopped
-    if [[ $(rabbitmqctl -q eval 'rabbit:is_running().' 2>/dev/null) == false ]]; then
+    # a harness killed during a BROKER_RESTART fault would leave the broker stopped
+    if [[ $("${ctl[@]}" eval 'rabbit:is_running().' 2>/dev/null) == false ]]; then
         say "starting the broker's application again (rabbitmqctl start_app)"
-        rabbitmqctl -q start_app || true
+        "${ctl[@]}" start_app || true
     fi
     tool cleanup --name "$CHAOS_NAME" >/dev/null 2>&1 || true
 }

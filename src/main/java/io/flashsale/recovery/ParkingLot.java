@@ -1,14 +1,13 @@
 package io.flashsale.recovery;
 
+import io.flashsale.shared.ConfirmedHandOff;
 import io.flashsale.shared.OrderQueues;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
-import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.stereotype.Component;
 
@@ -19,25 +18,21 @@ class ParkingLot {
     private static final Logger log = LoggerFactory.getLogger(ParkingLot.class);
     private static final int LOGGED_PAYLOAD = 2_000;
 
-    private final RabbitTemplate rabbit;
+    private final ConfirmedHandOff handOff;
     private final OrderQueues queues;
     private final Counter parked;
 
     ParkingLot(RabbitTemplate rabbit, OrderQueues queues, MeterRegistry meters) {
-        this.rabbit = rabbit;
+        this.handOff = new ConfirmedHandOff(rabbit);
         this.queues = queues;
         this.parked = Counter.builder("flashsale.dlq.parked")
                 .description("Dead letters moved to the parking lot because they cannot be read")
                 .register(meters);
     }
 
-    /** Returns once the broker has confirmed the parked copy. */
-    void park(Message message, String why) throws Exception {
-        var correlation = new CorrelationData();
-        rabbit.send("", queues.parkingLot(), message, correlation);
-        if (!correlation.getFuture().get(5, TimeUnit.SECONDS).ack()) {
-            throw new IllegalStateException("parking lot did not confirm");
-        }
+    /** Returns once the parking lot holds the copy; throws if it does not (see {@link ConfirmedHandOff#send}). */
+    void park(Message message, String why) {
+        handOff.send("", queues.parkingLot(), message);
         parked.increment();
         String payload = new String(message.getBody(), StandardCharsets.UTF_8);
         log.error("Parked a dead letter ({}); raw payload: {}", why,

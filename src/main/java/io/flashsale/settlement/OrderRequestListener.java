@@ -78,7 +78,7 @@ class OrderRequestListener implements ChannelAwareBatchMessageListener {
             for (Message message : messages) {
                 OrderRequested order = parse(message);
                 if (order == null) {
-                    channel.basicNack(tag(message), false, false);
+                    retries.deadLetter(message, channel);
                 } else {
                     deliveries.add(new Delivery(order, message, tracing.continueOrder(message, order)));
                 }
@@ -118,7 +118,7 @@ class OrderRequestListener implements ChannelAwareBatchMessageListener {
             if (unknownItem.contains(delivery.order().orderId())) {
                 logFor(delivery, Level.WARN, "Order {} names unknown item {}; dead-lettering it",
                         delivery.order().orderId(), delivery.order().itemId());
-                channel.basicNack(tag(delivery.message()), false, false);
+                retries.deadLetter(delivery.message(), channel);
             } else {
                 if (!unknownItem.isEmpty()) {
                     channel.basicAck(tag(delivery.message()), false);
@@ -163,7 +163,7 @@ class OrderRequestListener implements ChannelAwareBatchMessageListener {
         if (FailureKind.of(failure) == FailureKind.PERMANENT) {
             logFor(delivery, Level.WARN, "Order {} cannot be settled, dead-lettering it: {}",
                     delivery.order().orderId(), failure.toString());
-            channel.basicNack(tag(delivery.message()), false, false);
+            retries.deadLetter(delivery.message(), channel);
         } else {
             // In the order's trace, so that the retry copy carries it on.
             try (var scope = tracing.inScope(delivery.span())) {

@@ -17,9 +17,13 @@ import org.springframework.context.annotation.Configuration;
  * The queues an order travels through, declared by every process (an API started before any
  * worker must still find its messages a home). All durable; messages are published persistent.
  * <pre>
- *   orders ──reject──> dlx ──> dlq ──(unreadable)──> parking-lot
- *     ^  └─transient failure──> retry.&lt;delay&gt; ──TTL──┘ (back to orders)
+ *   orders ──dead letter──> dlx ──> dlq ──(unreadable)──> parking-lot
+ *     ^  └─transient failure──> retry.&lt;delay&gt; ──when due, RetryRelay──┘ (back to orders)
  * </pre>
+ * Every arrow is a confirmed publish by the app followed by the acknowledgement of the original
+ * ({@code ConfirmedHandOff}); the retry queues have no TTL, because RabbitMQ's dead-lettering out
+ * of a classic queue is at-most-once (docs/adr/0044). The orders queue keeps its dead-letter
+ * exchange for what the broker itself dead-letters (a quorum queue's delivery limit).
  */
 @Configuration(proxyBeanMethods = false)
 class OrdersTopology {
@@ -39,11 +43,7 @@ class OrdersTopology {
                 BindingBuilder.bind(ordersQueue).to(orders).with(names.queue()),
                 BindingBuilder.bind(deadLetterQueue).to(deadLetters).with(names.deadLetterQueue())));
         for (int retry = 1; retry <= names.retryDelays().size(); retry++) {
-            declarables.add(QueueBuilder.durable(names.retryQueue(retry))
-                    .ttl((int) names.retryDelays().get(retry - 1).toMillis())
-                    .deadLetterExchange(names.exchange())
-                    .deadLetterRoutingKey(names.queue())
-                    .build());
+            declarables.add(QueueBuilder.durable(names.retryQueue(retry)).build());
         }
         return new Declarables(declarables);
     }

@@ -1,6 +1,7 @@
 package io.flashsale.settlement;
 
 import io.flashsale.shared.ConditionalOnRole;
+import io.flashsale.shared.ConfirmedHandOff;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.Role;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -61,8 +62,14 @@ class SettlementConfiguration {
                                               OrderMetrics orderMetrics, Clock clock) {
         var tracing = new SettlementTracing(tracer.getIfAvailable(() -> Tracer.NOOP),
                 propagator.getIfAvailable(() -> Propagator.NOOP));
-        return new OrderRequestListener(settler, settlementDatabaseBreaker, new OrderRetries(rabbit, queues), json, events,
+        var retries = new OrderRetries(new ConfirmedHandOff(rabbit), queues, clock);
+        return new OrderRequestListener(settler, settlementDatabaseBreaker, retries, json, events,
                 tracing, new SettlementMetrics(meters), orderMetrics, clock);
+    }
+
+    @Bean
+    RetryRelays retryRelays(ConnectionFactory connectionFactory, RabbitTemplate rabbit, OrderQueues queues, Clock clock) {
+        return new RetryRelays(connectionFactory, new ConfirmedHandOff(rabbit), queues, clock);
     }
 
     @Bean

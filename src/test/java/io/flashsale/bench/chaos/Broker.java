@@ -15,10 +15,13 @@ import java.util.concurrent.TimeUnit;
 final class Broker {
 
     private final String vhost;
+    private final String node;
     private volatile boolean stopped;
 
-    Broker(String vhost) {
+    /** @param node the node {@code rabbitmqctl -n} addresses; empty for the machine's default node */
+    Broker(String vhost, String node) {
         this.vhost = vhost;
+        this.node = node;
     }
 
     void createVirtualHost(boolean quorum) {
@@ -48,7 +51,7 @@ final class Broker {
         }
     }
 
-    private static boolean isRunning() {
+    private boolean isRunning() {
         return ctl("eval", "rabbit:is_running().").strip().equals("true");
     }
 
@@ -65,8 +68,11 @@ final class Broker {
         return depths;
     }
 
-    private static String ctl(String... arguments) {
+    private String ctl(String... arguments) {
         List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-q"));
+        if (!node.isEmpty()) {
+            command.addAll(List.of("-n", node));
+        }
         command.addAll(List.of(arguments));
         try {
             Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -47,7 +47,7 @@ final class ChaosCluster implements AutoCloseable {
             }
         }
         command.addAll(List.of("-jar", settings.jar().toString()));
-        var broker = new InetSocketAddress("127.0.0.1", 5672);
+        var broker = new InetSocketAddress("127.0.0.1", settings.rabbitPort());
         for (String label : labels(settings)) {
             // api-1 -> api, worker-2 -> worker, dlq -> dlq
             String role = label.replaceFirst("-\\d+$", "");

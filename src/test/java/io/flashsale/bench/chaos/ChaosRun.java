@@ -53,7 +53,7 @@ public final class ChaosRun {
     private int run() throws Exception {
         Files.createDirectories(settings.runDir());
         say("seed " + settings.seed() + ", mode " + settings.mode() + ", " + settings.seconds() + " s; state " + settings.name());
-        var broker = new Broker(settings.name());
+        var broker = new Broker(settings.name(), settings.rabbitNode());
         broker.createVirtualHost(settings.quorum());
         IsolatedEnvironment.createDatabase(settings.name());
         var redis = new RedisNodes(settings);

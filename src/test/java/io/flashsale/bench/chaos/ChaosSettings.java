@@ -17,11 +17,13 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param redisRestart  with the shared Redis: whether restarting it is a fault (off: other tests use it)
  * @param quorum        the run's virtual host makes quorum queues (ADR 0038)
  * @param brokerRestart whether {@code rabbitmqctl stop_app}/{@code start_app} is a fault (it stops the
- *                      machine's broker for everyone for a few seconds)
+ *                      machine's broker for everyone for a few seconds, unless the run has its own node)
+ * @param rabbitNode    the RabbitMQ node {@code rabbitmqctl -n} addresses; empty: the machine's default node
+ * @param rabbitPort    the AMQP port of that node on 127.0.0.1
  */
 record ChaosSettings(String name, long seed, int seconds, String mode, int apis, int workers, int clients,
                      long faultGapMs, boolean redisCluster, boolean sharedRedis, boolean redisRestart,
-                     boolean quorum, boolean brokerRestart, int quietTimeoutSeconds, Path runDir, Path jar,
+                     boolean quorum, boolean brokerRestart, String rabbitNode, int rabbitPort, int quietTimeoutSeconds, Path runDir, Path jar,
                      String javaOptions, boolean smoke) {
 
     static ChaosSettings fromEnvironment(Map<String, String> env) {
@@ -46,6 +48,8 @@ record ChaosSettings(String name, long seed, int seconds, String mode, int apis,
                 flag(env, "BENCH_CHAOS_REDIS_RESTART", false),
                 flag(env, "BENCH_CHAOS_QUORUM", false),
                 flag(env, "BENCH_CHAOS_BROKER_RESTART", true),
+                env.getOrDefault("BENCH_CHAOS_RABBITMQ_NODE", ""),
+                number(env, "BENCH_CHAOS_RABBITMQ_PORT", 5672),
                 number(env, "BENCH_QUIET_TIMEOUT_SECONDS", smoke ? 90 : 180),
                 Path.of(required(env, "RUN_DIR")),
                 Path.of(required(env, "BENCH_JAR")),

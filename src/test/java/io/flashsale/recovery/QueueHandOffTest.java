@@ -1,0 +1,133 @@
+package io.flashsale.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flashsale.admission.RedisGate;
+import io.flashsale.shared.OrderQueues;
+import io.flashsale.support.FailureScenario;
+import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.SaleInvariants;
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.Lifecycle;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * Every move of an order message from one queue to another (to a retry queue, back to the orders
+ * queue when due, to the dead-letter queue) keeps the original until the broker holds the copy:
+ * a copy the broker cannot route, or a retry whose due time passes while nothing relays it, is
+ * never lost. The buyer {@value FailureScenario#DOOMED_BUYER}'s settlement always fails, so its
+ * order takes every hop: three retries (0.2, 0.4, 0.8 s), then the dead-letter queue and a FAILED row.
+ */
+@FailureScenario
+class QueueHandOffTest {
+
+    @LocalServerPort int port;
+    @Autowired ConnectionFactory connectionFactory;
+    @Autowired OrderQueues queues;
+    @Autowired JdbcClient jdbc;
+    @Autowired StringRedisTemplate redis;
+    @Autowired RedisGate gate;
+    @Autowired ApplicationContext context;
+
+    @AfterEach
+    void everyQueueIsBackAndRelayed() {
+        admin().initialize();
+        relays().start();
+    }
+
+    @Test
+    void aRetryCopyWithNoQueueToGoToLeavesTheOrderInItsQueueUntilItCan() {
+        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var item = client.openSale(1, 1);
+        relays().stop();
+        admin().deleteQueue(queues.retryQueue(1));
+
+        UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
+        sleep(Duration.ofSeconds(1));
+        assertThat(row(doomed)).as("no row while its first retry cannot be queued").isZero();
+
+        admin().initialize();
+        relays().start();
+        awaitFailedAndCompensated(doomed, item.itemId());
+    }
+
+    @Test
+    void aDeadLetterWithNoQueueToGoToLeavesTheOrderInItsQueueUntilItCan() {
+        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var item = client.openSale(1, 1);
+        context.getBean("deadLetterContainer", Lifecycle.class).stop();
+        admin().deleteQueue(queues.deadLetterQueue());
+
+        UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
+        sleep(Duration.ofSeconds(3));
+        assertThat(row(doomed)).as("no row while its dead letter cannot be queued").isZero();
+
+        admin().initialize();
+        context.getBean("deadLetterContainer", Lifecycle.class).start();
+        awaitFailedAndCompensated(doomed, item.itemId());
+    }
+
+    @Test
+    void aRetryCopyWaitsInItsQueuePastItsDueTimeUntilARelayBringsItBack() {
+        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var item = client.openSale(1, 1);
+        relays().stop();
+
+        UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> messages(queues.retryQueue(1)) == 1);
+        sleep(Duration.ofSeconds(1)); // five times its 200 ms delay: the broker expires nothing by itself
+        assertThat(messages(queues.retryQueue(1))).isEqualTo(1);
+        assertThat(messages(queues.queue())).isZero();
+
+        relays().start();
+        awaitFailedAndCompensated(doomed, item.itemId());
+    }
+
+    private void awaitFailedAndCompensated(UUID orderId, long itemId) {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                assertThat(jdbc.sql("SELECT status || '/' || reason FROM orders WHERE order_id = ? AND compensated_at IS NOT NULL")
+                        .param(orderId).query(String.class).single()).isEqualTo("FAILED/SETTLEMENT_FAILED"));
+        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(itemId, Set.of(orderId), Duration.ofSeconds(30));
+        assertThat(gate.tokens(itemId)).contains(1L);
+    }
+
+    private int row(UUID orderId) {
+        return jdbc.sql("SELECT count(*) FROM orders WHERE order_id = ?").param(orderId).query(Integer.class).single();
+    }
+
+    private int messages(String queue) {
+        return (int) admin().getQueueInfo(queue).getMessageCount();
+    }
+
+    private RabbitAdmin admin() {
+        var admin = new RabbitAdmin(connectionFactory);
+        admin.setApplicationContext(context);
+        admin.afterPropertiesSet();
+        return admin;
+    }
+
+    private Lifecycle relays() {
+        return context.getBean("retryRelays", Lifecycle.class);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}
