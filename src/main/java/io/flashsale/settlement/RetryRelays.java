@@ -23,9 +23,10 @@ class RetryRelays implements SmartLifecycle {
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(1);
 
     private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
+    private final RetryRelay relay;
 
     RetryRelays(ConnectionFactory connectionFactory, ConfirmedHandOff handOff, OrderQueues queues, Clock clock) {
-        var relay = new RetryRelay(handOff, queues, clock);
+        relay = new RetryRelay(handOff, queues, clock);
         for (int retry = 1; retry <= queues.retryDelays().size(); retry++) {
             var container = new SimpleMessageListenerContainer(connectionFactory);
             container.setQueueNames(queues.retryQueue(retry));
@@ -40,11 +41,13 @@ class RetryRelays implements SmartLifecycle {
 
     @Override
     public void start() {
+        relay.start();
         containers.forEach(SimpleMessageListenerContainer::start);
     }
 
     @Override
     public void stop() {
+        relay.stop(); // the copies waiting go back to their queues; else a thread sleeps past the stop
         containers.forEach(SimpleMessageListenerContainer::stop);
     }
 
