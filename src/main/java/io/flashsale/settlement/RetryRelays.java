@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.context.SmartLifecycle;
@@ -25,7 +26,8 @@ class RetryRelays implements SmartLifecycle {
     private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
     private final RetryRelay relay;
 
-    RetryRelays(ConnectionFactory connectionFactory, ConfirmedHandOff handOff, OrderQueues queues, Clock clock) {
+    RetryRelays(ConnectionFactory connectionFactory, AmqpAdmin admin, ConfirmedHandOff handOff, OrderQueues queues,
+                Clock clock) {
         relay = new RetryRelay(handOff, queues, clock);
         for (int retry = 1; retry <= queues.retryDelays().size(); retry++) {
             var container = new SimpleMessageListenerContainer(connectionFactory);
@@ -34,6 +36,10 @@ class RetryRelays implements SmartLifecycle {
             container.setPrefetchCount(PREFETCH);
             container.setShutdownTimeout(SHUTDOWN_TIMEOUT.toMillis());
             container.setMessageListener(relay);
+            // Not a bean: without these, a retry queue deleted under a running relay stopped it for good
+            // ("missing queues", fatal), and the copies put in the queue once it was back waited forever.
+            container.setAmqpAdmin(admin);
+            container.setMissingQueuesFatal(false);
             container.afterPropertiesSet();
             containers.add(container);
         }
