@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.context.SmartLifecycle;
@@ -23,9 +24,11 @@ class RetryRelays implements SmartLifecycle {
     private static final Duration SHUTDOWN_TIMEOUT = Duration.ofSeconds(1);
 
     private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
+    private final RetryRelay relay;
 
-    RetryRelays(ConnectionFactory connectionFactory, ConfirmedHandOff handOff, OrderQueues queues, Clock clock) {
-        var relay = new RetryRelay(handOff, queues, clock);
+    RetryRelays(ConnectionFactory connectionFactory, AmqpAdmin admin, ConfirmedHandOff handOff, OrderQueues queues,
+                Clock clock) {
+        relay = new RetryRelay(handOff, queues, clock);
         for (int retry = 1; retry <= queues.retryDelays().size(); retry++) {
             var container = new SimpleMessageListenerContainer(connectionFactory);
             container.setQueueNames(queues.retryQueue(retry));
@@ -33,6 +36,10 @@ class RetryRelays implements SmartLifecycle {
             container.setPrefetchCount(PREFETCH);
             container.setShutdownTimeout(SHUTDOWN_TIMEOUT.toMillis());
             container.setMessageListener(relay);
+            // Not a bean: without these, a retry queue deleted under a running relay stopped it for good
+            // ("missing queues", fatal), and the copies put in the queue once it was back waited forever.
+            container.setAmqpAdmin(admin);
+            container.setMissingQueuesFatal(false);
             container.afterPropertiesSet();
             containers.add(container);
         }
@@ -40,11 +47,13 @@ class RetryRelays implements SmartLifecycle {
 
     @Override
     public void start() {
+        relay.start();
         containers.forEach(SimpleMessageListenerContainer::start);
     }
 
     @Override
     public void stop() {
+        relay.stop(); // the copies waiting go back to their queues; else a thread sleeps past the stop
         containers.forEach(SimpleMessageListenerContainer::stop);
     }
 

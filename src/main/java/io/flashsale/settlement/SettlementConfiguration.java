@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.AcknowledgeMode;
+import org.springframework.amqp.core.AmqpAdmin;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
@@ -68,8 +69,9 @@ class SettlementConfiguration {
     }
 
     @Bean
-    RetryRelays retryRelays(ConnectionFactory connectionFactory, RabbitTemplate rabbit, OrderQueues queues, Clock clock) {
-        return new RetryRelays(connectionFactory, new ConfirmedHandOff(rabbit), queues, clock);
+    RetryRelays retryRelays(ConnectionFactory connectionFactory, AmqpAdmin admin, RabbitTemplate rabbit, OrderQueues queues,
+                            Clock clock) {
+        return new RetryRelays(connectionFactory, admin, new ConfirmedHandOff(rabbit), queues, clock);
     }
 
     @Bean

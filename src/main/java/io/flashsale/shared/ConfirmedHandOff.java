@@ -6,6 +6,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 
@@ -15,6 +16,10 @@ import org.springframework.amqp.rabbit.core.RabbitTemplate;
  * after this returns, so a crash in between duplicates a message (harmless: orders are idempotent)
  * but never loses one. Every hop an order takes from one queue to another goes through here,
  * because RabbitMQ's own dead-lettering out of a classic queue is at-most-once (docs/adr/0044).
+ * <p>
+ * The copy is always published persistent: a message Spring AMQP received has its delivery mode
+ * moved to {@code receivedDeliveryMode} (and so has a clone of it), and republished as it is, it
+ * would go out transient, which a durable classic queue drops when the broker restarts.
  */
 public class ConfirmedHandOff {
 
@@ -30,10 +35,12 @@ public class ConfirmedHandOff {
     /**
      * @param exchange   the exchange to publish to ({@code ""} for the default exchange)
      * @param routingKey the routing key (a queue name on the default exchange)
+     * @param message    published persistent (its delivery mode is set so)
      * @throws AmqpException if the broker nacked, did not confirm within {@link #CONFIRM_TIMEOUT},
      *                       or could not route the message to any queue
      */
     public void send(String exchange, String routingKey, Message message) {
+        message.getMessageProperties().setDeliveryMode(MessageDeliveryMode.PERSISTENT);
         var correlation = new CorrelationData();
         rabbit.send(exchange, routingKey, message, correlation);
         try {

@@ -1,0 +1,62 @@
+package io.flashsale.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.flashsale.admission.RedisGate;
+import io.flashsale.shared.OrderQueues;
+import io.flashsale.support.FailureScenario;
+import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.SaleInvariants;
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * A retry queue deleted while the relays run (an operator following the upgrade advice of ADR 0044
+ * against a running worker, a policy, a broker-side mistake), then declared again. The relays were
+ * not stopped by the test: they must consume the queue again once it is back, as the settlement
+ * consumer does for the orders queue.
+ */
+@FailureScenario
+class RetryQueueDeletedTest {
+
+    @LocalServerPort int port;
+    @Autowired ConnectionFactory connectionFactory;
+    @Autowired OrderQueues queues;
+    @Autowired JdbcClient jdbc;
+    @Autowired StringRedisTemplate redis;
+    @Autowired RedisGate gate;
+    @Autowired ApplicationContext context;
+
+    @Test
+    void aRelayConsumesItsRetryQueueAgainOnceItIsDeclaredAgain() throws Exception {
+        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var item = client.openSale(1, 1);
+        admin().deleteQueue(queues.retryQueue(1));
+        Thread.sleep(Duration.ofSeconds(25)); // longer than the container's declaration retries (3 x 5 s)
+        admin().initialize(); // as any process does on its next connection
+
+        UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                assertThat(jdbc.sql("SELECT status || '/' || reason FROM orders WHERE order_id = ? AND compensated_at IS NOT NULL")
+                        .param(doomed).query(String.class).single()).isEqualTo("FAILED/SETTLEMENT_FAILED"));
+        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), Set.of(doomed), Duration.ofSeconds(30));
+    }
+
+    private RabbitAdmin admin() {
+        var admin = new RabbitAdmin(connectionFactory);
+        admin.setApplicationContext(context);
+        admin.afterPropertiesSet();
+        return admin;
+    }
+}

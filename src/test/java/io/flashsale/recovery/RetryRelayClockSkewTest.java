@@ -1,0 +1,103 @@
+package io.flashsale.recovery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.GetResponse;
+import io.flashsale.admission.RedisGate;
+import io.flashsale.shared.OrderQueues;
+import io.flashsale.support.FailureScenario;
+import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.SaleInvariants;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Set;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.core.RabbitAdmin;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.Lifecycle;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.jdbc.core.simple.JdbcClient;
+
+/**
+ * A retry copy's due time was stamped by the clock of the worker that failed it; a worker whose
+ * clock runs ahead (a VM resumed with a stale clock, a mis-set NTP) stamps copies due far in the
+ * future. The relay must not sleep on such a copy for longer than the delay of its queue: it holds
+ * every copy behind it in its prefetch (up to 250) and, sleeping uninterrupted, is not stopped by
+ * the container either, so it takes the copy up again after every restart of the relays.
+ */
+@FailureScenario
+class RetryRelayClockSkewTest {
+
+    private static final int PERSISTENT = 2;
+
+    @LocalServerPort int port;
+    @Autowired ConnectionFactory connectionFactory;
+    @Autowired OrderQueues queues;
+    @Autowired JdbcClient jdbc;
+    @Autowired StringRedisTemplate redis;
+    @Autowired RedisGate gate;
+    @Autowired ApplicationContext context;
+
+    @AfterEach
+    void relaysRunAgain() {
+        relays().start();
+    }
+
+    @Test
+    void aCopyStampedByAWorkerWhoseClockRunsAnHourAheadIsRelayedAfterAtMostItsQueuesDelay() throws Exception {
+        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var item = client.openSale(1, 1);
+        relays().stop();
+
+        UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
+        await().atMost(Duration.ofSeconds(10)).until(() -> messages(queues.retryQueue(1)) == 1);
+        // As the worker with the fast clock would have stamped it.
+        try (var connection = rawConnection(); var channel = connection.createChannel()) {
+            GetResponse copy = channel.basicGet(queues.retryQueue(1), false);
+            var headers = new HashMap<>(copy.getProps().getHeaders());
+            headers.put("x-flashsale-retry-at", System.currentTimeMillis() + Duration.ofHours(1).toMillis());
+            AMQP.BasicProperties skewed = copy.getProps().builder().headers(headers).deliveryMode(PERSISTENT).build();
+            channel.confirmSelect();
+            channel.basicPublish("", queues.retryQueue(1), skewed, copy.getBody());
+            channel.waitForConfirmsOrDie(5_000);
+            channel.basicAck(copy.getEnvelope().getDeliveryTag(), false);
+        }
+
+        relays().start();
+        awaitFailedAndCompensated(doomed, item.itemId());
+    }
+
+    private void awaitFailedAndCompensated(UUID orderId, long itemId) {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
+                assertThat(jdbc.sql("SELECT status || '/' || reason FROM orders WHERE order_id = ? AND compensated_at IS NOT NULL")
+                        .param(orderId).query(String.class).single()).isEqualTo("FAILED/SETTLEMENT_FAILED"));
+        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(itemId, Set.of(orderId), Duration.ofSeconds(30));
+    }
+
+    /** Not through the app's caching factory, whose channels are not closed by close(). */
+    private static com.rabbitmq.client.Connection rawConnection() throws Exception {
+        var factory = new com.rabbitmq.client.ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        return factory.newConnection();
+    }
+
+    private int messages(String queue) {
+        return (int) new RabbitAdmin(connectionFactory).getQueueInfo(queue).getMessageCount();
+    }
+
+    private Lifecycle relays() {
+        return lifecycle("retryRelays");
+    }
+
+    private Lifecycle lifecycle(String bean) {
+        return context.getBean(bean, Lifecycle.class);
+    }
+}
