@@ -53,7 +53,7 @@ clean_up() {
     stop_app
     dropdb "${PG[@]}" --if-exists --force "$NAME" >/dev/null 2>&1 || true
     redis-cli -h 127.0.0.1 --scan --pattern "$NAME:*" | xargs -r -n 500 redis-cli -h 127.0.0.1 unlink >/dev/null 2>&1 || true
-    for queue in orders orders.dlq orders.parking-lot orders.retry.1000ms orders.retry.5000ms orders.retry.25000ms; do
+    for queue in orders orders.dlq orders.parking-lot orders.retry-after.1000ms orders.retry-after.5000ms orders.retry-after.25000ms; do
         rabbitmqctl -q delete_queue "$NAME.$queue" >/dev/null 2>&1 || true
     done
 }

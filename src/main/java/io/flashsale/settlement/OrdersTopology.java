@@ -18,12 +18,12 @@ import org.springframework.context.annotation.Configuration;
  * worker must still find its messages a home). All durable; messages are published persistent.
  * <pre>
  *   orders ──dead letter──> dlx ──> dlq ──(unreadable)──> parking-lot
- *     ^  └─transient failure──> retry.&lt;delay&gt; ──when due, RetryRelay──┘ (back to orders)
+ *     ^  └─transient failure──> retry-after.retry.&lt;delay&gt; ──when due, RetryRelay──┘lt;delayretry.&lt;delay&gt; ──when due, RetryRelay──┘gt; ──when due, RetryRelay──┘ (back to orders)
  * </pre>
  * Every arrow is a confirmed publish by the app followed by the acknowledgement of the original
  * ({@code ConfirmedHandOff}); the retry queues have no TTL, because RabbitMQ's dead-lettering out
- * of a classic queue is at-most-once (docs/adr/0044). The orders queue keeps its dead-letter
- * exchange for what the broker itself dead-letters (a quorum queue's delivery limit).
+ * of a classic queue is at-most-once (docs/adr/0044). The orders and retry queues keep a
+ * dead-letter exchange for what the broker itself dead-letters (a quorum queue's delivery limit).
  */
 @Configuration(proxyBeanMethods = false)
 class OrdersTopology {
@@ -43,7 +43,12 @@ class OrdersTopology {
                 BindingBuilder.bind(ordersQueue).to(orders).with(names.queue()),
                 BindingBuilder.bind(deadLetterQueue).to(deadLetters).with(names.deadLetterQueue())));
         for (int retry = 1; retry <= names.retryDelays().size(); retry++) {
-            declarables.add(QueueBuilder.durable(names.retryQueue(retry)).build());
+            // No TTL: a relay brings copies back. The dead-letter target only serves what the broker
+            // drops by itself (a quorum queue's delivery limit): the dlq role then fails the order.
+            declarables.add(QueueBuilder.durable(names.retryQueue(retry))
+                    .deadLetterExchange(names.deadLetterExchange())
+                    .deadLetterRoutingKey(names.deadLetterQueue())
+                    .build());
         }
         return new Declarables(declarables);
     }

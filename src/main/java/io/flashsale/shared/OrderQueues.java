@@ -27,9 +27,13 @@ public record OrderQueues(@DefaultValue("flashsale") String prefix,
         return prefix + ".orders";
     }
 
-    /** The queue a message waits in before its n-th retry (1-based); named by its delay. */
+    /**
+     * The queue a message waits in before its n-th retry (1-based); named by its delay. Until
+     * docs/adr/0044 the retry queues were {@code <prefix>.orders.retry.<ms>ms} with a message TTL;
+     * the new name lets a new version start beside those, which drain by themselves.
+     */
     public String retryQueue(int retry) {
-        return prefix + ".orders.retry." + retryDelays.get(retry - 1).toMillis() + "ms";
+        return prefix + ".orders.retry-after." + retryDelays.get(retry - 1).toMillis() + "ms";
     }
 
     /** Settlement attempts before an order is dead-lettered: the first one plus one per retry delay. */

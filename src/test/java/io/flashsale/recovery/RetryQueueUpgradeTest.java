@@ -7,7 +7,10 @@ import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.FailureScenario;
 import io.flashsale.support.InProcessApp;
 import io.flashsale.support.IsolatedEnvironment;
+import com.rabbitmq.client.AMQP;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,25 +20,29 @@ import org.junit.jupiter.api.Test;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The new version started on a broker where the retry queues are still those of the old one (a
- * message TTL and a dead-letter target back to the orders queue): ADR 0044 asks the operator to
- * delete them first. If that step is missed, the worker must not run with a retry path that
- * silently does not work.
+ * The new version started on a broker that still has the previous version's retry queues
+ * ({@code <p>.orders.retry.<ms>ms}, a message TTL and a dead-letter target back to the orders
+ * queue), one of them holding a copy: the new version declares its own, TTL-less retry queues
+ * beside them, so it starts and retries through its own, while the old ones drain into the orders
+ * queue by themselves (docs/adr/0044).
  */
 class RetryQueueUpgradeTest {
 
     private static final List<Duration> DELAYS = List.of(Duration.ofMillis(200), Duration.ofMillis(400), Duration.ofMillis(800));
+    private static final int OLD_TTL_MS = 2_000;
 
     private final String name = "it_u_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private final OrderQueues queues = new OrderQueues(name, DELAYS);
 
+    private static String oldRetryQueue(String prefix, int retry) {
+        return prefix + ".orders.retry." + DELAYS.get(retry - 1).toMillis() + "ms";
+    }
+
     @BeforeEach
     void createEnvironmentWithTheOldRetryQueues() throws Exception {
         IsolatedEnvironment.createDatabase(name);
-        var factory = new com.rabbitmq.client.ConnectionFactory();
-        factory.setHost("127.0.0.1");
-        try (var connection = factory.newConnection(); var channel = connection.createChannel()) {
-            // The whole topology as the previous version declared it; only the retry queues differ.
+        try (var connection = rabbit().newConnection(); var channel = connection.createChannel()) {
+            // The whole topology as the previous version declared it.
             channel.exchangeDeclare(queues.exchange(), "direct", true);
             channel.exchangeDeclare(queues.deadLetterExchange(), "direct", true);
             channel.queueDeclare(queues.queue(), true, false, false, Map.of(
@@ -46,8 +53,8 @@ class RetryQueueUpgradeTest {
             channel.queueBind(queues.queue(), queues.exchange(), queues.queue());
             channel.queueBind(queues.deadLetterQueue(), queues.deadLetterExchange(), queues.deadLetterQueue());
             for (int retry = 1; retry <= DELAYS.size(); retry++) {
-                channel.queueDeclare(queues.retryQueue(retry), true, false, false, Map.of(
-                        "x-message-ttl", (int) DELAYS.get(retry - 1).toMillis(),
+                channel.queueDeclare(oldRetryQueue(name, retry), true, false, false, Map.of(
+                        "x-message-ttl", OLD_TTL_MS,
                         "x-dead-letter-exchange", queues.exchange(),
                         "x-dead-letter-routing-key", queues.queue()));
             }
@@ -55,34 +62,62 @@ class RetryQueueUpgradeTest {
     }
 
     @AfterEach
-    void removeEnvironment() {
+    void removeEnvironment() throws Exception {
+        try (var connection = rabbit().newConnection(); var channel = connection.createChannel()) {
+            for (int retry = 1; retry <= DELAYS.size(); retry++) {
+                channel.queueDelete(oldRetryQueue(name, retry));
+            }
+        }
         IsolatedEnvironment.removeEverythingOf(name, queues);
     }
 
     @Test
-    void theNewVersionDoesNotRunSilentlyOnTheOldRetryQueues() throws Exception {
+    void theNewVersionRetriesThroughItsOwnQueuesWhileTheOldOnesDrain() throws Exception {
         try (InProcessApp app = InProcessApp.start(name, Map.of(
                 "spring.profiles.active", "fault-injection",
                 "flashsale.faults.fail-settlement-of-user", FailureScenario.DOOMED_BUYER,
                 "flashsale.messaging.retry-delays", "200ms,400ms,800ms",
                 "flashsale.reconciler.interval", "1h"), context -> { })) {
             var client = app.client();
-            var item = client.openSale(1, 1);
-            UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
+            var item = client.openSale(2, 1);
             JdbcClient jdbc = app.context().getBean(JdbcClient.class);
-            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                    assertThat(jdbc.sql("SELECT status || '/' || reason FROM orders WHERE order_id = ? AND compensated_at IS NOT NULL")
-                            .param(doomed).query(String.class).single()).isEqualTo("FAILED/SETTLEMENT_FAILED"));
-            // It runs: but its retry copies sit in queues whose TTL still dead-letters them (at most once)
-            // whenever no relay holds them (beyond a relay's prefetch, no worker running).
-            var factory = new com.rabbitmq.client.ConnectionFactory();
-            factory.setHost("127.0.0.1");
-            try (var connection = factory.newConnection(); var channel = connection.createChannel()) {
+
+            // A retry copy the old version left behind, still waiting out its TTL.
+            UUID leftBehind = UUID.randomUUID();
+            try (var connection = rabbit().newConnection(); var channel = connection.createChannel()) {
+                String order = "{\"orderId\":\"" + leftBehind + "\",\"itemId\":" + item.itemId()
+                        + ",\"userId\":\"carol\",\"quantity\":1,\"requestedAt\":\"" + Instant.now() + "\",\"deadline\":null}";
+                channel.basicPublish("", oldRetryQueue(name, 1), new AMQP.BasicProperties.Builder().deliveryMode(2)
+                        .contentType("application/json").messageId(leftBehind.toString()).build(),
+                        order.getBytes(StandardCharsets.UTF_8));
+            }
+            UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
+
+            await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+                assertThat(status(jdbc, doomed)).isEqualTo("FAILED/SETTLEMENT_FAILED");
+                assertThat(status(jdbc, leftBehind)).isEqualTo("CONFIRMED/");
+            });
+            try (var connection = rabbit().newConnection(); var channel = connection.createChannel()) {
                 for (int retry = 1; retry <= DELAYS.size(); retry++) {
-                    // a passive-free check: declaring as the new version does succeeds only if the queue has no TTL
-                    channel.queueDeclare(queues.retryQueue(retry), true, false, false, null);
+                    assertThat(channel.queueDeclarePassive(oldRetryQueue(name, retry)).getMessageCount())
+                            .as("the old retry queues drained").isZero();
+                    // declaring it as this version does succeeds only if the queue has no TTL
+                    channel.queueDeclare(queues.retryQueue(retry), true, false, false, Map.of(
+                            "x-dead-letter-exchange", queues.deadLetterExchange(),
+                            "x-dead-letter-routing-key", queues.deadLetterQueue()));
                 }
             }
         }
+    }
+
+    private static String status(JdbcClient jdbc, UUID orderId) {
+        return jdbc.sql("SELECT status || '/' || coalesce(reason, '') FROM orders WHERE order_id = ?")
+                .param(orderId).query(String.class).single();
+    }
+
+    private static com.rabbitmq.client.ConnectionFactory rabbit() {
+        var factory = new com.rabbitmq.client.ConnectionFactory();
+        factory.setHost("127.0.0.1");
+        return factory;
     }
 }
