@@ -16,6 +16,10 @@ import java.util.Map;
  */
 final class ChaosCluster implements AutoCloseable {
 
+    /** Six JVMs starting on a loaded 2-core machine have been seen to need more than 4 minutes. */
+    private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
+
+
     static final String ADMIN_TOKEN = "chaos-admin-token";
     /** The retry delays every process and the quiet check agree on (the queue names carry them). */
     static final List<Duration> RETRY_DELAYS = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
@@ -72,9 +76,9 @@ final class ChaosCluster implements AutoCloseable {
     /** api-1 first (it runs the migrations), the others together, then waits until all are ready. */
     void start() {
         members.getFirst().start();
-        members.getFirst().awaitReady(Duration.ofMinutes(4));
+        members.getFirst().awaitReady(START_TIMEOUT);
         members.stream().skip(1).forEach(AppMember::start);
-        members.forEach(member -> member.awaitReady(Duration.ofMinutes(4)));
+        members.forEach(member -> member.awaitReady(START_TIMEOUT));
     }
 
     List<AppMember> members() {
@@ -106,7 +110,7 @@ final class ChaosCluster implements AutoCloseable {
             }
         }
         for (AppMember member : members) {
-            member.awaitReady(Duration.ofMinutes(4));
+            member.awaitReady(START_TIMEOUT);
         }
         return foundDead;
     }
