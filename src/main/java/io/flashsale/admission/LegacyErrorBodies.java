@@ -36,6 +36,8 @@ class LegacyErrorBodies implements ResponseBodyAdvice<Object> {
             return body;
         }
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-        return LegacyAnswers.errorBody(problem.getStatus(), problem.getDetail());
+        String detail = problem.getDetail() != null ? problem.getDetail()
+                : problem.getTitle() != null ? problem.getTitle() : "HTTP " + problem.getStatus();
+        return LegacyAnswers.errorBody(problem.getStatus(), detail);
     }
 }
