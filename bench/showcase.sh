@@ -102,7 +102,7 @@ if [[ -f $outcome ]]; then
         echo "| p95 | $(jq '."p95 ms"' "$outcome") ms | **33.75 ms** |"
         echo "| p99 | $(jq '."p99 ms"' "$outcome") ms | not published |"
         echo "| accepted (200) | $(jq '."check accepted (200) pass" // 0' "$outcome") | 83,138 |"
-        echo "| HTTP 404 / 409 / 429 / 5xx | $(jq '[."http 404", ."http 409", ."http 429"] | map(. // 0) | join(" / ")' -r "$outcome") / $(jq '[to_entries[] | select(.key | test("^http 5")) | .value] | add // 0' "$outcome") | 0 / 0 / 0 / 15.04 % failed |"
+        echo "| HTTP 404 / 409 / 429 / 5xx | $(jq '[."http 404", ."http 409", ."http 429"] | map(. // 0 | tostring) | join(" / ")' -r "$outcome") / $(jq '[to_entries[] | select(.key | test("^http 5")) | .value] | add // 0' "$outcome") | not published / 0 / 0 / 15.04 % of requests failed |"
         echo
         echo "Answers by status: $(jq -c 'with_entries(select(.key | startswith("status ")))' "$outcome")."
         echo "Result route: $(jq -c . "$RUN_DIR/results.json" 2>/dev/null || echo none). Invariants: $(jq -c . "$RUN_DIR/check.json" 2>/dev/null || echo none)."

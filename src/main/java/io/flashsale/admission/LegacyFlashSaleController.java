@@ -11,6 +11,7 @@ import jakarta.validation.Validator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
@@ -86,12 +87,11 @@ class LegacyFlashSaleController {
     /** The units the gate may still admit for the product's item now; 0 for a product on no open sale. */
     @PostMapping(path = "/flashsale/stock/{productId}", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> stock(@PathVariable String productId) {
-        long product;
-        try {
-            product = Long.parseLong(productId);
-        } catch (NumberFormatException e) {
+        OptionalLong parsed = integer(productId);
+        if (parsed.isEmpty()) {
             return LegacyAnswers.error(HttpStatus.BAD_REQUEST, "invalid product_id");
         }
+        long product = parsed.getAsLong();
         long stock = products.openItem(Long.toString(product)).map(SaleItem::id).flatMap(gate::tokens).orElse(0L);
         return ResponseEntity.ok(Map.of("product_id", product, "stock", stock));
     }
@@ -127,17 +127,25 @@ class LegacyFlashSaleController {
     /** The same warm-up as {@code /api/v1/admin/sales/{id}/warmup}, behind the same admin token. */
     @PostMapping(path = "/admin/flashsales/{saleId}/warmup", produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> warmUp(@PathVariable String saleId) {
-        long sale;
-        try {
-            sale = Long.parseLong(saleId);
-        } catch (NumberFormatException e) {
+        OptionalLong parsed = integer(saleId);
+        if (parsed.isEmpty()) {
             return LegacyAnswers.error(HttpStatus.BAD_REQUEST, "invalid flash sale id");
         }
+        long sale = parsed.getAsLong();
         try {
             warmup.warmUp(sale);
         } catch (ApiException e) {
             return LegacyAnswers.failed(e);
         }
         return ResponseEntity.ok(Map.of("status", "ok", "message", "warm up successful for flash sale " + sale));
+    }
+
+    /** A path id as the original's {@code strconv.Atoi} read it: a signed 64-bit decimal, else nothing. */
+    private static OptionalLong integer(String text) {
+        try {
+            return OptionalLong.of(Long.parseLong(text));
+        } catch (NumberFormatException e) {
+            return OptionalLong.empty();
+        }
     }
 }

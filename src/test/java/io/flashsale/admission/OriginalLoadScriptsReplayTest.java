@@ -70,10 +70,11 @@ class OriginalLoadScriptsReplayTest {
         }
         JsonNode showcase = JSON.readTree(out.resolve("outcomes/showcase.json").toFile());
         assertThat(showcase.path("check accepted (200) pass").asLong()).isEqualTo(showcase.path("requests").asLong());
-        assertThat(statusesOf(showcase)).as("the showcase's answers").containsOnlyKeys("status queued",
-                "status USER_ALREADY_PURCHASED");
-        assertThat(statusesOf(JSON.readTree(out.resolve("outcomes/precheck.json").toFile())))
-                .containsOnlyKeys("status STOCK_NOT_FOUND");
+        // how many iterations each virtual user makes depends on the machine; what they are answered does not
+        assertThat(statusesOf(showcase).keySet()).as("the showcase's answers")
+                .isSubsetOf("status queued", "status USER_ALREADY_PURCHASED").contains("status queued");
+        assertThat(statusesOf(JSON.readTree(out.resolve("outcomes/precheck.json").toFile())).keySet())
+                .containsOnly("status STOCK_NOT_FOUND");
 
         List<UUID> buyers = new ArrayList<>();
         List<UUID> forceFail = new ArrayList<>();
