@@ -5,7 +5,9 @@
 # user-<VU>-fixed, every 50th force-fail; product "1001"; its checks and thresholds (p95 < 300 ms,
 # failed < 10 %). Runs Gatling (bench/gatling, OriginalShowcaseSimulation) or, with --k6 and k6 on
 # the PATH, bench/k6/original/showcase.js, against the app on fresh state with the fault-injection
-# profile (force-fail's orders fail settlement and are dead-lettered, as in the original). Then it
+# profile (force-fail's orders fail settlement and are dead-lettered, as in the original), after a
+# JIT warm-up: the same script at half length (BENCH_WARMUP_SCALE, 0.5; 0 for none, the smoke's
+# default) against another product, SKU WARMUP. Then it
 # reads orders back from GET /flashsale/result/<id> (a sample, BENCH_RESULT_SAMPLE, 500 per kind)
 # until their Status is success (buyers) or failed (force-fail), checks the five invariants, and
 # prints p50/p95/p99 beside the original's published run (p95 33.75 ms).
@@ -23,7 +25,7 @@ for arg in "$@"; do
     case $arg in
         --smoke) smoke=true ;;
         --k6) runner=k6 ;;
-        *) sed -n '2,19p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
+        *) sed -n '2,21p' "$0" | sed 's/^# \{0,1\}//'; exit 2 ;;
     esac
 done
 
@@ -34,10 +36,10 @@ trap 'exit 130' INT TERM
 
 STOCK=${BENCH_STOCK:-1000000} SAMPLE=${BENCH_RESULT_SAMPLE:-500}
 if $smoke; then
-    SCALE=0.1 ENFORCE_LATENCY=false
+    SCALE=0.1 ENFORCE_LATENCY=false WARMUP_SCALE=${BENCH_WARMUP_SCALE:-0}
     BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:TieredStopAtLevel=1}
 else
-    SCALE=1 ENFORCE_LATENCY=true
+    SCALE=1 ENFORCE_LATENCY=true WARMUP_SCALE=${BENCH_WARMUP_SCALE:-0.5}
 fi
 [[ $runner == k6 ]] && ! command -v k6 >/dev/null && die "k6 is not on the PATH; run without --k6 for Gatling"
 bench_tools jq curl python3
@@ -60,13 +62,28 @@ item=$(jq -r '.items[0].id' <<<"$sale")
 warm=$(admin "$APP_PORT" "/admin/flashsales/$(jq -r .id <<<"$sale")/warmup") || die "could not warm up"
 [[ $(jq -r .status <<<"$warm") == ok ]] || die "warm-up answered $warm"
 
-status=0
-say "$runner: the original's showcase against $BASE (time scale $SCALE), product 1001 = item $item"
-if [[ $runner == gatling ]]; then
+# showcase PRODUCT SCALE ENFORCE_LATENCY OUT_DIR LOG: the Gatling replay of the showcase
+showcase() {
     "$BENCH_ROOT/mvnw" -B -f "$BENCH_ROOT/bench/gatling/pom.xml" test-compile gatling:test \
         -Dgatling.simulationClass=io.flashsale.bench.gatling.original.OriginalShowcaseSimulation \
-        -DbaseUrl="$BASE" -DtimeScale="$SCALE" -DenforceLatency="$ENFORCE_LATENCY" -DoutDir="$RUN_DIR/outcomes" \
-        -Dgatling.resultsFolder="$RUN_DIR/gatling" </dev/null >"$RUN_DIR/gatling.txt" 2>&1 || status=1
+        -DbaseUrl="$BASE" -Dproduct="$1" -DtimeScale="$2" -DenforceLatency="$3" -DoutDir="$4" \
+        -Dgatling.resultsFolder="$4/gatling" </dev/null >"$5" 2>&1
+}
+
+# The JIT warms up on the same script against another product (SKU WARMUP), whose orders are checked too.
+warm_sale=$(admin "$APP_PORT" /api/v1/admin/sales "{\"name\":\"Warm-up\",\"startsAt\":\"$starts\",\"endsAt\":\"$ends\",
+    \"items\":[{\"sku\":\"WARMUP\",\"name\":\"Warm-up\",\"price\":1,\"stock\":$STOCK,\"perUserLimit\":1}]}") \
+    || die "could not create the warm-up sale"
+warm_item=$(jq -r '.items[0].id' <<<"$warm_sale")
+admin "$APP_PORT" "/admin/flashsales/$(jq -r .id <<<"$warm_sale")/warmup" >/dev/null || die "could not warm up"
+status=0
+if [[ $runner == gatling && $WARMUP_SCALE != 0 ]]; then
+    say "JIT warm-up: the showcase at time scale $WARMUP_SCALE against product WARMUP (item $warm_item)"
+    showcase WARMUP "$WARMUP_SCALE" false "$RUN_DIR/warmup" "$RUN_DIR/warmup.txt" || say "the warm-up's own thresholds failed (not measured)"
+fi
+say "$runner: the original's showcase against $BASE (time scale $SCALE), product 1001 = item $item"
+if [[ $runner == gatling ]]; then
+    showcase 1001 "$SCALE" "$ENFORCE_LATENCY" "$RUN_DIR/outcomes" "$RUN_DIR/gatling.txt" || status=1
     sed -n '/== original script/,/^$/p' "$RUN_DIR/gatling.txt" >&2
     grep -E 'Assertion|assertion|: (true|false)' "$RUN_DIR/gatling.txt" | grep -v '^\[INFO\] *$' >&2 || true
 else
@@ -80,8 +97,10 @@ if [[ -f $orders ]]; then
     say "reading Status from GET /flashsale/result/<id> for up to $SAMPLE orders of each kind"
     python3 "$BENCH_ROOT/bench/lib/original_results.py" "$BASE" "$orders" "$SAMPLE" "$($smoke && echo 120 || echo 600)" \
         "$RUN_DIR/results.json" >&2 || status=1
-    tool check --name "$BENCH_NAME" --item "$item" --accepted "$RUN_DIR/accepted.txt" \
-        --timeout-s "$($smoke && echo 120 || echo 600)" --out "$RUN_DIR/check.json" || status=1
+    warm_accepted=$RUN_DIR/warmup-accepted.txt
+    cut -d' ' -f1 "$RUN_DIR/warmup/showcase-orders.txt" >"$warm_accepted" 2>/dev/null || : >"$warm_accepted"
+    tool check --name "$BENCH_NAME" --item "$item" --accepted "$RUN_DIR/accepted.txt" --item "$warm_item" \
+        --accepted "$warm_accepted" --timeout-s "$($smoke && echo 120 || echo 600)" --out "$RUN_DIR/check.json" || status=1
 else
     say "no orders file: the load did not run through Gatling (k6 keeps no order ids), invariants checked against none"
     : >"$RUN_DIR/accepted.txt"
@@ -112,6 +131,6 @@ if [[ -f $outcome ]]; then
     } >"$RUN_DIR/report.md"
     cat "$RUN_DIR/report.md" >&2
 fi
-report=$(find "$RUN_DIR/gatling" -name index.html 2>/dev/null | head -n 1)
+report=$(find "$RUN_DIR/outcomes/gatling" -name index.html 2>/dev/null | head -n 1)
 say "showcase: exit $status${report:+, Gatling report $report}"
 exit "$status"
