@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # The CI smoke of the benchmark harness: every scenario of bench/run.sh with --smoke (small numbers,
-# seconds each), bench/timers.sh for a few seconds, then the Gatling showcase with --smoke, so the
+# seconds each), bench/timers.sh for a few seconds, then the Gatling replay of the original's showcase
+# and the API crowd with --smoke, so the
 # harness cannot rot. Figures from a smoke mean nothing; what it checks is that each scenario runs
 # end to end, writes its report and charts, and that the five invariants hold afterwards.
 #
 #   bench/smoke.sh            (BENCH_SMOKE_SCENARIOS="spike settle" to run some only;
-#                              BENCH_SMOKE_GATLING=0 to leave the showcase out)
+#                              BENCH_SMOKE_GATLING=0 to leave the Gatling runs out)
 #
 # A scenario whose run fails is run once more, and the failure is printed either way: on a
 # 2-core machine shared with CI's other work a timeout can fail a smoke that is otherwise sound.
@@ -40,6 +41,7 @@ done
 attempt timers env BENCH_WARMUP_SECONDS=2 BENCH_SECONDS=2 BENCH_CONNECTIONS=16 bench/timers.sh admit
 if [[ ${BENCH_SMOKE_GATLING:-1} == 1 ]]; then
     attempt showcase bench/showcase.sh --smoke
+    attempt api-crowd bench/api-crowd.sh --smoke
 fi
 
 printf '%s\n' "" "bench smoke ($((SECONDS - started)) s):" "${summary[@]/#/  }"

@@ -5,15 +5,14 @@ import io.flashsale.shared.ProblemResponses;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Refusals written by the purchase filters, before a controller runs: problem details on the
- * {@code /api/v1} API, the original shape ({@code {"status": "rate_limited", ...}}) on the
- * compatibility facade, whose clients read that field.
+ * {@code /api/v1} API, the original shape ({@link LegacyAnswers#errorBody}) on the compatibility
+ * facade.
  */
 final class PurchaseRefusals {
 
@@ -44,9 +43,6 @@ final class PurchaseRefusals {
         response.setStatus(code.status().value());
         headers.forEach(response::setHeader);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        var body = new LinkedHashMap<String, Object>();
-        body.put("status", LegacyFlashSaleController.legacyStatus(code));
-        body.put("message", detail);
-        response.getOutputStream().write(JSON.writeValueAsBytes(body));
+        response.getOutputStream().write(JSON.writeValueAsBytes(LegacyAnswers.errorBody(code.status().value(), detail)));
     }
 }

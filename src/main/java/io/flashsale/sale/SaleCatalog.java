@@ -73,6 +73,19 @@ public class SaleCatalog {
         return sales.findWarmedUpItemsEndingAfter(instant);
     }
 
+    /**
+     * The items carrying this SKU in any sale, fresh from PostgreSQL, the latest-starting sale first
+     * (at most 100): the compatibility facade names items by SKU, as the original named products.
+     */
+    public List<SaleItem> itemsWithSku(String sku) {
+        return sales.findItemsWithSku(sku);
+    }
+
+    /** Whether some sale's window contains {@code instant}, fresh from PostgreSQL. */
+    public boolean anySaleOpenAt(Instant instant) {
+        return sales.anySaleOpenAt(instant);
+    }
+
     public void markWarmedUp(Sale sale) {
         sales.markWarmedUp(sale.id());
         events.publishEvent(changed(sale));

@@ -65,6 +65,18 @@ class SaleRepository {
                 .param(Timestamp.from(instant)).query(SaleRepository::item).list();
     }
 
+    /** The items carrying this SKU, in any sale, the latest sale first (at most 100). */
+    List<SaleItem> findItemsWithSku(String sku) {
+        return jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM flash_sale_items i JOIN flash_sales s ON s.id = i.sale_id"
+                        + " WHERE i.sku = ? ORDER BY s.starts_at DESC, s.id DESC LIMIT 100")
+                .param(sku).query(SaleRepository::item).list();
+    }
+
+    boolean anySaleOpenAt(Instant instant) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM flash_sales WHERE starts_at <= ? AND ends_at > ?)")
+                .params(Timestamp.from(instant), Timestamp.from(instant)).query(Boolean.class).single();
+    }
+
     void markWarmedUp(long saleId) {
         jdbc.sql("UPDATE flash_sales SET status = 'WARMED_UP' WHERE id = ?").param(saleId).update();
     }

@@ -54,7 +54,7 @@ class AdaptiveConcurrencyFilterTest {
         assertThat(shed.getContentType()).startsWith("application/problem+json");
         assertThat(shed.getContentAsString()).contains("\"code\":\"UNAVAILABLE\"");
         assertThat(legacy.getStatus()).isEqualTo(503);
-        assertThat(legacy.getContentAsString()).contains("\"status\":\"unavailable\"");
+        assertThat(legacy.getContentAsString()).contains("\"status\":\"error\"").contains("\"error\":");
         assertThat(inside.get()).as("the two slow purchases and the read, which is not limited").isEqualTo(3);
         assertThat(meters.get("flashsale.purchase.shed").counter().count()).isEqualTo(2);
     }

@@ -9,6 +9,7 @@ import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.RedisCommandMonitor;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -112,14 +113,16 @@ class RateLimitTest {
 
     @Test
     void theCompatibilityFacadeAnswersRateLimitedInItsOwnShape() {
-        CreatedItem item = client.openSale(100, 100);
+        CreatedItem item = client.createSale(Instant.now().minusSeconds(1), Instant.now().plusSeconds(600), 100, 100, "RL-1");
+        client.warmUp(item.saleId());
         List<Response> answers = new ArrayList<>();
         for (int i = 0; i < 10; i++) {
-            answers.add(client.post("/flashsale/precheck?user_id=legacy-carol&product_id=" + item.itemId(), null));
+            answers.add(client.post("/flashsale/precheck?user_id=legacy-carol&product_id=RL-1", null));
         }
 
         Response limited = answers.stream().filter(response -> response.status() == 429).findFirst().orElseThrow();
-        assertThat(limited.body().path("status").asString()).isEqualTo("rate_limited");
+        assertThat(limited.body().path("error").asString()).isEqualTo("rate limit exceeded");
+        assertThat(limited.body().path("reason").asString()).isEqualTo("token");
         assertThat(limited.headers().firstValue("Retry-After")).isPresent();
         assertThat(limited.headers().firstValue("RateLimit-Policy")).isPresent();
     }

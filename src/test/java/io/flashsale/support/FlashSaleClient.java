@@ -91,9 +91,14 @@ public final class FlashSaleClient {
     }
 
     public CreatedItem createSale(Instant startsAt, Instant endsAt, int stock, int perUserLimit) {
+        return createSale(startsAt, endsAt, stock, perUserLimit, "SKU-1");
+    }
+
+    /** A sale with one item of this SKU (the compatibility facade's {@code product_id}), not warmed up. */
+    public CreatedItem createSale(Instant startsAt, Instant endsAt, int stock, int perUserLimit, String sku) {
         Response created = admin("/api/v1/admin/sales", JSON.writeValueAsString(Map.of(
                 "name", "Test sale", "startsAt", startsAt.toString(), "endsAt", endsAt.toString(),
-                "items", new Object[] {Map.of("sku", "SKU-1", "name", "Test item", "price", "19.90",
+                "items", new Object[] {Map.of("sku", sku, "name", "Test item", "price", "19.90",
                         "stock", stock, "perUserLimit", perUserLimit)})));
         if (created.status() != 201) {
             throw new IllegalStateException("Could not create a sale: " + created);

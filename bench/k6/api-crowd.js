@@ -1,10 +1,11 @@
-// The original system's k6 showcase against this project's API, for users who have k6
-// (https://k6.io; not installable on the project's machines, so CI runs the Gatling twin instead:
-// bench/gatling, ShowcaseSimulation, same stages, checks and threshold).
+// This project's own API (POST /api/v1/orders) under a crowd without think time, for users who
+// have k6 (https://k6.io; not installable on the project's machines, so CI runs the Gatling twin
+// instead: bench/gatling, ApiCrowdSimulation, same stages, checks and threshold). Not the original
+// system's showcase: bench/k6/original/showcase.js replays that one against the facade.
 //
-//   k6 run -e BASE_URL=http://127.0.0.1:8080 -e ITEM_ID=1 bench/k6/showcase.js
+//   k6 run -e BASE_URL=http://127.0.0.1:8080 -e ITEM_ID=1 bench/k6/api-crowd.js
 //
-// Needs a sale that is open and warmed up (see README "Try it" or bench/showcase.sh, which
+// Needs a sale that is open and warmed up (see README "Try it" or bench/api-crowd.sh, which
 // creates one). Environment: BASE_URL, ITEM_ID, BUYERS (ids drawn from, default 200000),
 // P95_MS (threshold, default 50), TIME_SCALE (multiplies every stage, default 1), THINK_MS.
 import http from 'k6/http';

@@ -25,15 +25,17 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Stream;
 
 /**
- * The original system's k6 showcase, replayed: virtual users ramp to 100, hold, ramp to 300, hold,
- * ramp down; each iteration is one purchase by a buyer drawn at random; every answer must be 202,
- * 409 or 429, and p95 must stay under the threshold. Same stages and checks as bench/k6/showcase.js.
+ * This project's own API under a crowd without think time (it used to be called the showcase, but
+ * it is not the original's: bench/showcase.sh replays that one): virtual users ramp to 100, hold,
+ * ramp to 300, hold, ramp down; each iteration is one purchase on {@code POST /api/v1/orders} by a
+ * buyer drawn at random, with no pause unless thinkMs is set; every answer must be 202, 409 or
+ * 429, and p95 must stay under the threshold. Same stages and checks as bench/k6/api-crowd.js.
  * <p>
  * System properties: baseUrl, itemId, buyers (ids drawn from), p95Ms (threshold), timeScale
  * (multiplies every stage's duration; the smoke uses 0.05), thinkMs (pause between iterations),
  * acceptedFile (where the order ids answered 202 are written, for the invariants check).
  */
-public class ShowcaseSimulation extends Simulation {
+public class ApiCrowdSimulation extends Simulation {
 
     private static final String BASE_URL = System.getProperty("baseUrl", "http://127.0.0.1:8080");
     private static final long ITEM_ID = Long.getLong("itemId", 1);
