@@ -2,8 +2,8 @@ package io.flashsale.admission;
 
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleItem;
-import io.flashsale.settlement.OrderBook;
-import io.flashsale.settlement.SettledOrder;
+import io.flashsale.orders.OrderBook;
+import io.flashsale.orders.SettledOrder;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;

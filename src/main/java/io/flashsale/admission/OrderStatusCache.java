@@ -1,6 +1,6 @@
 package io.flashsale.admission;
 
-import io.flashsale.settlement.SettledOrder;
+import io.flashsale.orders.SettledOrder;
 import io.flashsale.shared.OrderRequested;
 import io.flashsale.shared.OrderStatus;
 import java.nio.charset.StandardCharsets;

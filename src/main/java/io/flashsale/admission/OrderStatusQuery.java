@@ -1,6 +1,6 @@
 package io.flashsale.admission;
 
-import io.flashsale.settlement.OrderBook;
+import io.flashsale.orders.OrderBook;
 import io.flashsale.shared.ApiException;
 import io.flashsale.shared.ErrorCode;
 import java.time.Clock;

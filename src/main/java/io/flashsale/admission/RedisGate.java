@@ -2,7 +2,7 @@ package io.flashsale.admission;
 
 import io.flashsale.admission.GateDecision.Outcome;
 import io.flashsale.sale.SaleItem;
-import io.flashsale.settlement.SettledOrder;
+import io.flashsale.orders.SettledOrder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.flashsale.recovery;
 
 import io.flashsale.sale.SaleCatalog;
-import io.flashsale.settlement.OrderBook;
-import io.flashsale.settlement.OrderMetrics;
+import io.flashsale.orders.OrderBook;
+import io.flashsale.orders.OrderMetrics;
 import io.flashsale.shared.ConditionalOnRole;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.Role;

@@ -2,11 +2,11 @@ package io.flashsale.recovery;
 
 import com.rabbitmq.client.Channel;
 import io.flashsale.sale.SaleCatalog;
-import io.flashsale.settlement.FailureReason;
-import io.flashsale.settlement.OrderBook;
-import io.flashsale.settlement.OrderMetrics;
-import io.flashsale.settlement.OrdersSettled;
-import io.flashsale.settlement.SettledOrder;
+import io.flashsale.orders.FailureReason;
+import io.flashsale.orders.OrderBook;
+import io.flashsale.orders.OrderMetrics;
+import io.flashsale.orders.OrdersSettled;
+import io.flashsale.orders.SettledOrder;
 import io.flashsale.shared.OrderRequested;
 import java.time.Duration;
 import java.util.List;

@@ -1,5 +1,8 @@
 package io.flashsale.settlement;
 
+import io.flashsale.orders.OrderBook;
+import io.flashsale.orders.SettledOrder;
+import io.flashsale.orders.BuyerKey;
 import io.flashsale.sale.Inventory;
 import io.flashsale.sale.Inventory.StockLevel;
 import io.flashsale.shared.FaultInjection;

@@ -1,8 +1,11 @@
 package io.flashsale.settlement;
 
+import io.flashsale.orders.SettledOrder;
+import io.flashsale.orders.OrdersSettled;
+import io.flashsale.orders.OrderMetrics;
 import com.rabbitmq.client.Channel;
 import io.flashsale.settlement.BatchSettler.Settlement;
-import io.flashsale.settlement.OrderMetrics.Settler;
+import io.flashsale.orders.OrderMetrics.Settler;
 import io.flashsale.shared.OrderRequested;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;

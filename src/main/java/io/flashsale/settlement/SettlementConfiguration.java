@@ -1,5 +1,6 @@
 package io.flashsale.settlement;
 
+import io.flashsale.orders.OrderMetrics;
 import io.flashsale.shared.ConditionalOnRole;
 import io.flashsale.shared.ConfirmedHandOff;
 import io.flashsale.shared.OrderQueues;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.flashsale.admission.GateDecision.Outcome;
 import io.flashsale.sale.SaleItem;
 import io.flashsale.sale.SaleStatus;
-import io.flashsale.settlement.SettledOrder;
+import io.flashsale.orders.SettledOrder;
 import io.flashsale.shared.OrderRequested;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import java.math.BigDecimal;

@@ -1,4 +1,4 @@
-package io.flashsale.settlement;
+package io.flashsale.orders;
 
 import io.flashsale.shared.OrderStatus;
 import java.sql.ResultSet;
@@ -115,7 +115,7 @@ public class OrderBook {
                 .param(itemId).query(Boolean.class).single();
     }
 
-    Map<BuyerKey, Integer> holdings(Collection<BuyerKey> buyers) {
+    public Map<BuyerKey, Integer> holdings(Collection<BuyerKey> buyers) {
         Map<BuyerKey, Integer> holdings = new HashMap<>();
         jdbc.sql("""
                         SELECT h.item_id, h.user_id, h.units FROM buyer_holdings h
@@ -131,7 +131,7 @@ public class OrderBook {
     }
 
     /** Adds confirmed units; the table's CHECK against the item's limit refuses any excess. */
-    void addHoldings(Map<BuyerKey, Integer> units) {
+    public void addHoldings(Map<BuyerKey, Integer> units) {
         if (units.isEmpty()) {
             return;
         }

@@ -1,4 +1,4 @@
-package io.flashsale.settlement;
+package io.flashsale.orders;
 
 import io.flashsale.shared.OrderStatus;
 import io.micrometer.core.instrument.Counter;

@@ -1,4 +1,4 @@
-package io.flashsale.settlement;
+package io.flashsale.orders;
 
 import java.util.List;
 

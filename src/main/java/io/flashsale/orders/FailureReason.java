@@ -1,4 +1,4 @@
-package io.flashsale.settlement;
+package io.flashsale.orders;
 
 /** Why an order did not become a sale; stored in {@code orders.reason}. */
 public enum FailureReason {
