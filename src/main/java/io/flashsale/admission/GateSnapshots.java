@@ -2,6 +2,7 @@ package io.flashsale.admission;
 
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleItem;
+import io.flashsale.orders.BuyerHoldings;
 import io.flashsale.orders.OrderBook;
 import io.flashsale.orders.SettledOrder;
 import org.springframework.stereotype.Component;
@@ -18,11 +19,14 @@ class GateSnapshots {
 
     private final SaleCatalog catalog;
     private final OrderBook orderBook;
+    private final BuyerHoldings holdings;
     private final TransactionTemplate snapshot;
 
-    GateSnapshots(SaleCatalog catalog, OrderBook orderBook, PlatformTransactionManager transactions) {
+    GateSnapshots(SaleCatalog catalog, OrderBook orderBook, BuyerHoldings holdings,
+                  PlatformTransactionManager transactions) {
         this.catalog = catalog;
         this.orderBook = orderBook;
+        this.holdings = holdings;
         this.snapshot = new TransactionTemplate(transactions);
         this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
         this.snapshot.setReadOnly(true);
@@ -31,7 +35,7 @@ class GateSnapshots {
     GateSnapshot of(SaleItem item) {
         return snapshot.execute(status -> new GateSnapshot(
                 catalog.freshItem(item.id()).map(SaleItem::available).orElse(item.available()),
-                orderBook.holdingsOf(item.id()),
+                holdings.ofItem(item.id()),
                 orderBook.confirmedOrdersOf(item.id()).stream().map(SettledOrder::orderId).toList(),
                 orderBook.withdrawnOrderIdsOf(item.id())));
     }

@@ -17,8 +17,7 @@ import org.springframework.stereotype.Repository;
 /**
  * The {@code orders} table, where every order's fate is decided once: {@code order_id} is the
  * primary key, so the first writer (worker, dead-letter handler, reconciler or API) wins and every
- * later insert of the same order changes nothing. Also keeps {@code buyer_holdings}, the confirmed
- * units per buyer that the database uses to enforce the per-user limit.
+ * later insert of the same order changes nothing.
  */
 @Repository
 public class OrderBook {
@@ -85,15 +84,6 @@ public class OrderBook {
                 .update();
     }
 
-    /** Confirmed units per buyer of one item, as the gate needs them when it is (re)built. */
-    public Map<String, Integer> holdingsOf(long itemId) {
-        Map<String, Integer> holdings = new HashMap<>();
-        jdbc.sql("SELECT user_id, units FROM buyer_holdings WHERE item_id = ?").param(itemId)
-                .query((rs, row) -> holdings.put(rs.getString("user_id"), rs.getInt("units")))
-                .list();
-        return holdings;
-    }
-
     /** The CONFIRMED orders of one item, oldest first: what the gate must count as sold. */
     public List<SettledOrder> confirmedOrdersOf(long itemId) {
         return jdbc.sql("""
@@ -113,39 +103,6 @@ public class OrderBook {
     public boolean hasConfirmedOrders(long itemId) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM orders WHERE item_id = ? AND status = 'CONFIRMED')")
                 .param(itemId).query(Boolean.class).single();
-    }
-
-    public Map<BuyerKey, Integer> holdings(Collection<BuyerKey> buyers) {
-        Map<BuyerKey, Integer> holdings = new HashMap<>();
-        jdbc.sql("""
-                        SELECT h.item_id, h.user_id, h.units FROM buyer_holdings h
-                        JOIN unnest(?::bigint[], ?::text[]) AS b(item_id, user_id)
-                          ON h.item_id = b.item_id AND h.user_id = b.user_id
-                        """)
-                .params(buyers.stream().map(BuyerKey::itemId).toArray(Long[]::new),
-                        buyers.stream().map(BuyerKey::userId).toArray(String[]::new))
-                .query((rs, row) -> holdings.put(new BuyerKey(rs.getLong("item_id"), rs.getString("user_id")),
-                        rs.getInt("units")))
-                .list();
-        return holdings;
-    }
-
-    /** Adds confirmed units; the table's CHECK against the item's limit refuses any excess. */
-    public void addHoldings(Map<BuyerKey, Integer> units) {
-        if (units.isEmpty()) {
-            return;
-        }
-        jdbc.sql("""
-                        INSERT INTO buyer_holdings (item_id, user_id, per_user_limit, units)
-                        SELECT b.item_id, b.user_id, i.per_user_limit, b.units
-                        FROM unnest(?::bigint[], ?::text[], ?::int[]) AS b(item_id, user_id, units)
-                        JOIN flash_sale_items i ON i.id = b.item_id
-                        ON CONFLICT (item_id, user_id) DO UPDATE SET units = buyer_holdings.units + excluded.units
-                        """)
-                .params(units.keySet().stream().map(BuyerKey::itemId).toArray(Long[]::new),
-                        units.keySet().stream().map(BuyerKey::userId).toArray(String[]::new),
-                        units.values().toArray(Integer[]::new))
-                .update();
     }
 
     private static SettledOrder settledOrder(ResultSet rs, int row) throws SQLException {
