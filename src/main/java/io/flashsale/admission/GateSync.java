@@ -1,5 +1,6 @@
 package io.flashsale.admission;
 
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.orders.OrderBook;
 import io.flashsale.orders.OrdersSettled;
 import io.flashsale.orders.SettledOrder;

@@ -1,5 +1,6 @@
 package io.flashsale.admission;
 
+import io.flashsale.admission.gate.AdmissionProperties;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.OrderRequested;
 import io.micrometer.observation.Observation;

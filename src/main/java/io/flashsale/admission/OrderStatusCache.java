@@ -1,5 +1,8 @@
 package io.flashsale.admission;
 
+import io.flashsale.admission.gate.AdmissionProperties;
+import io.flashsale.admission.gate.GateKeys;
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.orders.SettledOrder;
 import io.flashsale.shared.OrderRequested;
 import io.flashsale.shared.OrderStatus;

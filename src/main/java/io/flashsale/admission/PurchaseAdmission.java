@@ -1,5 +1,11 @@
 package io.flashsale.admission;
 
+import io.flashsale.admission.edge.PurchaseRateLimits;
+import io.flashsale.admission.gate.AdmissionProperties;
+import io.flashsale.admission.gate.GateDecision;
+import io.flashsale.admission.gate.OrderIds;
+import io.flashsale.admission.gate.RedisGate;
+import io.flashsale.admission.gate.SoldOutFlags;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleItem;
 import io.flashsale.sale.SaleStatus;
@@ -31,7 +37,7 @@ import org.springframework.stereotype.Service;
  * nothing was bought, or names the order whose outcome is not known yet ({@link OrderWithdrawal}).
  */
 @Service
-class PurchaseAdmission {
+public class PurchaseAdmission {
 
     private static final Logger log = LoggerFactory.getLogger(PurchaseAdmission.class);
 
@@ -63,7 +69,7 @@ class PurchaseAdmission {
         this.firstAttemptOutcomeDelay = settings.gate().publishTimeout().plusSeconds(1);
     }
 
-    OrderAccepted admit(PlaceOrder command, Optional<String> idempotencyKey) {
+    public OrderAccepted admit(PlaceOrder command, Optional<String> idempotencyKey) {
         long started = System.nanoTime();
         String outcome = AdmissionMetrics.ERROR;
         try {

@@ -1,7 +1,7 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.GateWarmup;
-import io.flashsale.admission.RedisGate;
+import io.flashsale.admission.gate.GateWarmup;
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.sale.SaleItem;
 import io.flashsale.orders.OrderBook;
 import java.util.HashMap;

@@ -1,9 +1,9 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.GateMode;
-import io.flashsale.admission.GateWarmup;
-import io.flashsale.admission.RedisGate;
-import io.flashsale.admission.RedisGate.PendingReservation;
+import io.flashsale.admission.gate.GateMode;
+import io.flashsale.admission.gate.GateWarmup;
+import io.flashsale.admission.gate.RedisGate;
+import io.flashsale.admission.gate.RedisGate.PendingReservation;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleItem;
 import io.flashsale.orders.OrderBook;

@@ -1,8 +1,8 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.AdmissionProperties;
-import io.flashsale.admission.GateWarmup;
-import io.flashsale.admission.RedisGate;
+import io.flashsale.admission.gate.AdmissionProperties;
+import io.flashsale.admission.gate.GateWarmup;
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.orders.OrderBook;
 import io.flashsale.orders.OrderMetrics;
