@@ -37,7 +37,7 @@ class OrderStatusCache {
         this.settings = settings;
     }
 
-    /** One pipeline for a burst of admitted orders (see {@link OrderRequestedPublisher}). */
+    /** One pipeline for a burst of admitted orders (see {@link BurstSender}). */
     void markPending(Collection<OrderRequested> orders) {
         // NX: a final status written by a fast settlement must not be hidden (ADR 0005).
         write(orders.stream().map(OrderView::pending).toList(),
