@@ -4,13 +4,13 @@ import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /**
  * The {@code buyer_holdings} table: the confirmed units per buyer and item, which the database uses
  * to enforce the per-user limit (a CHECK against the item's limit).
  */
-@Repository
+@Component
 public class BuyerHoldings {
 
     private final JdbcClient jdbc;

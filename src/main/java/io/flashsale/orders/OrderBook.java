@@ -12,14 +12,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.stereotype.Repository;
+import org.springframework.stereotype.Component;
 
 /**
  * The {@code orders} table, where every order's fate is decided once: {@code order_id} is the
  * primary key, so the first writer (worker, dead-letter handler, reconciler or API) wins and every
  * later insert of the same order changes nothing.
  */
-@Repository
+@Component
 public class OrderBook {
 
     private final JdbcClient jdbc;
