@@ -1,6 +1,6 @@
 package io.flashsale.admission.gate;
 
-/** See DESIGN 3.1 and docs/adr/0002. */
+/** How the gate admits: see docs/adr/0002. */
 public enum GateMode {
     /** The gate takes tokens and records a pending reservation; the queue holds about the stock. */
     RESERVE("reserve"),
