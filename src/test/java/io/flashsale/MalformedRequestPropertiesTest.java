@@ -1,5 +1,6 @@
 package io.flashsale;
 
+import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.fail;
 import static org.quicktheories.QuickTheory.qt;
@@ -8,7 +9,6 @@ import static org.quicktheories.generators.SourceDSL.lists;
 import static org.quicktheories.generators.SourceDSL.longs;
 import static org.quicktheories.generators.SourceDSL.strings;
 
-import io.flashsale.admission.RedisGate;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.StorableInstant;
 import io.flashsale.support.FlashSaleClient;

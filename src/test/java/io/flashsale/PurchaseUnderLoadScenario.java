@@ -1,8 +1,8 @@
 package io.flashsale;
 
+import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flashsale.admission.RedisGate;
 import io.flashsale.support.Crowd;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;

@@ -1,8 +1,9 @@
 package io.flashsale.admission;
 
-import io.flashsale.settlement.OrderBook;
-import io.flashsale.settlement.OrdersSettled;
-import io.flashsale.settlement.SettledOrder;
+import io.flashsale.admission.gate.RedisGate;
+import io.flashsale.orders.OrderBook;
+import io.flashsale.orders.OrdersSettled;
+import io.flashsale.orders.SettledOrder;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

@@ -1,6 +1,9 @@
 package io.flashsale.admission;
 
-import io.flashsale.settlement.SettledOrder;
+import io.flashsale.admission.gate.AdmissionProperties;
+import io.flashsale.admission.gate.GateKeys;
+import io.flashsale.admission.gate.RedisGate;
+import io.flashsale.orders.SettledOrder;
 import io.flashsale.shared.OrderRequested;
 import io.flashsale.shared.OrderStatus;
 import java.nio.charset.StandardCharsets;
@@ -34,7 +37,7 @@ class OrderStatusCache {
         this.settings = settings;
     }
 
-    /** One pipeline for a burst of admitted orders (see {@link OrderRequestedPublisher}). */
+    /** One pipeline for a burst of admitted orders (see {@link BurstSender}). */
     void markPending(Collection<OrderRequested> orders) {
         // NX: a final status written by a fast settlement must not be hidden (ADR 0005).
         write(orders.stream().map(OrderView::pending).toList(),

@@ -1,6 +1,7 @@
 package io.flashsale.admission;
 
-import io.flashsale.settlement.OrderBook;
+import io.flashsale.admission.gate.AdmissionProperties;
+import io.flashsale.orders.OrderBook;
 import io.flashsale.shared.ApiException;
 import io.flashsale.shared.ErrorCode;
 import java.time.Clock;
@@ -20,7 +21,7 @@ import org.springframework.stereotype.Component;
  * with Retry-After instead (see {@link OrderStatusCache#completeSince()}).
  */
 @Component
-class OrderStatusQuery {
+public class OrderStatusQuery {
 
     private final OrderStatusCache statuses;
     private final OrderBook orderBook;
@@ -43,7 +44,7 @@ class OrderStatusQuery {
      * @throws ApiException NOT_FOUND if no such order exists, UNAVAILABLE if it may exist but its
      *                      status is not readable until it is settled
      */
-    OrderView require(UUID orderId) {
+    public OrderView require(UUID orderId) {
         return find(orderId).orElseThrow(() -> mayBeUnsettled(orderId)
                 ? new ApiException(ErrorCode.UNAVAILABLE, "The status of order " + orderId
                         + " is being recovered, retry shortly", Map.of("Retry-After", "2"), Map.of("orderId", orderId))

@@ -1,12 +1,12 @@
 package io.flashsale.admission;
 
-import io.flashsale.settlement.SettledOrder;
+import io.flashsale.orders.SettledOrder;
 import io.flashsale.shared.OrderRequested;
 import io.flashsale.shared.OrderStatus;
 import java.util.UUID;
 
 /** An order as its buyer sees it. */
-record OrderView(UUID orderId, long itemId, String userId, int quantity, OrderStatus status, String reason) {
+public record OrderView(UUID orderId, long itemId, String userId, int quantity, OrderStatus status, String reason) {
 
     static OrderView pending(OrderRequested order) {
         return new OrderView(order.orderId(), order.itemId(), order.userId(), order.quantity(), OrderStatus.PENDING, null);

@@ -1,9 +1,10 @@
 package io.flashsale.admission;
 
-import io.flashsale.settlement.FailureReason;
-import io.flashsale.settlement.OrderBook;
-import io.flashsale.settlement.OrderMetrics;
-import io.flashsale.settlement.SettledOrder;
+import io.flashsale.admission.gate.RedisGate;
+import io.flashsale.orders.FailureReason;
+import io.flashsale.orders.OrderBook;
+import io.flashsale.orders.OrderMetrics;
+import io.flashsale.orders.SettledOrder;
 import io.flashsale.shared.ApiException;
 import io.flashsale.shared.ErrorCode;
 import io.flashsale.shared.OrderRequested;

@@ -1,5 +1,10 @@
 package io.flashsale.admission;
 
+import io.flashsale.admission.edge.PurchaseRateLimits;
+import io.flashsale.admission.gate.GateDecision;
+import io.flashsale.admission.gate.OrderIds;
+import io.flashsale.admission.gate.RedisGate;
+import io.flashsale.admission.gate.SoldOutFlags;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleItem;
 import io.flashsale.sale.SaleStatus;
@@ -7,16 +12,13 @@ import io.flashsale.shared.ApiException;
 import io.flashsale.shared.ErrorCode;
 import io.flashsale.shared.FaultInjection;
 import io.flashsale.shared.OrderRequested;
-import io.flashsale.shared.OrderStatus;
 import org.springframework.amqp.AmqpException;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.data.redis.RedisSystemException;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -29,41 +31,38 @@ import org.springframework.stereotype.Service;
  * bind the Idempotency-Key to this request, the local sold-out flag, ask the gate, publish and
  * wait for the broker's confirm. A 202 names an order that GET can read from then on; a 503 means
  * nothing was bought, or names the order whose outcome is not known yet ({@link OrderWithdrawal}).
+ * Replays of an Idempotency-Key are answered by {@link IdempotentReplay}.
  */
 @Service
-class PurchaseAdmission {
+public class PurchaseAdmission {
 
     private static final Logger log = LoggerFactory.getLogger(PurchaseAdmission.class);
 
     private final SaleCatalog catalog;
     private final RedisGate gate;
-    private final OrderStatusQuery statuses;
-    private final OrderRequestedPublisher publisher;
-    private final OrderWithdrawal withdrawal;
+    private final IdempotentReplay replays;
+    private final OrderQueueing queueing;
     private final Clock clock;
     private final FaultInjection faults;
     private final AdmissionMetrics metrics;
     private final PurchaseRateLimits rateLimits;
     private final SoldOutFlags soldOut;
-    private final Duration firstAttemptOutcomeDelay;
 
-    PurchaseAdmission(SaleCatalog catalog, RedisGate gate, OrderStatusQuery statuses, OrderRequestedPublisher publisher,
-                      OrderWithdrawal withdrawal, Clock clock, FaultInjection faults, AdmissionMetrics metrics,
-                      PurchaseRateLimits rateLimits, SoldOutFlags soldOut, AdmissionProperties settings) {
+    PurchaseAdmission(SaleCatalog catalog, RedisGate gate, IdempotentReplay replays, OrderQueueing queueing, Clock clock,
+                      FaultInjection faults, AdmissionMetrics metrics, PurchaseRateLimits rateLimits,
+                      SoldOutFlags soldOut) {
         this.catalog = catalog;
         this.gate = gate;
-        this.statuses = statuses;
-        this.publisher = publisher;
-        this.withdrawal = withdrawal;
+        this.replays = replays;
+        this.queueing = queueing;
         this.clock = clock;
         this.faults = faults;
         this.metrics = metrics;
         this.rateLimits = rateLimits;
         this.soldOut = soldOut;
-        this.firstAttemptOutcomeDelay = settings.gate().publishTimeout().plusSeconds(1);
     }
 
-    OrderAccepted admit(PlaceOrder command, Optional<String> idempotencyKey) {
+    public OrderAccepted admit(PlaceOrder command, Optional<String> idempotencyKey) {
         long started = System.nanoTime();
         String outcome = AdmissionMetrics.ERROR;
         try {
@@ -112,7 +111,7 @@ class PurchaseAdmission {
         switch (decision.outcome()) {
             case ADMITTED -> { }
             case REPLAY -> {
-                return new Answer(replay(item, command.userId(), decision, idempotencyKey, now), true);
+                return new Answer(replays.replay(item, command.userId(), decision, idempotencyKey, now), true);
             }
             case SOLD_OUT -> {
                 soldOut.markSoldOut(item.id(), decision.unitsLeft());
@@ -130,7 +129,7 @@ class PurchaseAdmission {
 
         var order = new OrderRequested(decision.orderId(), item.id(), command.userId(), command.quantity(), now, decision.deadline());
         faults.beforePublishing(order);
-        return new Answer(queue(order, idempotencyKey), false);
+        return new Answer(queueing.queue(order, idempotencyKey), false);
     }
 
     /**
@@ -143,52 +142,6 @@ class PurchaseAdmission {
             throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_REUSED,
                     "This Idempotency-Key was first used for another request (item|quantity " + bound + ")");
         });
-    }
-
-    /**
-     * The order first admitted under this Idempotency-Key, as it stands now. While the first
-     * request may still be waiting for the broker (for the publish timeout and a second more after
-     * its admission), its outcome is not known: 409 {@code IDEMPOTENCY_KEY_IN_USE} naming the order,
-     * as the IETF Idempotency-Key draft advises for a request still in progress. After that, an
-     * order not settled yet is queued again under the same id: its message may never have been
-     * sent (the first request's process died between the gate and the broker, or its publish
-     * failed when PostgreSQL could not decide the order), and the answer must name an order that
-     * will be settled. Settlement decides an order once, so a second message changes nothing.
-     */
-    private OrderAccepted replay(SaleItem item, String userId, GateDecision first, Optional<String> idempotencyKey,
-                                 Instant now) {
-        Optional<OrderView> known = statuses.find(first.orderId());
-        boolean settled = known.isPresent() && known.get().status() != OrderStatus.PENDING;
-        if (!settled && first.admittedAt() != null && first.admittedAt().plus(firstAttemptOutcomeDelay).isAfter(now)) {
-            throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_IN_USE, "The first request with this Idempotency-Key "
-                    + "is still in progress, retry shortly", Map.of("Retry-After", "1"), Map.of("orderId", first.orderId()));
-        }
-        if (settled) {
-            return new OrderAccepted(first.orderId(), known.get().status());
-        }
-        var order = new OrderRequested(first.orderId(), item.id(), userId, first.quantity(), now, first.deadline());
-        if (known.isEmpty()) {
-            log.atInfo().addKeyValue("orderId", first.orderId().toString()).addKeyValue("itemId", item.id())
-                    .log("Replayed order {} is unknown; queueing it again", first.orderId());
-            return queue(order, idempotencyKey);
-        }
-        // PENDING: queued already, or never (its publish failed and nothing could be decided then).
-        // Queued again, it is settled either way; if the broker does not confirm now, nothing is
-        // decided here, as the first message may be queued.
-        if (publisher.publish(order) != OrderRequestedPublisher.Outcome.CONFIRMED) {
-            throw OrderWithdrawal.outcomeNotKnownYet(order);
-        }
-        return new OrderAccepted(first.orderId(), OrderStatus.PENDING);
-    }
-
-    /** Publishes and waits for the broker's confirm; without one, the order row decides ({@link OrderWithdrawal}). */
-    private OrderAccepted queue(OrderRequested order, Optional<String> idempotencyKey) {
-        if (publisher.publish(order) != OrderRequestedPublisher.Outcome.CONFIRMED) {
-            return withdrawal.withdraw(order, idempotencyKey);
-        }
-        log.atInfo().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())
-                .log("Order {} for item {} admitted and queued", order.orderId(), order.itemId());
-        return new OrderAccepted(order.orderId(), OrderStatus.PENDING);
     }
 
     private static ApiException soldOut(SaleItem item) {

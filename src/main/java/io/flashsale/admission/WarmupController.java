@@ -1,6 +1,7 @@
 package io.flashsale.admission;
 
-import io.flashsale.admission.GateWarmup.WarmedSale;
+import io.flashsale.admission.gate.GateWarmup;
+import io.flashsale.admission.gate.GateWarmup.WarmedSale;
 import io.flashsale.shared.ConditionalOnRole;
 import io.flashsale.shared.Role;
 import jakarta.validation.constraints.Positive;

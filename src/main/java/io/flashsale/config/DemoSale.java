@@ -1,6 +1,7 @@
 package io.flashsale.config;
 
-import io.flashsale.admission.GateWarmup;
+import io.flashsale.admission.gate.GateWarmup;
+import io.flashsale.shared.AdminToken;
 import io.flashsale.sale.CreateSale;
 import io.flashsale.sale.Sale;
 import io.flashsale.sale.SaleCatalog;

@@ -1,5 +1,6 @@
 /**
- * Wiring that belongs to no single capability: the clock, the admin credential, the demo sale.
+ * Wiring that belongs to no single capability: the clock, background scheduling, the OpenAPI
+ * description, the fault-injection switches used by the tests, and the demo sale.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "sale", "admission"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "sale", "admission::gate"})
 package io.flashsale.config;

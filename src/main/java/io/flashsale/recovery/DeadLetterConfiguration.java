@@ -1,9 +1,10 @@
 package io.flashsale.recovery;
 
 import io.flashsale.sale.SaleCatalog;
-import io.flashsale.settlement.OrderBook;
-import io.flashsale.settlement.OrderMetrics;
+import io.flashsale.orders.OrderBook;
+import io.flashsale.orders.OrderMetrics;
 import io.flashsale.shared.ConditionalOnRole;
+import io.flashsale.shared.OrderMessages;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.Role;
 import org.springframework.amqp.core.AcknowledgeMode;
@@ -12,7 +13,6 @@ import org.springframework.amqp.rabbit.listener.SimpleMessageListenerContainer;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The dlq role: one consumer of the dead-letter queue, acknowledging only what it handled. */
 @Configuration(proxyBeanMethods = false)
@@ -22,7 +22,7 @@ class DeadLetterConfiguration {
     @Bean
     SimpleMessageListenerContainer deadLetterContainer(ConnectionFactory connectionFactory, OrderQueues queues,
                                                        OrderBook orderBook, SaleCatalog catalog, ParkingLot parkingLot,
-                                                       JsonMapper json, ApplicationEventPublisher events,
+                                                       OrderMessages messages, ApplicationEventPublisher events,
                                                        OrderMetrics orderMetrics) {
         var container = new SimpleMessageListenerContainer(connectionFactory);
         container.setQueueNames(queues.deadLetterQueue());
@@ -30,7 +30,7 @@ class DeadLetterConfiguration {
         container.setPrefetchCount(10);
         // Each dead letter is handled in the trace of its order (its headers keep the traceparent).
         container.setObservationEnabled(true);
-        container.setMessageListener(new DeadLetterListener(orderBook, catalog, parkingLot, json, events, orderMetrics));
+        container.setMessageListener(new DeadLetterListener(orderBook, catalog, parkingLot, messages, events, orderMetrics));
         return container;
     }
 }

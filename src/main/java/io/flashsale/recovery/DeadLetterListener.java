@@ -2,11 +2,12 @@ package io.flashsale.recovery;
 
 import com.rabbitmq.client.Channel;
 import io.flashsale.sale.SaleCatalog;
-import io.flashsale.settlement.FailureReason;
-import io.flashsale.settlement.OrderBook;
-import io.flashsale.settlement.OrderMetrics;
-import io.flashsale.settlement.OrdersSettled;
-import io.flashsale.settlement.SettledOrder;
+import io.flashsale.orders.FailureReason;
+import io.flashsale.orders.OrderBook;
+import io.flashsale.orders.OrderMetrics;
+import io.flashsale.orders.OrdersSettled;
+import io.flashsale.orders.SettledOrder;
+import io.flashsale.shared.OrderMessages;
 import io.flashsale.shared.OrderRequested;
 import java.time.Duration;
 import java.util.List;
@@ -15,8 +16,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 import org.springframework.context.ApplicationEventPublisher;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The dlq role. A dead letter is an order that will not be settled: write its FAILED row (the
@@ -32,16 +31,16 @@ class DeadLetterListener implements ChannelAwareMessageListener {
     private final OrderBook orderBook;
     private final SaleCatalog catalog;
     private final ParkingLot parkingLot;
-    private final JsonMapper json;
+    private final OrderMessages messages;
     private final ApplicationEventPublisher events;
     private final OrderMetrics orderMetrics;
 
-    DeadLetterListener(OrderBook orderBook, SaleCatalog catalog, ParkingLot parkingLot, JsonMapper json,
+    DeadLetterListener(OrderBook orderBook, SaleCatalog catalog, ParkingLot parkingLot, OrderMessages messages,
                        ApplicationEventPublisher events, OrderMetrics orderMetrics) {
         this.orderBook = orderBook;
         this.catalog = catalog;
         this.parkingLot = parkingLot;
-        this.json = json;
+        this.messages = messages;
         this.events = events;
         this.orderMetrics = orderMetrics;
     }
@@ -50,11 +49,9 @@ class DeadLetterListener implements ChannelAwareMessageListener {
     public void onMessage(Message message, Channel channel) throws Exception {
         long tag = message.getMessageProperties().getDeliveryTag();
         try {
-            String unreadable = whyUnreadable(message);
-            if (unreadable != null) {
-                parkingLot.park(message, unreadable);
-            } else {
-                fail(json.readValue(message.getBody(), OrderRequested.class));
+            OrderRequested order = readable(message);
+            if (order != null) {
+                fail(order);
             }
             channel.basicAck(tag, false);
         } catch (Exception e) {
@@ -76,19 +73,18 @@ class DeadLetterListener implements ChannelAwareMessageListener {
     }
 
     /** An order that can have no row (garbage, or naming no item, or no units) goes to the parking lot. */
-    private String whyUnreadable(Message message) {
+    private OrderRequested readable(Message message) {
         OrderRequested order;
         try {
-            order = json.readValue(message.getBody(), OrderRequested.class);
-        } catch (JacksonException e) {
-            return "not an order message";
-        }
-        if (order == null || !order.isWellFormed()) {
-            return "order message with missing or invalid fields";
+            order = messages.decode(message);
+        } catch (OrderMessages.Unreadable e) {
+            parkingLot.park(message, e.getMessage());
+            return null;
         }
         if (catalog.cachedItem(order.itemId()).isEmpty()) {
-            return "order of unknown item " + order.itemId();
+            parkingLot.park(message, "order of unknown item " + order.itemId());
+            return null;
         }
-        return null;
+        return order;
     }
 }

@@ -1,9 +1,9 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.GateWarmup;
-import io.flashsale.admission.RedisGate;
+import io.flashsale.admission.gate.GateWarmup;
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.sale.SaleItem;
-import io.flashsale.settlement.OrderBook;
+import io.flashsale.orders.OrderBook;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;

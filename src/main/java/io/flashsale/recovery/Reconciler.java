@@ -1,17 +1,8 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.GateMode;
-import io.flashsale.admission.GateWarmup;
-import io.flashsale.admission.RedisGate;
-import io.flashsale.admission.RedisGate.PendingReservation;
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleItem;
-import io.flashsale.settlement.OrderBook;
-import io.flashsale.settlement.OrderMetrics;
-import io.flashsale.settlement.OrdersSettled;
-import io.flashsale.settlement.SettledOrder;
-import io.flashsale.shared.OrderQueues;
-import io.flashsale.shared.OrderRequested;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
@@ -21,16 +12,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.scheduling.annotation.Scheduled;
 
 /**
@@ -43,7 +27,7 @@ import org.springframework.scheduling.annotation.Scheduled;
  *   <li>restores an item whose Redis state is lost, from PostgreSQL, once the queues hold no order
  *       that could still change the stock; until then purchases of it are answered 503;</li>
  *   <li>measures the drift between the gate and PostgreSQL, exposes it as a gauge, and repairs
- *       drift that persists ({@link DriftRepair}).</li>
+ *       drift that persists ({@link DriftMeter}, {@link DriftRepair}).</li>
  * </ol>
  * Items of sales that ended earlier, within {@code FLASHSALE_RECONCILER_ENDED_SALE_RETENTION}, are
  * only rebuilt if Redis lost them: their stock is still read from the gate.
@@ -51,41 +35,34 @@ import org.springframework.scheduling.annotation.Scheduled;
 class Reconciler {
 
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
-    private static final int MAX_LEFTOVERS_PER_TICK = 1_000;
     static final String DRIFT = "flashsale.gate.drift";
 
     private final ReconcilerLeadership leadership;
     private final SaleCatalog catalog;
     private final RedisGate gate;
-    private final GateWarmup warmup;
-    private final OrderBook orderBook;
-    private final OrderQueues queues;
-    private final RabbitAdmin rabbitAdmin;
-    private final ApplicationEventPublisher events;
     private final ReconcilerProperties settings;
     private final Clock clock;
     private final Duration reservationTtl;
-    private final OrderMetrics orderMetrics;
-    private final MultiGauge drift;
+    private final LeftoverReservations leftovers;
+    private final LostItemRestore restore;
+    private final DriftMeter driftMeter;
     private final DriftRepair driftRepair;
+    private final MultiGauge drift;
 
-    Reconciler(ReconcilerLeadership leadership, SaleCatalog catalog, RedisGate gate, GateWarmup warmup,
-               OrderBook orderBook, OrderQueues queues, RabbitAdmin rabbitAdmin, ApplicationEventPublisher events,
-               ReconcilerProperties settings, Duration reservationTtl, Clock clock, MeterRegistry meters,
-               OrderMetrics orderMetrics) {
+    /** The three processes come in built; this class only decides, per item and tick, which runs. */
+    Reconciler(ReconcilerLeadership leadership, SaleCatalog catalog, RedisGate gate, ReconcilerProperties settings,
+               Duration reservationTtl, Clock clock, MeterRegistry meters, LeftoverReservations leftovers,
+               LostItemRestore restore, DriftMeter driftMeter, DriftRepair driftRepair) {
         this.leadership = leadership;
         this.catalog = catalog;
         this.gate = gate;
-        this.warmup = warmup;
-        this.orderBook = orderBook;
-        this.queues = queues;
-        this.rabbitAdmin = rabbitAdmin;
-        this.events = events;
         this.settings = settings;
         this.clock = clock;
         this.reservationTtl = reservationTtl;
-        this.orderMetrics = orderMetrics;
-        this.driftRepair = new DriftRepair(gate, orderBook, warmup);
+        this.leftovers = leftovers;
+        this.restore = restore;
+        this.driftMeter = driftMeter;
+        this.driftRepair = driftRepair;
         this.drift = MultiGauge.builder(DRIFT)
                 .description("Redis tokens minus (PostgreSQL available - pending reservations)").register(meters);
         Gauge.builder("flashsale.reconciler.leader", leadership, l -> l.holdsLeadership() ? 1 : 0)
@@ -113,10 +90,10 @@ class Reconciler {
             try {
                 boolean settling = item.endsAt().isAfter(oldestSettlingEnd);
                 if (!gate.isLoaded(item.id())) {
-                    restoreLostItem(item, now);
+                    restore.restore(item, now);
                 } else if (settling && !driftRepair.unloadIfPartlyLost(item)) {
-                    settleLeftoverReservations(item, now);
-                    long itemDrift = measureDrift(item);
+                    leftovers.settle(item, now);
+                    long itemDrift = driftMeter.measure(item);
                     driftRows.add(Row.of(Tags.of("item", Long.toString(item.id())), itemDrift));
                     driftRepair.measured(item, itemDrift);
                 }
@@ -124,88 +101,5 @@ class Reconciler {
                 log.warn("Reconciling item {} failed, will try again: {}", item.id(), e.toString());
             }
         }
-    }
-
-    /**
-     * Reservations normally leave the pending list within moments of their order being settled.
-     * One still there after the grace period is either settled but never synced (a worker crashed,
-     * or Redis failed, after the commit) or, past its deadline, orphaned; either way PostgreSQL's
-     * row, written now as EXPIRED if there is none yet, decides what the gate does with it.
-     */
-    private void settleLeftoverReservations(SaleItem item, Instant now) {
-        List<PendingReservation> leftovers = gate.pendingReservations(item.id()).stream()
-                .filter(reservation -> reservedAt(reservation).plus(settings.grace()).isBefore(now))
-                .sorted(Comparator.comparing(PendingReservation::deadline))
-                .limit(MAX_LEFTOVERS_PER_TICK)
-                .toList();
-        if (leftovers.isEmpty()) {
-            return;
-        }
-        Map<UUID, SettledOrder> rows = new HashMap<>(orderBook.find(leftovers.stream().map(PendingReservation::orderId).toList()));
-        List<OrderRequested> orphans = leftovers.stream()
-                .filter(reservation -> !rows.containsKey(reservation.orderId()))
-                .filter(reservation -> reservation.deadline().plus(settings.grace()).isBefore(now))
-                .map(this::asOrder)
-                .toList();
-        List<SettledOrder> expiring = orphans.stream().map(SettledOrder::expired).toList();
-        var expired = orderBook.insert(expiring);
-        orderMetrics.settled(OrderMetrics.Settler.RECONCILER,
-                expiring.stream().filter(order -> expired.contains(order.orderId())).toList());
-        rows.putAll(orderBook.find(expired));
-        if (!rows.isEmpty()) {
-            log.info("Item {}: {} leftover reservations, {} expired now, {} settled earlier and synced now", item.id(),
-                    leftovers.size(), expired.size(), rows.size() - expired.size());
-            events.publishEvent(new OrdersSettled(List.copyOf(rows.values())));
-        }
-    }
-
-    private Instant reservedAt(PendingReservation reservation) {
-        return reservation.deadline().minus(reservationTtl);
-    }
-
-    /**
-     * Waits for the queues first while the sale is open (see {@link #settlementPipelineIsEmpty});
-     * once it has ended nobody can be admitted, so there is nothing to wait for.
-     */
-    private void restoreLostItem(SaleItem item, Instant now) {
-        if (now.isBefore(item.endsAt()) && !settlementPipelineIsEmpty()) {
-            log.info("Item {} is missing from Redis; waiting for queued orders to settle before restoring it", item.id());
-            return;
-        }
-        long tokens = warmup.restore(item);
-        log.warn("Item {} was missing from Redis and has been restored from PostgreSQL with {} tokens", item.id(), tokens);
-    }
-
-    /**
-     * No order waits in the orders, retry or dead-letter queues. Orders delivered to a worker and not
-     * yet acknowledged are not counted here: the rebuild does not need them to be, because
-     * confirm.lua counts an order the rebuilt gate never reserved when it is confirmed (load.lua).
-     * Waiting only keeps the gate from admitting, meanwhile, units those orders are about to take.
-     */
-    private boolean settlementPipelineIsEmpty() {
-        List<String> names = new ArrayList<>(List.of(queues.queue(), queues.deadLetterQueue()));
-        for (int retry = 1; retry <= queues.retryDelays().size(); retry++) {
-            names.add(queues.retryQueue(retry));
-        }
-        return names.stream().map(rabbitAdmin::getQueueInfo).filter(Objects::nonNull)
-                .allMatch(info -> info.getMessageCount() == 0);
-    }
-
-    /** Tokens minus what they should be: PostgreSQL's available less what is reserved and not yet settled. */
-    private long measureDrift(SaleItem item) {
-        long tokens = gate.tokens(item.id()).orElse(0L);
-        int available = catalog.freshItem(item.id()).map(SaleItem::available).orElse(0);
-        long reserved = gate.mode() == GateMode.RESERVE
-                ? gate.pendingReservations(item.id()).stream().mapToLong(PendingReservation::quantity).sum() : 0;
-        long value = tokens - (available - reserved);
-        if (value != 0) {
-            log.info("Item {}: gate drift {} (tokens {}, available {}, reserved {})", item.id(), value, tokens, available, reserved);
-        }
-        return value;
-    }
-
-    private OrderRequested asOrder(PendingReservation reservation) {
-        return new OrderRequested(reservation.orderId(), reservation.itemId(), reservation.userId(), reservation.quantity(),
-                reservedAt(reservation), reservation.deadline());
     }
 }

@@ -1,27 +1,26 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.AdmissionProperties;
-import io.flashsale.admission.GateWarmup;
-import io.flashsale.admission.RedisGate;
+import io.flashsale.admission.gate.AdmissionProperties;
+import io.flashsale.admission.gate.GateWarmup;
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.sale.SaleCatalog;
-import io.flashsale.settlement.OrderBook;
-import io.flashsale.settlement.OrderMetrics;
+import io.flashsale.orders.OrderBook;
+import io.flashsale.orders.OrderMetrics;
 import io.flashsale.shared.ConditionalOnRole;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.Role;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.scheduling.annotation.EnableScheduling;
 
 @Configuration(proxyBeanMethods = false)
 @ConditionalOnRole(Role.RECONCILER)
-@EnableScheduling
 class ReconcilerConfiguration {
 
     @Bean
@@ -34,7 +33,10 @@ class ReconcilerConfiguration {
                           OrderBook orderBook, OrderQueues queues, ConnectionFactory connectionFactory,
                           ApplicationEventPublisher events, ReconcilerProperties settings,
                           AdmissionProperties admission, Clock clock, MeterRegistry meters, OrderMetrics orderMetrics) {
-        return new Reconciler(leadership, catalog, gate, warmup, orderBook, queues, new RabbitAdmin(connectionFactory),
-                events, settings, admission.reservation().ttl(), clock, meters, orderMetrics);
+        Duration reservationTtl = admission.reservation().ttl();
+        return new Reconciler(leadership, catalog, gate, settings, reservationTtl, clock, meters,
+                new LeftoverReservations(gate, orderBook, orderMetrics, events, settings, reservationTtl),
+                new LostItemRestore(warmup, queues, new RabbitAdmin(connectionFactory)),
+                new DriftMeter(gate, catalog), new DriftRepair(gate, orderBook, warmup));
     }
 }

@@ -1,6 +1,6 @@
 /**
  * Recovery: the dead-letter handler, compensation and the reconciler that keeps Redis in line
- * with PostgreSQL (issue 3).
+ * with PostgreSQL.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "sale", "settlement", "admission"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "sale", "orders", "admission::gate"})
 package io.flashsale.recovery;

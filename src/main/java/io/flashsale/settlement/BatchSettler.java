@@ -1,5 +1,9 @@
 package io.flashsale.settlement;
 
+import io.flashsale.orders.OrderBook;
+import io.flashsale.orders.SettledOrder;
+import io.flashsale.orders.BuyerHoldings;
+import io.flashsale.orders.BuyerKey;
 import io.flashsale.sale.Inventory;
 import io.flashsale.sale.Inventory.StockLevel;
 import io.flashsale.shared.FaultInjection;
@@ -25,12 +29,14 @@ class BatchSettler {
 
     private final Inventory inventory;
     private final OrderBook orderBook;
+    private final BuyerHoldings holdings;
     private final Clock clock;
     private final FaultInjection faults;
 
-    BatchSettler(Inventory inventory, OrderBook orderBook, Clock clock, FaultInjection faults) {
+    BatchSettler(Inventory inventory, OrderBook orderBook, BuyerHoldings holdings, Clock clock, FaultInjection faults) {
         this.inventory = inventory;
         this.orderBook = orderBook;
+        this.holdings = holdings;
         this.clock = clock;
         this.faults = faults;
     }
@@ -61,12 +67,12 @@ class BatchSettler {
 
         toDecide.forEach(faults::beforeSettling);
         var buyers = toDecide.stream().map(order -> new BuyerKey(order.itemId(), order.userId())).distinct().toList();
-        List<SettledOrder> decisions = SettlementPolicy.decide(toDecide, stock, orderBook.holdings(buyers), clock.instant());
+        List<SettledOrder> decisions = SettlementPolicy.decide(toDecide, stock, holdings.of(buyers), clock.instant());
         Set<UUID> written = orderBook.insert(decisions);
         // A row another writer (dead-letter handler, reconciler) won meanwhile is theirs: it takes no stock here.
         List<SettledOrder> won = decisions.stream().filter(order -> written.contains(order.orderId())).toList();
         List<SettledOrder> sold = won.stream().filter(SettledOrder::isConfirmed).toList();
-        orderBook.addHoldings(sold.stream().collect(Collectors.groupingBy(
+        holdings.add(sold.stream().collect(Collectors.groupingBy(
                 order -> new BuyerKey(order.itemId(), order.userId()), Collectors.summingInt(SettledOrder::quantity))));
         inventory.deduct(sold.stream().collect(Collectors.groupingBy(
                 SettledOrder::itemId, Collectors.summingInt(SettledOrder::quantity))));

@@ -1,8 +1,12 @@
 package io.flashsale.settlement;
 
+import io.flashsale.orders.SettledOrder;
+import io.flashsale.orders.OrdersSettled;
+import io.flashsale.orders.OrderMetrics;
 import com.rabbitmq.client.Channel;
 import io.flashsale.settlement.BatchSettler.Settlement;
-import io.flashsale.settlement.OrderMetrics.Settler;
+import io.flashsale.orders.OrderMetrics.Settler;
+import io.flashsale.shared.OrderMessages;
 import io.flashsale.shared.OrderRequested;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -23,8 +27,6 @@ import org.slf4j.event.Level;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareBatchMessageListener;
 import org.springframework.context.ApplicationEventPublisher;
-import tools.jackson.core.JacksonException;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The worker's loop: a batch of messages becomes one settlement transaction; only after the commit
@@ -49,20 +51,21 @@ class OrderRequestListener implements ChannelAwareBatchMessageListener {
     private final BatchSettler settler;
     private final CircuitBreaker databaseBreaker;
     private final OrderRetries retries;
-    private final JsonMapper json;
+    private final OrderMessages messages;
     private final ApplicationEventPublisher events;
     private final SettlementTracing tracing;
     private final SettlementMetrics metrics;
     private final OrderMetrics orderMetrics;
     private final Clock clock;
 
-    OrderRequestListener(BatchSettler settler, CircuitBreaker databaseBreaker, OrderRetries retries, JsonMapper json,
+    OrderRequestListener(BatchSettler settler, CircuitBreaker databaseBreaker, OrderRetries retries,
+                         OrderMessages messages,
                          ApplicationEventPublisher events, SettlementTracing tracing, SettlementMetrics metrics,
                          OrderMetrics orderMetrics, Clock clock) {
         this.settler = settler;
         this.databaseBreaker = databaseBreaker;
         this.retries = retries;
-        this.json = json;
+        this.messages = messages;
         this.events = events;
         this.tracing = tracing;
         this.metrics = metrics;
@@ -184,14 +187,9 @@ class OrderRequestListener implements ChannelAwareBatchMessageListener {
 
     private OrderRequested parse(Message message) {
         try {
-            OrderRequested order = json.readValue(message.getBody(), OrderRequested.class);
-            if (order == null || !order.isWellFormed()) {
-                log.warn("Dead-lettering an invalid order message: {}", order);
-                return null;
-            }
-            return order;
-        } catch (JacksonException e) {
-            log.warn("Dead-lettering an unreadable order message: {}", e.getOriginalMessage());
+            return messages.decode(message);
+        } catch (OrderMessages.Unreadable e) {
+            log.warn("Dead-lettering an {}: {}", e.getMessage(), e.details());
             return null;
         }
     }

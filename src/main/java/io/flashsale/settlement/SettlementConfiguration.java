@@ -1,7 +1,9 @@
 package io.flashsale.settlement;
 
+import io.flashsale.orders.OrderMetrics;
 import io.flashsale.shared.ConditionalOnRole;
 import io.flashsale.shared.ConfirmedHandOff;
+import io.flashsale.shared.OrderMessages;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.Role;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -26,7 +28,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The worker role: a batching consumer of the orders queue with manual acknowledgements, paused
@@ -57,14 +58,14 @@ class SettlementConfiguration {
 
     @Bean
     OrderRequestListener orderRequestListener(BatchSettler settler, CircuitBreaker settlementDatabaseBreaker,
-                                              RabbitTemplate rabbit, OrderQueues queues, JsonMapper json,
+                                              RabbitTemplate rabbit, OrderQueues queues, OrderMessages messages,
                                               ApplicationEventPublisher events, ObjectProvider<Tracer> tracer,
                                               ObjectProvider<Propagator> propagator, MeterRegistry meters,
                                               OrderMetrics orderMetrics, Clock clock) {
         var tracing = new SettlementTracing(tracer.getIfAvailable(() -> Tracer.NOOP),
                 propagator.getIfAvailable(() -> Propagator.NOOP));
         var retries = new OrderRetries(new ConfirmedHandOff(rabbit), queues, clock);
-        return new OrderRequestListener(settler, settlementDatabaseBreaker, retries, json, events,
+        return new OrderRequestListener(settler, settlementDatabaseBreaker, retries, messages, events,
                 tracing, new SettlementMetrics(meters), orderMetrics, clock);
     }
 

@@ -1,5 +1,6 @@
 package io.flashsale.settlement;
 
+import io.flashsale.orders.SettledOrder;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

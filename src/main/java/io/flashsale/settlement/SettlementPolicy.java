@@ -1,5 +1,8 @@
 package io.flashsale.settlement;
 
+import io.flashsale.orders.SettledOrder;
+import io.flashsale.orders.FailureReason;
+import io.flashsale.orders.BuyerKey;
 import io.flashsale.sale.Inventory.StockLevel;
 import io.flashsale.shared.OrderRequested;
 import java.time.Instant;

@@ -1,5 +1,6 @@
 package io.flashsale.shared;
 
+import io.flashsale.admission.edge.SecurityConfiguration;
 import jakarta.validation.ConstraintViolationException;
 import java.util.List;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package io.flashsale.admission;
 
+import io.flashsale.admission.gate.OrderIds;
+import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 

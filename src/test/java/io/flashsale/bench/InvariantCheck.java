@@ -1,6 +1,6 @@
 package io.flashsale.bench;
 
-import io.flashsale.admission.GateKeys;
+import io.flashsale.admission.gate.GateKeys;
 import io.flashsale.support.IsolatedEnvironment;
 import io.flashsale.support.SaleInvariants;
 import java.io.IOException;

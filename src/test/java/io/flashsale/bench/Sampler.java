@@ -1,8 +1,8 @@
 package io.flashsale.bench;
 
+import io.flashsale.admission.gate.GateKeys;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import io.flashsale.admission.GateKeys;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.IsolatedEnvironment;
 import io.lettuce.core.RedisClient;

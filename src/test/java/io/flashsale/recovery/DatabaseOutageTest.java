@@ -1,11 +1,11 @@
 package io.flashsale.recovery;
 
+import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
-import io.flashsale.admission.RedisGate;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.RecoveryTimes;
 import io.flashsale.support.Crowd;

@@ -1,10 +1,10 @@
 package io.flashsale.recovery;
 
+import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.flashsale.admission.RedisGate;
-import io.flashsale.admission.RedisGate.PendingReservation;
+import io.flashsale.admission.gate.RedisGate.PendingReservation;
 import io.flashsale.support.FailureScenario;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;

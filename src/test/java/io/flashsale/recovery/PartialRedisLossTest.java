@@ -1,10 +1,10 @@
 package io.flashsale.recovery;
 
+import io.flashsale.admission.gate.GateKeys;
+import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flashsale.admission.GateKeys;
-import io.flashsale.admission.RedisGate;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.OrderRequested;
 import io.flashsale.support.Crowd;

@@ -1,5 +1,7 @@
 package io.flashsale.settlement;
 
+import io.flashsale.orders.SettledOrder;
+import io.flashsale.orders.FailureReason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;

@@ -1,5 +1,8 @@
 package io.flashsale.settlement;
 
+import io.flashsale.orders.SettledOrder;
+import io.flashsale.orders.FailureReason;
+import io.flashsale.orders.BuyerKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 

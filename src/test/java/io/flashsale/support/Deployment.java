@@ -1,6 +1,6 @@
 package io.flashsale.support;
 
-import io.flashsale.admission.GateKeys;
+import io.flashsale.admission.gate.GateKeys;
 import io.flashsale.shared.OrderQueues;
 import java.time.Duration;
 import java.util.ArrayList;

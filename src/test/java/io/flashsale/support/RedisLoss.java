@@ -1,6 +1,6 @@
 package io.flashsale.support;
 
-import io.flashsale.admission.GateKeys;
+import io.flashsale.admission.gate.GateKeys;
 import java.util.List;
 import org.springframework.data.redis.core.ScanOptions;
 import org.springframework.data.redis.core.StringRedisTemplate;

@@ -1,9 +1,9 @@
 package io.flashsale.support;
 
+import io.flashsale.admission.gate.GateKeys;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flashsale.admission.GateKeys;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.HashSet;

@@ -1,6 +1,6 @@
 package io.flashsale.bench.chaos;
 
-import io.flashsale.admission.GateKeys;
+import io.flashsale.admission.gate.GateKeys;
 import io.flashsale.bench.chaos.SaleSetup.Item;
 import java.time.Duration;
 import java.util.List;

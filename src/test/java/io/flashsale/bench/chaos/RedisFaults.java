@@ -1,5 +1,6 @@
 package io.flashsale.bench.chaos;
 
+import io.flashsale.admission.gate.GateKeys;
 import java.util.Map;
 
 /**

@@ -1,0 +1,50 @@
+package io.flashsale.admission.edge;
+
+import io.flashsale.admission.legacy.LegacyFlashSaleController;
+import io.flashsale.admission.legacy.LegacyAnswers;
+import io.flashsale.shared.ErrorCode;
+import io.flashsale.shared.ProblemResponses;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Refusals written by the purchase filters, before a controller runs: problem details on the
+ * {@code /api/v1} API, the original shape ({@link LegacyAnswers#errorBody}) on the compatibility
+ * facade.
+ */
+final class PurchaseRefusals {
+
+    static final String ORDERS = "/api/v1/orders";
+    static final String LEGACY_PRECHECK = "/flashsale/precheck";
+
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+
+    private PurchaseRefusals() {
+    }
+
+    static boolean isPurchase(HttpServletRequest request) {
+        String path = path(request);
+        return "POST".equals(request.getMethod()) && (ORDERS.equals(path) || LEGACY_PRECHECK.equals(path));
+    }
+
+    /** Decoded and normalised by the container, path parameters ({@code ;x=y}) removed: as Spring MVC routes it. */
+    private static String path(HttpServletRequest request) {
+        return request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
+    }
+
+    static void write(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String detail,
+                      Map<String, String> headers) throws IOException {
+        if (!LEGACY_PRECHECK.equals(path(request))) {
+            ProblemResponses.write(request, response, code, detail, headers);
+            return;
+        }
+        response.setStatus(code.status().value());
+        headers.forEach(response::setHeader);
+        response.setContentType(MediaType.APPLICATION_JSON_VALUE);
+        response.getOutputStream().write(JSON.writeValueAsBytes(LegacyAnswers.errorBody(code.status().value(), detail)));
+    }
+}

@@ -1,0 +1,100 @@
+package io.flashsale.admission.edge;
+
+import io.flashsale.shared.ConditionalOnRole;
+import io.flashsale.shared.Role;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.apache.catalina.Pipeline;
+import org.apache.catalina.Valve;
+import org.apache.catalina.core.StandardHost;
+import org.apache.catalina.valves.ErrorReportValve;
+import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
+import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
+import org.springframework.boot.web.server.WebServerFactoryCustomizer;
+import org.springframework.boot.web.servlet.FilterRegistrationBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
+
+/**
+ * The whole chain a request passes before a controller, top to bottom:
+ * <ol>
+ *   <li>{@link OneWriteResponseFilter}, outermost;</li>
+ *   <li>{@link RequestIdFilter};</li>
+ *   <li>Spring Security, at its default order: the chains of {@link SecurityConfiguration} (security
+ *       headers; the admin token; with JWTs configured, the buyer's bearer token);</li>
+ *   <li>{@link RequestLimitsFilter}: body size and media type (413, 415);</li>
+ *   <li>on the api role, for {@code POST /api/v1/orders} and {@code POST /flashsale/precheck} only:
+ *       {@link ClientRateLimitFilter} (per address and instance: the cheapest refusal), then
+ *       {@link AdaptiveConcurrencyFilter} (503 when in-flight purchases exceed the measured limit).</li>
+ * </ol>
+ * Requests Tomcat refuses itself never reach the chain: {@link ProblemErrorReportValve} answers them.
+ */
+@Configuration(proxyBeanMethods = false)
+class WebConfiguration {
+
+    private static final int AFTER_SECURITY = SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10;
+
+    /** Right after Spring Security, so that a 413 or 415 carries the security headers too. */
+    @Bean
+    FilterRegistrationBean<RequestLimitsFilter> requestLimitsFilter(HttpLimits limits) {
+        var registration = new FilterRegistrationBean<>(new RequestLimitsFilter(limits));
+        registration.setOrder(SecurityFilterProperties.DEFAULT_FILTER_ORDER + 1);
+        return registration;
+    }
+
+    /** Outside every filter that wraps the response, so that no flush inside reaches the container. */
+    @Bean
+    FilterRegistrationBean<OneWriteResponseFilter> oneWriteResponseFilter() {
+        var registration = new FilterRegistrationBean<>(new OneWriteResponseFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE);
+        return registration;
+    }
+
+    @Bean
+    FilterRegistrationBean<RequestIdFilter> requestIdFilter() {
+        var registration = new FilterRegistrationBean<>(new RequestIdFilter());
+        registration.setOrder(Ordered.HIGHEST_PRECEDENCE + 1);
+        return registration;
+    }
+
+    @Bean
+    @ConditionalOnRole(Role.API)
+    FilterRegistrationBean<ClientRateLimitFilter> clientRateLimitFilter(PurchaseRateLimits limits) {
+        var registration = new FilterRegistrationBean<>(new ClientRateLimitFilter(limits));
+        registration.setOrder(AFTER_SECURITY);
+        return registration;
+    }
+
+    @Bean
+    @ConditionalOnRole(Role.API)
+    FilterRegistrationBean<AdaptiveConcurrencyFilter> adaptiveConcurrencyFilter(ConcurrencyLimitProperties settings,
+                                                                                MeterRegistry meters) {
+        var registration = new FilterRegistrationBean<>(new AdaptiveConcurrencyFilter(settings, meters));
+        registration.setOrder(AFTER_SECURITY + 1);
+        registration.setEnabled(settings.enabled());
+        return registration;
+    }
+
+    /**
+     * Problem details, not Tomcat's HTML page, for requests Tomcat refuses itself. Runs after
+     * Spring Boot's customizer (order 0), which puts a plain {@link ErrorReportValve} on the host:
+     * that one is replaced, so that exactly one valve reports.
+     */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> problemErrorReports() {
+        return factory -> factory.addContextCustomizers(context -> {
+            Pipeline host = context.getParent().getPipeline();
+            for (Valve valve : host.getValves()) {
+                if (valve instanceof ErrorReportValve) {
+                    host.removeValve(valve);
+                }
+            }
+            host.addValve(new ProblemErrorReportValve());
+            if (context.getParent() instanceof StandardHost standardHost) {
+                standardHost.setErrorReportValveClass(ProblemErrorReportValve.class.getName());
+            }
+        });
+    }
+}

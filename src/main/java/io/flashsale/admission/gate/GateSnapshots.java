@@ -1,0 +1,42 @@
+package io.flashsale.admission.gate;
+
+import io.flashsale.sale.SaleCatalog;
+import io.flashsale.sale.SaleItem;
+import io.flashsale.orders.BuyerHoldings;
+import io.flashsale.orders.OrderBook;
+import io.flashsale.orders.SettledOrder;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Reads an item's {@link GateSnapshot} in one REPEATABLE READ transaction: a batch that commits
+ * meanwhile is in all three parts or in none, so the gate built from it counts each sale once.
+ */
+@Component
+class GateSnapshots {
+
+    private final SaleCatalog catalog;
+    private final OrderBook orderBook;
+    private final BuyerHoldings holdings;
+    private final TransactionTemplate snapshot;
+
+    GateSnapshots(SaleCatalog catalog, OrderBook orderBook, BuyerHoldings holdings,
+                  PlatformTransactionManager transactions) {
+        this.catalog = catalog;
+        this.orderBook = orderBook;
+        this.holdings = holdings;
+        this.snapshot = new TransactionTemplate(transactions);
+        this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
+        this.snapshot.setReadOnly(true);
+    }
+
+    GateSnapshot of(SaleItem item) {
+        return snapshot.execute(status -> new GateSnapshot(
+                catalog.freshItem(item.id()).map(SaleItem::available).orElse(item.available()),
+                holdings.ofItem(item.id()),
+                orderBook.confirmedOrdersOf(item.id()).stream().map(SettledOrder::orderId).toList(),
+                orderBook.withdrawnOrderIdsOf(item.id())));
+    }
+}

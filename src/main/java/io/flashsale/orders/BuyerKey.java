@@ -1,0 +1,4 @@
+package io.flashsale.orders;
+
+public record BuyerKey(long itemId, String userId) {
+}

@@ -1,0 +1,114 @@
+package io.flashsale.orders;
+
+import io.flashsale.shared.OrderStatus;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+
+/**
+ * The {@code orders} table, where every order's fate is decided once: {@code order_id} is the
+ * primary key, so the first writer (worker, dead-letter handler, reconciler or API) wins and every
+ * later insert of the same order changes nothing.
+ */
+@Component
+public class OrderBook {
+
+    private final JdbcClient jdbc;
+
+    OrderBook(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Inserts the rows that do not exist yet; returns the ids this call actually wrote. */
+    public Set<UUID> insert(List<SettledOrder> orders) {
+        if (orders.isEmpty()) {
+            return Set.of();
+        }
+        List<UUID> written = jdbc.sql("""
+                        INSERT INTO orders (order_id, item_id, user_id, quantity, status, reason, created_at)
+                        SELECT * FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[],
+                                             ?::timestamptz[])
+                        ON CONFLICT (order_id) DO NOTHING
+                        RETURNING order_id
+                        """)
+                .params(
+                        orders.stream().map(order -> order.orderId().toString()).toArray(String[]::new),
+                        orders.stream().map(SettledOrder::itemId).toArray(Long[]::new),
+                        orders.stream().map(SettledOrder::userId).toArray(String[]::new),
+                        orders.stream().map(SettledOrder::quantity).toArray(Integer[]::new),
+                        orders.stream().map(order -> order.status().name()).toArray(String[]::new),
+                        orders.stream().map(order -> order.reason() == null ? null : order.reason().name())
+                                .toArray(String[]::new),
+                        orders.stream().map(order -> order.requestedAt().toString()).toArray(String[]::new))
+                .query(UUID.class).list();
+        return new HashSet<>(written);
+    }
+
+    /** First writer wins: true if this call decided the order's fate. */
+    public boolean insertIfAbsent(SettledOrder order) {
+        return !insert(List.of(order)).isEmpty();
+    }
+
+    public Map<UUID, SettledOrder> find(Collection<UUID> orderIds) {
+        Map<UUID, SettledOrder> found = new HashMap<>();
+        jdbc.sql("""
+                        SELECT order_id, item_id, user_id, quantity, status, reason, created_at
+                        FROM orders WHERE order_id = ANY(?::uuid[])
+                        """)
+                .param(orderIds.stream().map(UUID::toString).toArray(String[]::new))
+                .query(OrderBook::settledOrder).list()
+                .forEach(order -> found.put(order.orderId(), order));
+        return found;
+    }
+
+    public Optional<SettledOrder> find(UUID orderId) {
+        return Optional.ofNullable(find(List.of(orderId)).get(orderId));
+    }
+
+    /** Records that the reservations of these orders were given back to the gate. */
+    public void markCompensated(Collection<UUID> orderIds) {
+        if (orderIds.isEmpty()) {
+            return;
+        }
+        jdbc.sql("UPDATE orders SET compensated_at = now() WHERE order_id = ANY(?::uuid[]) AND compensated_at IS NULL")
+                .param(orderIds.stream().map(UUID::toString).toArray(String[]::new))
+                .update();
+    }
+
+    /** The CONFIRMED orders of one item, oldest first: what the gate must count as sold. */
+    public List<SettledOrder> confirmedOrdersOf(long itemId) {
+        return jdbc.sql("""
+                        SELECT order_id, item_id, user_id, quantity, status, reason, created_at
+                        FROM orders WHERE item_id = ? AND status = 'CONFIRMED' ORDER BY created_at
+                        """)
+                .param(itemId).query(OrderBook::settledOrder).list();
+    }
+
+    /** The orders of one item the API withdrew after an unconfirmed publish (their ids are spent). */
+    public List<UUID> withdrawnOrderIdsOf(long itemId) {
+        return jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND status = 'FAILED' AND reason = ?")
+                .params(itemId, FailureReason.PUBLISH_UNCONFIRMED.name()).query(UUID.class).list();
+    }
+
+    /** Whether PostgreSQL holds any CONFIRMED order of the item. */
+    public boolean hasConfirmedOrders(long itemId) {
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM orders WHERE item_id = ? AND status = 'CONFIRMED')")
+                .param(itemId).query(Boolean.class).single();
+    }
+
+    private static SettledOrder settledOrder(ResultSet rs, int row) throws SQLException {
+        String reason = rs.getString("reason");
+        return new SettledOrder(rs.getObject("order_id", UUID.class), rs.getLong("item_id"), rs.getString("user_id"),
+                rs.getInt("quantity"), OrderStatus.valueOf(rs.getString("status")),
+                reason == null ? null : FailureReason.valueOf(reason), rs.getTimestamp("created_at").toInstant());
+    }
+}

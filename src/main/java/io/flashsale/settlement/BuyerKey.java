@@ -1,4 +1,0 @@
-package io.flashsale.settlement;
-
-record BuyerKey(long itemId, String userId) {
-}
