@@ -13,6 +13,7 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
@@ -191,10 +192,21 @@ public final class ChaosRun {
         }
     }
 
+    /**
+     * A port free now, below the kernel's ephemeral range (32768 and up): a process starts minutes
+     * after its port is chosen, and meanwhile anything on the machine asking for port 0 (other
+     * tests, their clients) could take one from that range (seen: "Port ... was already in use").
+     */
     static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
+        for (int attempt = 0; attempt < 200; attempt++) {
+            int port = ThreadLocalRandom.current().nextInt(20_000, 32_000);
+            try (var socket = new ServerSocket(port)) {
+                return socket.getLocalPort();
+            } catch (IOException taken) {
+                // try another
+            }
         }
+        throw new IOException("no free port between 20000 and 32000");
     }
 
     private static void say(String message) {
