@@ -65,7 +65,7 @@ port_free() { ! (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
 free_port() {
     local port
     for _ in $(seq 1 50); do
-        port=$((20000 + RANDOM % 20000))
+        port=$((20000 + RANDOM % 12000))  # below the ephemeral range (32768-)
         port_free "$port" && { echo "$port"; return; }
     done
     die "no free port found"

@@ -7,6 +7,7 @@ import io.flashsale.shared.Role;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -18,12 +19,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import tools.jackson.databind.JsonNode;
@@ -58,12 +60,15 @@ class EventStreams implements SmartLifecycle {
     private final AtomicInteger open = new AtomicInteger();
     private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
     private final Counter refused;
+    private final TaskScheduler scheduler;
+    private final List<ScheduledFuture<?>> ticks = new ArrayList<>(2);
     private volatile boolean running;
 
-    EventStreams(EventStreamProperties settings, RedisGate gate, JsonMapper json, MeterRegistry meters) {
+    EventStreams(EventStreamProperties settings, RedisGate gate, JsonMapper json, MeterRegistry meters, TaskScheduler scheduler) {
         this.settings = settings;
         this.gate = gate;
         this.json = json;
+        this.scheduler = scheduler;
         Gauge.builder("flashsale.events.connections", open, AtomicInteger::get)
                 .description("Server-Sent Events streams open on this instance").register(meters);
         this.refused = Counter.builder("flashsale.events.refused")
@@ -132,7 +137,6 @@ class EventStreams implements SmartLifecycle {
         }
     }
 
-    @Scheduled(fixedDelayString = "${flashsale.events.stock-interval:250ms}")
     void pushMovedUnits() {
         Set<Long> items = ConcurrentHashMap.newKeySet();
         moved.removeIf(items::add);
@@ -151,7 +155,6 @@ class EventStreams implements SmartLifecycle {
         }
     }
 
-    @Scheduled(fixedDelayString = "${flashsale.events.heartbeat:10s}")
     void heartbeat() {
         all.forEach(ClientStream::ping);
     }
@@ -201,12 +204,16 @@ class EventStreams implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        ticks.add(scheduler.scheduleWithFixedDelay(this::pushMovedUnits, settings.stockInterval()));
+        ticks.add(scheduler.scheduleWithFixedDelay(this::heartbeat, settings.heartbeat()));
     }
 
     /** Ends every stream before the web server's graceful shutdown, which would wait for them; browsers reconnect elsewhere. */
     @Override
     public void stop() {
         running = false;
+        ticks.forEach(tick -> tick.cancel(false));
+        ticks.clear();
         List<ClientStream> streams = List.copyOf(all);
         streams.forEach(ClientStream::end);
         if (!streams.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.flashsale.admission;
 
+import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -7,7 +8,9 @@ import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationListener;
+import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -29,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
  * the next change, or until the client reconnects and gets the current state.
  */
 @Component
-public class LiveChanges {
+public class LiveChanges implements ApplicationListener<ApplicationReadyEvent> {
 
     private static final Logger log = LoggerFactory.getLogger(LiveChanges.class);
 
@@ -38,10 +41,21 @@ public class LiveChanges {
     private final JsonMapper json;
     private final Set<Long> moved = ConcurrentHashMap.newKeySet();
 
-    LiveChanges(StringRedisTemplate redis, AdmissionProperties settings, JsonMapper json) {
+    private final TaskScheduler scheduler;
+    private final Duration interval;
+
+    LiveChanges(StringRedisTemplate redis, AdmissionProperties settings, JsonMapper json, TaskScheduler scheduler,
+                EventStreamProperties events) {
         this.redis = redis;
         this.keys = new GateKeys(settings.gate().keyPrefix());
         this.json = json;
+        this.scheduler = scheduler;
+        this.interval = events.stockInterval();
+    }
+
+    @Override
+    public void onApplicationEvent(ApplicationReadyEvent ready) {
+        scheduler.scheduleWithFixedDelay(this::flush, interval);
     }
 
     /** Units of this item moved; announced with the next flush. */
@@ -69,7 +83,6 @@ public class LiveChanges {
         }
     }
 
-    @Scheduled(fixedDelayString = "${flashsale.events.stock-interval:250ms}")
     void flush() {
         if (moved.isEmpty()) {
             return;
