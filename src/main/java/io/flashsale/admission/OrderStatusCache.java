@@ -1,5 +1,7 @@
 package io.flashsale.admission;
 
+import io.flashsale.admission.events.LiveChanges;
+import io.flashsale.admission.events.EventStreams;
 import io.flashsale.admission.gate.AdmissionProperties;
 import io.flashsale.admission.gate.GateKeys;
 import io.flashsale.admission.gate.RedisGate;
@@ -30,11 +32,13 @@ class OrderStatusCache {
     private final StringRedisTemplate redis;
     private final GateKeys keys;
     private final AdmissionProperties settings;
+    private final LiveChanges live;
 
-    OrderStatusCache(StringRedisTemplate redis, RedisGate gate, AdmissionProperties settings) {
+    OrderStatusCache(StringRedisTemplate redis, RedisGate gate, AdmissionProperties settings, LiveChanges live) {
         this.redis = redis;
         this.keys = gate.keys();
         this.settings = settings;
+        this.live = live;
     }
 
     /** One pipeline for a burst of admitted orders (see {@link BurstSender}). */
@@ -54,8 +58,11 @@ class OrderStatusCache {
                 .map(millis -> Instant.ofEpochMilli(Long.parseLong(millis)));
     }
 
+    /** Caches final statuses, then announces them to the event streams of every api instance. */
     void record(Collection<SettledOrder> orders) {
-        write(orders.stream().map(OrderView::of).toList(), settings.gate().statusTtl(), SetOption.upsert(), false);
+        List<OrderView> views = orders.stream().map(OrderView::of).toList();
+        write(views, settings.gate().statusTtl(), SetOption.upsert(), false);
+        live.ordersChanged(views);
     }
 
     private void write(List<OrderView> orders, Duration ttl, SetOption option, boolean markComplete) {

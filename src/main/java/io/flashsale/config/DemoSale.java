@@ -20,7 +20,11 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProp
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
-/** {@code FLASHSALE_DEMO=true}: on an empty database, a sale open now with 100 units, warmed up. */
+/**
+ * {@code FLASHSALE_DEMO=true}: unless a sale is open or to come, a sale of 100 units that opens
+ * {@code FLASHSALE_DEMO_STARTS_IN} (30 s) after start-up, so that a person who opens the printed
+ * page sees the countdown run out; warmed up at once.
+ */
 @Component
 @ConditionalOnBooleanProperty("flashsale.demo")
 @ConditionalOnRole(Role.API)
@@ -44,21 +48,27 @@ class DemoSale implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
-        if (!catalog.isEmpty()) {
-            log.info("Demo: the database already has sales; not creating another");
+        String base = "http://localhost:" + environment.getProperty("local.server.port", "8080");
+        List<Sale> live = catalog.openAndUpcoming();
+        if (!live.isEmpty()) {
+            log.info("Demo: sale {} is open or to come already; not creating another. Buyer's page: {}/sales/{}",
+                    live.getFirst().id(), base, live.getFirst().id());
             return;
         }
+        Duration startsIn = environment.getProperty("flashsale.demo.starts-in", Duration.class, Duration.ofSeconds(30));
         Instant now = clock.instant();
-        Sale sale = catalog.create(new CreateSale("Demo flash sale", now.minusSeconds(1), now.plus(Duration.ofDays(1)),
+        Instant startsAt = now.plus(startsIn);
+        Sale sale = catalog.create(new CreateSale("Demo flash sale", startsAt, startsAt.plus(Duration.ofDays(1)),
                 List.of(new CreateSale.Item("DEMO-1", "Demo item", new BigDecimal("9.99"), 100, 1))));
         warmup.warmUp(sale.id());
         long itemId = sale.items().getFirst().id();
-        String base = "http://localhost:" + environment.getProperty("local.server.port", "8080");
         log.info("""
-                Demo sale {} is open with 100 units of item {}. Admin token: {}
+                Demo sale {} opens at {} (in {} s) with 100 units of item {}. Admin token: {}
+                  Buyer's page: {}/sales/{}   (all sales: {}/)
                   Buy:    curl -s -X POST {}/api/v1/orders -H 'Content-Type: application/json' -d '{"itemId":{},"userId":"alice"}'
                   Status: curl -s {}/api/v1/orders/<orderId>
                   Stock:  curl -s {}/api/v1/sales/{}""",
-                sale.id(), itemId, adminToken.forLog(), base, itemId, base, base, sale.id());
+                sale.id(), sale.startsAt(), startsIn.toSeconds(), itemId, adminToken.forLog(), base, sale.id(), base,
+                base, itemId, base, base, sale.id());
     }
 }

@@ -1,7 +1,9 @@
 package io.flashsale.sale;
 
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -25,11 +27,18 @@ public class SaleCatalog {
     private final SaleRepository sales;
     private final LoadingCache<Long, Optional<SaleItem>> items;
     private final LoadingCache<Long, Optional<Sale>> views;
+    private final Cache<Boolean, List<Sale>> listing;
+    private final Clock clock;
     private final ApplicationEventPublisher events;
 
-    SaleCatalog(SaleRepository sales, CatalogProperties settings, ApplicationEventPublisher events) {
+    SaleCatalog(SaleRepository sales, CatalogProperties settings, ApplicationEventPublisher events, Clock clock) {
         this.sales = sales;
         this.events = events;
+        this.clock = clock;
+        this.listing = Caffeine.newBuilder()
+                .maximumSize(1)
+                .expireAfterWrite(settings.saleTtl())
+                .build();
         this.items = Caffeine.newBuilder()
                 .maximumSize(10_000)
                 .expireAfterWrite(settings.itemTtl())
@@ -53,6 +62,16 @@ public class SaleCatalog {
     public Optional<Sale> cachedSale(long saleId) {
         return views.get(saleId);
     }
+
+    /**
+     * Sales not ended yet, the soonest start first, at most {@value #LISTED}: the public listing, at
+     * most {@code FLASHSALE_CATALOG_SALE_TTL} old (a sale that ended since may still be in it).
+     */
+    public List<Sale> openAndUpcoming() {
+        return listing.get(Boolean.TRUE, any -> sales.findNotEndedBy(clock.instant(), LISTED));
+    }
+
+    static final int LISTED = 100;
 
     public Optional<Sale> find(long saleId) {
         return sales.findSale(saleId);
@@ -93,6 +112,7 @@ public class SaleCatalog {
 
     /** Forgets what this instance cached about a sale and its items. */
     public void evict(SaleChanged change) {
+        listing.invalidateAll();
         views.invalidate(change.saleId());
         items.invalidateAll(change.itemIds());
     }
@@ -104,9 +124,5 @@ public class SaleCatalog {
 
     private static SaleChanged changed(Sale sale) {
         return new SaleChanged(sale.id(), sale.items().stream().map(SaleItem::id).toList());
-    }
-
-    public boolean isEmpty() {
-        return !sales.anySale();
     }
 }

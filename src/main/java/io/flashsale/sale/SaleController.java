@@ -7,6 +7,7 @@ import io.flashsale.shared.Role;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Positive;
 import java.net.URI;
+import java.util.List;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,6 +32,15 @@ class SaleController {
     ResponseEntity<SaleView> create(@Valid @RequestBody CreateSale command) {
         Sale sale = catalog.create(command);
         return ResponseEntity.created(URI.create("/api/v1/sales/" + sale.id())).body(SaleView.of(sale));
+    }
+
+    /** Sales not ended yet (open now, or to come), the soonest start first; at most 100. */
+    @GetMapping("/sales")
+    SaleList list() {
+        return new SaleList(catalog.openAndUpcoming().stream().map(SaleView::of).toList());
+    }
+
+    record SaleList(List<SaleView> sales) {
     }
 
     @GetMapping("/sales/{saleId}")

@@ -5,6 +5,8 @@ import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -81,8 +83,31 @@ class SaleRepository {
         jdbc.sql("UPDATE flash_sales SET status = 'WARMED_UP' WHERE id = ?").param(saleId).update();
     }
 
-    boolean anySale() {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM flash_sales)").query(Boolean.class).single();
+    /**
+     * Sales that have not ended by {@code instant}, the soonest start first, at most {@code limit},
+     * with their items: two queries whatever the number of sales.
+     */
+    List<Sale> findNotEndedBy(Instant instant, int limit) {
+        record Header(long id, String name, Instant startsAt, Instant endsAt, SaleStatus status) {
+        }
+        List<Header> headers = jdbc.sql("""
+                        SELECT id, name, starts_at, ends_at, status FROM flash_sales
+                        WHERE ends_at > ? ORDER BY starts_at, id LIMIT ?
+                        """)
+                .params(Timestamp.from(instant), limit)
+                .query((rs, row) -> new Header(rs.getLong("id"), rs.getString("name"), rs.getTimestamp("starts_at").toInstant(),
+                        rs.getTimestamp("ends_at").toInstant(), SaleStatus.valueOf(rs.getString("status"))))
+                .list();
+        if (headers.isEmpty()) {
+            return List.of();
+        }
+        Map<Long, List<SaleItem>> items = jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM flash_sale_items i JOIN flash_sales s ON s.id = i.sale_id"
+                        + " WHERE i.sale_id = ANY(?) ORDER BY i.id")
+                .param(headers.stream().map(Header::id).toArray(Long[]::new))
+                .query(SaleRepository::item).list().stream()
+                .collect(Collectors.groupingBy(SaleItem::saleId));
+        return headers.stream().map(sale -> new Sale(sale.id(), sale.name(), sale.startsAt(), sale.endsAt(), sale.status(),
+                items.getOrDefault(sale.id(), List.of()))).toList();
     }
 
     private static SaleItem item(ResultSet rs, int row) throws SQLException {

@@ -7,6 +7,7 @@ import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import java.time.Instant;
+import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -43,6 +44,35 @@ class SaleApiTest {
         assertThat(shown.body().path("status").asString()).isEqualTo("SCHEDULED");
         assertThat(shown.body().path("items").get(0).path("available").asInt()).isEqualTo(5);
         assertThat(shown.body().path("items").get(0).path("price").decimalValue()).isEqualByComparingTo("10.5");
+    }
+
+    @Test
+    void theListingHasTheOpenAndUpcomingSalesSoonestFirstAndNotTheEndedOnes() {
+        Instant now = Instant.now();
+        CreatedItem ended = client.createSale(now.minusSeconds(7200), now.minusSeconds(3600), 5, 1);
+        CreatedItem later = client.createSale(now.plusSeconds(7200), now.plusSeconds(9000), 5, 1);
+        CreatedItem open = client.createSale(now.minusSeconds(60), now.plusSeconds(3600), 7, 2);
+
+        Response listing = client.get("/api/v1/sales");
+
+        assertThat(listing.status()).isEqualTo(200);
+        List<Long> ids = listing.body().path("sales").valueStream().map(sale -> sale.path("id").asLong()).toList();
+        assertThat(ids).contains(open.saleId(), later.saleId()).doesNotContain(ended.saleId());
+        assertThat(ids.indexOf(open.saleId())).isLessThan(ids.indexOf(later.saleId()));
+        var shown = listing.body().path("sales").get(ids.indexOf(open.saleId()));
+        assertThat(shown.path("items").get(0).path("totalStock").asInt()).isEqualTo(7);
+        assertThat(shown.path("items").get(0).path("perUserLimit").asInt()).isEqualTo(2);
+    }
+
+    @Test
+    void theServersClockIsReadable() {
+        long before = System.currentTimeMillis();
+        Response time = client.get("/api/v1/time");
+        long after = System.currentTimeMillis();
+
+        assertThat(time.status()).isEqualTo(200);
+        assertThat(time.body().path("epochMillis").asLong()).isBetween(before - 1000, after + 1000);
+        assertThat(Instant.parse(time.body().path("now").asString()).toEpochMilli()).isEqualTo(time.body().path("epochMillis").asLong());
     }
 
     @ParameterizedTest

@@ -19,8 +19,16 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * whole body in its buffer when the request ends and sends it at once with its length. In a sale
  * nearly every answer is a small refusal, and the second write was a tenth of its cost (ADR 0008).
  * An answer larger than Tomcat's buffer (8 KB) still streams out, chunked, as it is written.
+ *
+ * <p>Event streams ({@code .../events}) are left alone: each of their events must go out when it
+ * is sent (docs/adr/0050).
  */
 class OneWriteResponseFilter extends OncePerRequestFilter {
+
+    @Override
+    protected boolean shouldNotFilter(HttpServletRequest request) {
+        return request.getRequestURI().endsWith("/events");
+    }
 
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)

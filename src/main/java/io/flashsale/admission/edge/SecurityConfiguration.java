@@ -28,8 +28,10 @@ import org.springframework.security.web.authentication.AnonymousAuthenticationFi
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
- * Three stateless filter chains (docs/adr/0014):
+ * Four stateless filter chains (docs/adr/0014):
  * <ol>
+ *   <li>the buyer's pages: open, with a content security policy that lets them load their own
+ *       scripts, styles and images and talk to this origin, and nothing else (docs/adr/0050);</li>
  *   <li>API documentation: open, with a content security policy that lets Swagger UI run;</li>
  *   <li>admin endpoints ({@code /api/v1/admin/**}, {@code /admin/**}): the admin token, 401 without,
  *       403 wrong;</li>
@@ -43,6 +45,19 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 public class SecurityConfiguration {
 
     static final String[] DOCS = {"/v3/api-docs", "/v3/api-docs/**", "/swagger-ui.html", "/swagger-ui/**"};
+    static final String[] PAGES = {"/", "/sales/*", "/assets/**"};
+    /** No inline script or style, no other origin, no plugin, no base or form target, no framing. */
+    static final String PAGE_POLICY = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self'; "
+            + "connect-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'";
+
+    @Bean
+    @Order(0)
+    SecurityFilterChain pagesChain(HttpSecurity http) throws Exception {
+        stateless(http.securityMatcher(PAGES))
+                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(PAGE_POLICY)))
+                .authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
+        return http.build();
+    }
 
     @Bean
     @Order(1)

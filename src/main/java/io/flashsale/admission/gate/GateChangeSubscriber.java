@@ -1,5 +1,7 @@
 package io.flashsale.admission.gate;
 
+import io.flashsale.admission.events.LiveChanges;
+import io.flashsale.admission.events.EventStreams;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleChanged;
 import io.flashsale.shared.ConditionalOnRole;
@@ -21,10 +23,11 @@ import org.springframework.data.redis.listener.ChannelTopic;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 
 /**
- * An API instance listens on two Redis pub/sub channels under the gate's key prefix: units of an
- * item came back (its sold-out flag goes), and a sale changed (its cached metadata goes). Pub/sub
- * delivers to whoever is connected at that moment and keeps nothing, so both caches also expire on
- * their own (docs/adr/0012, 0013). For the same reason the subscription is not a condition of
+ * An API instance listens on four Redis pub/sub channels under the gate's key prefix: units of an
+ * item came back (its sold-out flag goes), a sale changed (its cached metadata goes), units of items
+ * moved and orders changed status (its event streams push them, docs/adr/0050). Pub/sub delivers to
+ * whoever is connected at that moment and keeps nothing, so both caches also expire on their own
+ * (docs/adr/0012, 0013), and a stream shows what it missed when its client reconnects. For the same reason the subscription is not a condition of
  * starting: it is made once the application is ready, and tried again every few seconds until
  * Redis takes it, so an instance that starts while Redis is slow or away still serves.
  */
@@ -36,7 +39,7 @@ class GateChangeSubscriber {
 
     @Bean
     RedisMessageListenerContainer gateChangeListener(RedisConnectionFactory connections, RedisGate gate,
-                                                     SoldOutFlags soldOut, SaleCatalog catalog) {
+                                                     SoldOutFlags soldOut, SaleCatalog catalog, EventStreams streams) {
         var container = new RedisMessageListenerContainer();
         container.setConnectionFactory(connections);
         container.addMessageListener((Message message, byte[] pattern) -> {
@@ -53,6 +56,10 @@ class GateChangeSubscriber {
                 log.warn("Ignoring a malformed catalog message: {}", e.toString());
             }
         }, new ChannelTopic(gate.keys().catalogChannel()));
+        container.addMessageListener((Message message, byte[] pattern) -> streams.itemsMoved(text(message)),
+                new ChannelTopic(gate.keys().stockChannel()));
+        container.addMessageListener((Message message, byte[] pattern) -> streams.ordersChanged(text(message)),
+                new ChannelTopic(gate.keys().orderChannel()));
         container.setAutoStartup(false);
         return container;
     }

@@ -71,6 +71,22 @@ public record GateKeys(String prefix) {
         return prefix + ":events:catalog";
     }
 
+    /**
+     * Pub/sub channel: units of these items moved (a purchase, a release, a confirmation, a warm-up);
+     * the event streams read their remaining units again (docs/adr/0050). Message: {@code itemId,itemId,...}.
+     */
+    public String stockChannel() {
+        return prefix + ":events:stock";
+    }
+
+    /**
+     * Pub/sub channel: these orders changed status; the event streams push them to their buyers
+     * (docs/adr/0050). Message: one line per order, {@code orderId json}.
+     */
+    public String orderChannel() {
+        return prefix + ":events:orders";
+    }
+
     /** Percent-encoded: no {@code :}, {@code {}, {@code }} or {@code |} is left in a client's value. */
     static String segment(String value) {
         return URLEncoder.encode(value, StandardCharsets.UTF_8);

@@ -1,5 +1,7 @@
 package io.flashsale.admission.gate;
 
+import io.flashsale.admission.events.LiveChanges;
+import io.flashsale.admission.events.EventStreams;
 import io.flashsale.admission.gate.GateDecision.Outcome;
 import io.flashsale.sale.SaleItem;
 import io.flashsale.orders.SettledOrder;
@@ -39,12 +41,14 @@ public class RedisGate {
     private final GateKeys keys;
     private final AdmissionProperties settings;
     private final SoldOutFlags soldOut;
+    private final LiveChanges live;
 
-    RedisGate(StringRedisTemplate redis, AdmissionProperties settings, SoldOutFlags soldOut) {
+    RedisGate(StringRedisTemplate redis, AdmissionProperties settings, SoldOutFlags soldOut, LiveChanges live) {
         this.redis = redis;
         this.keys = new GateKeys(settings.gate().keyPrefix());
         this.settings = settings;
         this.soldOut = soldOut;
+        this.live = live;
     }
 
     public GateKeys keys() {
@@ -79,6 +83,9 @@ public class RedisGate {
         Outcome outcome = Outcome.ofCode((Long) answer.get(0));
         if (outcome == Outcome.REPLAY) {
             return GateDecision.replay((String) answer.get(1), quantity);
+        }
+        if (outcome == Outcome.ADMITTED && mode() == GateMode.RESERVE) {
+            live.unitsMoved(itemId);
         }
         String admittedAs = (String) answer.get(1);
         long deadline = (Long) answer.get(2);
@@ -137,6 +144,9 @@ public class RedisGate {
         }
         Long applied = redis.execute(CONFIRM, List.of(keys.tokens(itemId), keys.buyers(itemId), keys.pending(itemId),
                 keys.confirmed(itemId)), args.toArray());
+        if (applied != null && applied > 0) {
+            live.unitsMoved(itemId);
+        }
         return applied == null ? 0 : applied;
     }
 
@@ -204,9 +214,11 @@ public class RedisGate {
     /**
      * Units of this item may be back: every API instance drops its sold-out flag for it (this one
      * at once, the others through pub/sub). If the message is lost, the flags expire on their own.
+     * The event streams hear of it with the next announcement of moved units ({@link LiveChanges}).
      */
     private void announceRestock(long itemId) {
         soldOut.clear(itemId);
+        live.unitsMoved(itemId);
         try {
             redis.convertAndSend(keys.restockChannel(), Long.toString(itemId));
         } catch (RuntimeException e) {
@@ -242,6 +254,7 @@ public class RedisGate {
     /** Takes an item out of the gate (purchases of it answer 503) so that the reconciler rebuilds it whole. */
     public void unload(long itemId) {
         redis.delete(keys.tokens(itemId));
+        live.unitsMoved(itemId);
     }
 
     /** Whether the item's state is in Redis at all (it is lost after a flush or a restart without persistence). */

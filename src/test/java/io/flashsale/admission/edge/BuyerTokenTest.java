@@ -11,6 +11,9 @@ import com.nimbusds.jose.JWSHeader;
 import com.nimbusds.jose.crypto.RSASSASigner;
 import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
+import io.flashsale.admission.gate.GateKeys;
+import io.flashsale.admission.gate.RedisGate;
+import io.flashsale.support.EventStream;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
@@ -40,7 +43,7 @@ import org.springframework.test.context.TestPropertySource;
 
 /** With a JWT verification key configured, the buyer is the token's subject and nothing else. */
 @FlashSaleIntegrationTest
-@TestPropertySource(properties = "spring.datasource.hikari.maximum-pool-size=3")
+@TestPropertySource(properties = {"spring.datasource.hikari.maximum-pool-size=3", "flashsale.events.lifetime=3s"})
 class BuyerTokenTest {
 
     private static final KeyPair ISSUER = rsaKeys();
@@ -83,6 +86,25 @@ class BuyerTokenTest {
         assertThat(anonymous.status()).isEqualTo(401);
         assertThat(client.send(get("/flashsale/result/" + accepted.orderId(), token("mallory", ISSUER.getPrivate(), 300))).status())
                 .isEqualTo(403);
+    }
+
+    @Test
+    void anOrdersEventsAreForItsBuyerAloneAndAnItemsForAnyone() {
+        Response accepted = client.post("/api/v1/orders", "{\"itemId\":" + item.itemId() + "}", bearer(token("alice", ISSUER.getPrivate(), 300)));
+        String path = "/api/v1/orders/" + accepted.orderId() + "/events";
+
+        try (var own = EventStream.open(port, path, bearer(token("alice", ISSUER.getPrivate(), 300)));
+             var foreign = EventStream.open(port, path, bearer(token("mallory", ISSUER.getPrivate(), 300)));
+             var anonymous = EventStream.open(port, path);
+             var units = EventStream.open(port, "/api/v1/items/" + item.itemId() + "/events")) {
+            assertThat(own.status()).isEqualTo(200);
+            assertThat(own.next("status", Duration.ofSeconds(20)).json().path("userId").asString()).isEqualTo("alice");
+            assertThat(foreign.status()).isEqualTo(403);
+            assertThat(foreign.problem().path("code").asString()).isEqualTo("FORBIDDEN");
+            assertThat(anonymous.status()).isEqualTo(401);
+            assertThat(units.status()).isEqualTo(200);
+            assertThat(own.awaitEnd(Duration.ofSeconds(15))).as("the stream ends after its lifetime").isTrue();
+        }
     }
 
     @Test

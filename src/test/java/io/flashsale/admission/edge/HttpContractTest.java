@@ -44,6 +44,11 @@ class HttpContractTest {
         assertThat(document.body().path("paths").has("/api/v1/orders/{orderId}")).isTrue();
         assertThat(document.body().path("paths").has("/api/v1/admin/sales")).isTrue();
         assertThat(document.body().path("paths").has("/flashsale/precheck")).isTrue();
+        assertThat(document.body().path("paths").has("/api/v1/sales")).isTrue();
+        assertThat(document.body().path("paths").has("/api/v1/time")).isTrue();
+        assertThat(document.body().path("paths").has("/api/v1/orders/{orderId}/events")).isTrue();
+        assertThat(document.body().path("paths").has("/api/v1/items/{itemId}/events")).isTrue();
+        assertThat(document.body().path("paths").has("/api/v1/sales/{saleId}/events")).isTrue();
         assertThat(document.body().path("components").path("securitySchemes").has("adminToken")).isTrue();
         assertThat(ui.statusCode()).isEqualTo(200);
         assertThat(ui.body()).contains("swagger-ui");
@@ -59,6 +64,34 @@ class HttpContractTest {
             assertThat(response.headers().firstValue("Referrer-Policy")).contains("no-referrer");
             assertThat(response.headers().firstValue("Cache-Control")).hasValueSatisfying(value -> assertThat(value).contains("no-store"));
         }
+    }
+
+    @Test
+    void theBuyersPagesMayRunOnlyTheirOwnScriptsAndStylesAndTalkOnlyToThisOrigin() throws IOException, InterruptedException {
+        var http = HttpClient.newHttpClient();
+        var home = http.send(request("/").GET().build(), BodyHandlers.ofString());
+        var sale = http.send(request("/sales/42").GET().build(), BodyHandlers.ofString());
+        var script = http.send(request("/assets/sale.js").GET().build(), BodyHandlers.ofString());
+        var missing = client.get("/assets/nothing-here.js");
+
+        assertThat(List.of(home.statusCode(), sale.statusCode(), script.statusCode(), missing.status()))
+                .containsExactly(200, 200, 200, 404);
+        assertThat(home.body()).contains("<script type=\"module\" src=\"/assets/sales.js\"></script>");
+        assertThat(sale.body()).contains("<script type=\"module\" src=\"/assets/sale.js\"></script>");
+        for (var page : List.of(home, sale, script)) {
+            assertThat(page.headers().firstValue("Content-Security-Policy")).contains(SecurityConfiguration.PAGE_POLICY);
+            assertThat(page.headers().firstValue("X-Frame-Options")).contains("DENY");
+            assertThat(page.headers().firstValue("Cache-Control")).contains("no-cache");
+        }
+        assertThat(SecurityConfiguration.PAGE_POLICY).startsWith("default-src 'none';").contains("script-src 'self';")
+                .contains("style-src 'self';").contains("connect-src 'self';").doesNotContain("unsafe");
+        for (var page : List.of(home, sale)) {
+            assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type).startsWith("text/html"));
+            assertThat(page.body()).as("no inline script or style, which the policy would block")
+                    .doesNotContainPattern("<script(?![^>]*\\ssrc=)").doesNotContainPattern("\\son[a-z]+=")
+                    .doesNotContain("style=", "<style");
+        }
+        assertThat(missing.code()).isEqualTo("NOT_FOUND");
     }
 
     @Test

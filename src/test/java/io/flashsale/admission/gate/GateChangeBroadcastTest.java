@@ -1,5 +1,6 @@
 package io.flashsale.admission.gate;
 
+import io.flashsale.admission.events.LiveChanges;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -37,6 +38,7 @@ class GateChangeBroadcastTest {
     @Autowired RedisGate gate;
     @Autowired AdmissionProperties settings;
     @Autowired StringRedisTemplate redis;
+    @Autowired LiveChanges live;
     @Autowired JdbcClient jdbc;
     @Autowired RedisMessageListenerContainer gateChangeListener;
 
@@ -51,7 +53,7 @@ class GateChangeBroadcastTest {
     @Test
     void afterASellOutPurchasesAreRefusedFromMemoryUntilAnotherInstanceReleasesAUnit() {
         CreatedItem item = client.openSale(1, 1);
-        RedisGate otherInstance = new RedisGate(redis, settings, new SoldOutFlags(settings));
+        RedisGate otherInstance = new RedisGate(redis, settings, new SoldOutFlags(settings), live);
         UUID held = UUID.randomUUID();
         assertThat(otherInstance.reserve(item.itemId(), held, "carol", 1).outcome())
                 .isEqualTo(GateDecision.Outcome.ADMITTED);

@@ -1,5 +1,6 @@
 package io.flashsale.admission.gate;
 
+import io.flashsale.admission.events.LiveChanges;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flashsale.admission.gate.GateDecision.Outcome;
@@ -30,6 +31,7 @@ class RedisGateTest {
     private static final AtomicLong ITEMS = new AtomicLong(1);
 
     @Autowired StringRedisTemplate redis;
+    @Autowired LiveChanges live;
     @Value("${flashsale.gate.key-prefix}") String prefix;
 
     /** Its own key prefix: the synthetic item ids here must not meet the real items of other tests. */
@@ -38,7 +40,7 @@ class RedisGateTest {
                 new AdmissionProperties.Gate(mode, prefix + ":gate-test", Duration.ofSeconds(2), Duration.ofHours(1),
                         Duration.ofHours(1), Duration.ofSeconds(2)),
                 new AdmissionProperties.Reservation(Duration.ofMinutes(5)));
-        return new RedisGate(redis, settings, new SoldOutFlags(settings));
+        return new RedisGate(redis, settings, new SoldOutFlags(settings), live);
     }
 
     static SaleItem item(int stock, int limit, Instant startsAt, Instant endsAt) {
