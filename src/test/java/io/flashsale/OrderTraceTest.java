@@ -75,7 +75,7 @@ class OrderTraceTest {
                 client.get("/api/v1/orders/" + orderId).body().path("status").asString().equals("CONFIRMED"));
 
         // One JVM has one logging set-up, so the lines are told apart by logger: each is a bean of one role only.
-        JsonNode admitted = awaitLogLine(output, orderId, "io.flashsale.admission.PurchaseAdmission");
+        JsonNode admitted = awaitLogLine(output, orderId, "io.flashsale.admission.OrderQueueing");
         JsonNode settled = awaitLogLine(output, orderId, "io.flashsale.settlement.OrderRequestListener");
         String traceId = admitted.path("traceId").asString();
         assertThat(traceId).matches("[0-9a-f]{32}");
