@@ -17,7 +17,7 @@ import org.springframework.stereotype.Component;
  * the {@code userId} of the request is trusted as it is, which is for demos only (docs/adr/0014).
  */
 @Component
-class BuyerIdentity {
+public class BuyerIdentity {
 
     private static final Pattern BUYER_ID = Pattern.compile("[A-Za-z0-9._:@-]{1,64}");
 
@@ -28,7 +28,7 @@ class BuyerIdentity {
     }
 
     /** The buyer a purchase is for: the token's subject when tokens are on, else the claimed id. */
-    String buyerFor(String claimedUserId) {
+    public String buyerFor(String claimedUserId) {
         if (!tokensRequired) {
             if (claimedUserId == null) {
                 throw new ApiException(ErrorCode.VALIDATION_FAILED, "userId is required");
@@ -46,9 +46,14 @@ class BuyerIdentity {
     }
 
     /** Refuses to show an order to anybody but its buyer, when tokens are on. */
-    void checkOwner(OrderView order) {
-        if (tokensRequired && !order.userId().equals(subject())) {
-            throw new ApiException(ErrorCode.FORBIDDEN, "This order belongs to another buyer");
+    public void checkOwner(OrderView order) {
+        checkOwner(order.userId(), "This order belongs to another buyer");
+    }
+
+    /** Refuses anybody but {@code userId} to see or act on what is theirs, when tokens are on. */
+    public void checkOwner(String userId, String refusal) {
+        if (tokensRequired && !userId.equals(subject())) {
+            throw new ApiException(ErrorCode.FORBIDDEN, refusal);
         }
     }
 

@@ -33,6 +33,7 @@ class GateSnapshots {
                 catalog.freshItem(item.id()).map(SaleItem::available).orElse(item.available()),
                 orderBook.holdingsOf(item.id()),
                 orderBook.confirmedOrdersOf(item.id()).stream().map(SettledOrder::orderId).toList(),
-                orderBook.withdrawnOrderIdsOf(item.id())));
+                orderBook.withdrawnOrderIdsOf(item.id()),
+                orderBook.cancelledOrderIdsOf(item.id())));
     }
 }

@@ -91,8 +91,8 @@ class LegacyFlashSaleController {
         answer.put("order_id", orderId);
         answer.put("status", switch (order.status()) {
             case PENDING -> "pending";
-            case CONFIRMED -> "success";
-            case FAILED, EXPIRED -> "failed";
+            case CONFIRMED, PAID -> "success";
+            case FAILED, EXPIRED, CANCELLED -> "failed";
         });
         answer.put("fail_reason", order.reason());
         return answer;

@@ -3,6 +3,7 @@ package io.flashsale.recovery;
 import io.flashsale.admission.AdmissionProperties;
 import io.flashsale.admission.GateWarmup;
 import io.flashsale.admission.RedisGate;
+import io.flashsale.payment.UnitReturns;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.settlement.OrderBook;
 import io.flashsale.settlement.OrderMetrics;
@@ -36,5 +37,11 @@ class ReconcilerConfiguration {
                           AdmissionProperties admission, Clock clock, MeterRegistry meters, OrderMetrics orderMetrics) {
         return new Reconciler(leadership, catalog, gate, warmup, orderBook, queues, new RabbitAdmin(connectionFactory),
                 events, settings, admission.reservation().ttl(), clock, meters, orderMetrics);
+    }
+
+    @Bean
+    PaymentTimeoutSweeper paymentTimeoutSweeper(ReconcilerLeadership leadership, UnitReturns returns,
+                                                ReconcilerProperties settings) {
+        return new PaymentTimeoutSweeper(leadership, returns, settings);
     }
 }
