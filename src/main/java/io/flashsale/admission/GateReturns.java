@@ -1,6 +1,8 @@
 package io.flashsale.admission;
 
 import io.flashsale.settlement.SettledOrder;
+import io.flashsale.shared.OrderRequested;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -44,13 +46,16 @@ public class GateReturns {
     private final RedisGate gate;
     private final GateKeys keys;
     private final OrderStatusCache statuses;
+    private final OrderRequestedPublisher publisher;
     private final AdmissionProperties settings;
 
-    GateReturns(StringRedisTemplate redis, RedisGate gate, OrderStatusCache statuses, AdmissionProperties settings) {
+    GateReturns(StringRedisTemplate redis, RedisGate gate, OrderStatusCache statuses, OrderRequestedPublisher publisher,
+                AdmissionProperties settings) {
         this.redis = redis;
         this.gate = gate;
         this.keys = gate.keys();
         this.statuses = statuses;
+        this.publisher = publisher;
         this.settings = settings;
     }
 
@@ -94,6 +99,30 @@ public class GateReturns {
             gate.announceRestock(itemId);
         }
         return new Restocked(true, returned, tokensLeft, admitted);
+    }
+
+    /**
+     * Queues an order the gate admitted for a buyer standing by, as a purchase is queued (PENDING
+     * cached, persistent message, the broker's confirm awaited). Returns whether the broker
+     * confirmed it; if not, the caller queues it again later (settlement decides an order once).
+     */
+    public boolean queue(OrderRequested order) {
+        return publisher.publish(order) == OrderRequestedPublisher.Outcome.CONFIRMED;
+    }
+
+    /** Gives back the reservations of admitted orders that will not be queued (see release.lua). */
+    public List<UUID> release(long itemId, Collection<UUID> orderIds) {
+        return gate.release(itemId, orderIds);
+    }
+
+    /** How long a reservation lasts: an admitted order's deadline less this is when it was admitted. */
+    public Duration reservationTtl() {
+        return settings.reservation().ttl();
+    }
+
+    /** Units the gate may still admit, or empty if the item is not loaded. */
+    public java.util.Optional<Long> tokens(long itemId) {
+        return gate.tokens(itemId);
     }
 
     /** Caches the statuses of orders whose row changed (PAID, CANCELLED), so that polling them costs no query. */

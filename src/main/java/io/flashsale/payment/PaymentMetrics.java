@@ -14,7 +14,7 @@ import org.springframework.stereotype.Component;
  * at zero, so an alert on a rate sees 0 rather than nothing.
  */
 @Component
-public class PaymentMetrics {
+class PaymentMetrics {
 
     /** What a payment request was answered. */
     enum PaymentOutcome {
@@ -30,15 +30,9 @@ public class PaymentMetrics {
         ALREADY_PAID
     }
 
-    /** Where returned units went: to buyers standing by, or back to the gate for anybody. */
-    public enum Reoffer {
-        STANDBY, SALE
-    }
-
     private final Map<PaymentOutcome, Counter> payments = new EnumMap<>(PaymentOutcome.class);
     private final Map<FailureReason, Counter> cancellations = new EnumMap<>(FailureReason.class);
     private final Map<FailureReason, Counter> unitsReturned = new EnumMap<>(FailureReason.class);
-    private final Map<Reoffer, Counter> unitsReoffered = new EnumMap<>(Reoffer.class);
 
     PaymentMetrics(MeterRegistry meters) {
         for (PaymentOutcome outcome : PaymentOutcome.values()) {
@@ -54,11 +48,6 @@ public class PaymentMetrics {
                     .description("Units of cancelled orders put back in PostgreSQL's available, by reason")
                     .tag("reason", lower(reason)).register(meters));
         }
-        for (Reoffer to : Reoffer.values()) {
-            unitsReoffered.put(to, Counter.builder("flashsale.units.reoffered")
-                    .description("Returned units offered again in the gate: to buyers standing by, or to anybody")
-                    .tag("to", lower(to)).register(meters));
-        }
     }
 
     void payment(PaymentOutcome outcome) {
@@ -68,12 +57,6 @@ public class PaymentMetrics {
     void cancelled(FailureReason reason, int orders, int units) {
         cancellations.get(reason).increment(orders);
         unitsReturned.get(reason).increment(units);
-    }
-
-    public void reoffered(Reoffer to, int units) {
-        if (units > 0) {
-            unitsReoffered.get(to).increment(units);
-        }
     }
 
     private static String lower(Enum<?> value) {

@@ -7,6 +7,7 @@ import io.flashsale.sale.SaleItem;
 import io.flashsale.settlement.FailureReason;
 import io.flashsale.settlement.OrderBook;
 import io.flashsale.settlement.SettledOrder;
+import io.flashsale.standby.StandbyQueue;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -25,7 +26,8 @@ import org.springframework.stereotype.Component;
  *       writer wins, however many sweepers and buyers try), {@code available} up, the holding down
  *       ({@link PaymentLedger#cancel}).</li>
  *   <li>Redis, after the commit: restock.lua gives back what the gate counts for each order, each
- *       part once, and marks the order returned; then {@code compensated_at} records it. A crash
+ *       part once, marks the order returned, and offers the units to the buyers standing by first
+ *       ({@link StandbyQueue}); then {@code compensated_at} records it. A crash
  *       or a Redis error in between leaves a CANCELLED row without {@code compensated_at}: the
  *       reconciler's leader finds it ({@link #finishUnfinished}) and runs the script again, which
  *       gives nothing twice.</li>
@@ -38,15 +40,17 @@ public class UnitReturns {
     private static final int BATCH = 1_000;
 
     private final PaymentLedger ledger;
+    private final StandbyQueue standby;
     private final GateReturns gate;
     private final OrderBook orderBook;
     private final SaleCatalog catalog;
     private final PaymentMetrics metrics;
     private final Clock clock;
 
-    UnitReturns(PaymentLedger ledger, GateReturns gate, OrderBook orderBook, SaleCatalog catalog, PaymentMetrics metrics,
-                Clock clock) {
+    UnitReturns(PaymentLedger ledger, StandbyQueue standby, GateReturns gate, OrderBook orderBook, SaleCatalog catalog,
+                PaymentMetrics metrics, Clock clock) {
         this.ledger = ledger;
+        this.standby = standby;
         this.gate = gate;
         this.orderBook = orderBook;
         this.catalog = catalog;
@@ -83,7 +87,7 @@ public class UnitReturns {
         int finished = 0;
         for (Map.Entry<Long, List<SettledOrder>> item : ledger.unfinishedReturns(grace, BATCH).entrySet()) {
             long itemId = item.getKey();
-            Optional<Restocked> done = giveBackToGate(itemId, item.getValue());
+            Optional<Restocked> done = giveBackToGate(itemId, item.getValue(), null);
             if (done.isPresent() && done.get().loaded()) {
                 finished += item.getValue().size();
             } else if (done.isPresent() && saleEndedBefore(itemId, clock.instant().minus(rebuiltUntil))) {
@@ -106,20 +110,22 @@ public class UnitReturns {
                 .addKeyValue("itemId", itemId)
                 .log("Order {} of item {} cancelled ({}); {} units back on sale", order.orderId(), itemId, reason,
                         order.quantity()));
-        giveBackToGate(itemId, cancelled);
+        giveBackToGate(itemId, cancelled, clock.instant());
         return cancelled;
     }
 
-    /** The gate's half; empty if Redis failed (the row stays unfinished and is tried again). */
-    private Optional<Restocked> giveBackToGate(long itemId, List<SettledOrder> cancelled) {
+    /**
+     * The gate's half; empty if Redis failed (the row stays unfinished and is tried again).
+     * {@code unitsReturnedAt}: when the rows were committed, if this process just did (else null).
+     */
+    private Optional<Restocked> giveBackToGate(long itemId, List<SettledOrder> cancelled, Instant unitsReturnedAt) {
         try {
-            Restocked restocked = gate.restock(itemId, cancelled, List.of());
+            Restocked restocked = standby.restock(itemId, cancelled, unitsReturnedAt);
             if (!restocked.loaded()) {
                 return Optional.of(restocked);
             }
             gate.recordStatuses(cancelled);
             orderBook.markCompensated(cancelled.stream().map(SettledOrder::orderId).toList());
-            metrics.reoffered(PaymentMetrics.Reoffer.SALE, restocked.unitsReturned());
             return Optional.of(restocked);
         } catch (RuntimeException e) {
             log.warn("Could not give the units of {} cancelled orders of item {} back to the gate; the reconciler will: {}",

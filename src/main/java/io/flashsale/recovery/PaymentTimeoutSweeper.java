@@ -1,14 +1,17 @@
 package io.flashsale.recovery;
 
 import io.flashsale.payment.UnitReturns;
+import io.flashsale.standby.StandbyQueue;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
 
 /**
  * The reconciler's leader, every interval: finishes the returns whose gate half was lost (a crash
- * or a Redis error after the commit), then cancels the holds whose payment window has passed and
- * puts their units back on sale. Exactly-once does not rest on there being one leader (a second
+ * or a Redis error after the commit), cancels the holds whose payment window has passed and puts
+ * their units back on sale (offered to the buyers standing by first), then serves the standby list
+ * from units free in the gate, expires it when a sale ends, and queues again served orders whose
+ * publish was not confirmed. Exactly-once does not rest on there being one leader (a second
  * sweeper's UPDATE finds the rows CANCELLED already, restock.lua gives nothing twice); one leader
  * only keeps two from doing the same work.
  */
@@ -18,11 +21,14 @@ class PaymentTimeoutSweeper {
 
     private final ReconcilerLeadership leadership;
     private final UnitReturns returns;
+    private final StandbyQueue standby;
     private final ReconcilerProperties settings;
 
-    PaymentTimeoutSweeper(ReconcilerLeadership leadership, UnitReturns returns, ReconcilerProperties settings) {
+    PaymentTimeoutSweeper(ReconcilerLeadership leadership, UnitReturns returns, StandbyQueue standby,
+                          ReconcilerProperties settings) {
         this.leadership = leadership;
         this.returns = returns;
+        this.standby = standby;
         this.settings = settings;
     }
 
@@ -39,6 +45,11 @@ class PaymentTimeoutSweeper {
             }
         } catch (RuntimeException e) {
             log.warn("Sweeping payment timeouts failed, will try again: {}", e.toString());
+        }
+        try {
+            standby.serveWaiting(settings.grace());
+        } catch (RuntimeException e) {
+            log.warn("Serving the standby list failed, will try again: {}", e.toString());
         }
     }
 }

@@ -4,6 +4,7 @@ import io.flashsale.admission.AdmissionProperties;
 import io.flashsale.admission.GateWarmup;
 import io.flashsale.admission.RedisGate;
 import io.flashsale.payment.UnitReturns;
+import io.flashsale.standby.StandbyQueue;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.settlement.OrderBook;
 import io.flashsale.settlement.OrderMetrics;
@@ -41,7 +42,7 @@ class ReconcilerConfiguration {
 
     @Bean
     PaymentTimeoutSweeper paymentTimeoutSweeper(ReconcilerLeadership leadership, UnitReturns returns,
-                                                ReconcilerProperties settings) {
-        return new PaymentTimeoutSweeper(leadership, returns, settings);
+                                                StandbyQueue standby, ReconcilerProperties settings) {
+        return new PaymentTimeoutSweeper(leadership, returns, standby, settings);
     }
 }

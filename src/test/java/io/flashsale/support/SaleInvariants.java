@@ -44,6 +44,7 @@ public final class SaleInvariants {
         assertNothingLost(itemId, acceptedOrders);
         assertGateMatchesDatabase(itemId);
         assertReturnedOnce(itemId);
+        assertStandbyServedInOrder(itemId);
         assertIdempotent(itemId, acceptedOrders);
     }
 
@@ -143,9 +144,33 @@ public final class SaleInvariants {
         assertThat(gateBuyers).as("gate buyers vs PostgreSQL holdings of item %d", itemId).isEqualTo(holdings);
     }
 
+    /**
+     * The standby list: every standing order served has its order queued and settled (a row), and
+     * none was served while one before it, for as many units or fewer, was left waiting or expired.
+     * (A buyer over the per-user limit is rightly passed over: use it where standby buyers hold nothing else.)
+     */
+    public void assertStandbyServedInOrder(long itemId) {
+        assertThat(jdbc.sql("""
+                        SELECT s.standby_id FROM standby s LEFT JOIN orders o ON o.order_id = s.order_id
+                        WHERE s.item_id = ? AND s.status = 'SERVED' AND (o.order_id IS NULL OR s.queued_at IS NULL)
+                        """).param(itemId).query(UUID.class).list()).as("served standing orders without a settled order").isEmpty();
+        assertThat(jdbc.sql("""
+                        SELECT s.standby_id FROM standby s JOIN standby before ON before.item_id = s.item_id
+                        WHERE s.item_id = ? AND s.status = 'SERVED' AND before.seq < s.seq
+                          AND before.status IN ('WAITING', 'EXPIRED') AND before.quantity <= s.quantity
+                        """).param(itemId).query(UUID.class).list()).as("standing orders served out of turn").isEmpty();
+    }
+
+    /** The orders made for buyers served from the standby list (accepted by the gate on their behalf). */
+    public List<UUID> standbyOrders(long itemId) {
+        return jdbc.sql("SELECT order_id FROM standby WHERE item_id = ? AND order_id IS NOT NULL").param(itemId)
+                .query(UUID.class).list();
+    }
+
     /** 5. No order was counted twice: every row of the item was accepted once, holdings match the orders. */
     public void assertIdempotent(long itemId, Collection<UUID> acceptedOrders) {
-        List<UUID> rows = jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND reason IS DISTINCT FROM 'PUBLISH_UNCONFIRMED'")
+        List<UUID> rows = jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND reason IS DISTINCT FROM 'PUBLISH_UNCONFIRMED'"
+                        + " AND order_id NOT IN (SELECT order_id FROM standby WHERE order_id IS NOT NULL)")
                 .param(itemId).query(UUID.class).list();
         assertThat(difference(rows, new HashSet<>(acceptedOrders))).as("rows of orders never accepted").isEmpty();
         assertHoldingsMatchOrders(itemId);
