@@ -6,6 +6,8 @@ import io.flashsale.admission.GateReturns.StandingOrder;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.util.HashSet;
+import java.util.Set;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -90,14 +92,28 @@ class StandbyList {
         return jdbc.sql("SELECT count(*) FROM standby WHERE status = 'WAITING'").query(Long.class).single();
     }
 
-    /** WAITING → SERVED as {@code orderId}; false if it was not waiting (withdrawn, expired, or served already). */
-    boolean serve(UUID standbyId, UUID orderId, Instant deadline, Instant unitReturnedAt) {
-        return jdbc.sql("""
-                        UPDATE standby SET status = 'SERVED', order_id = ?, ended_at = now(), order_deadline = ?,
-                                           unit_returned_at = ?
-                        WHERE standby_id = ? AND status = 'WAITING'
+    /** A standing order the gate admitted, to be recorded as served by {@code orderId}. */
+    record Serving(UUID standbyId, UUID orderId, Instant deadline, Instant unitReturnedAt) {
+    }
+
+    /**
+     * WAITING → SERVED, one conditional UPDATE for all; returns the standing orders this call served
+     * (not those withdrawn, expired, or served by another process meanwhile).
+     */
+    Set<UUID> serve(List<Serving> servings) {
+        return new HashSet<>(jdbc.sql("""
+                        UPDATE standby s SET status = 'SERVED', order_id = a.order_id, ended_at = now(),
+                                             order_deadline = a.deadline, unit_returned_at = a.returned_at
+                        FROM unnest(?::uuid[], ?::uuid[], ?::timestamptz[], ?::timestamptz[])
+                             AS a(standby_id, order_id, deadline, returned_at)
+                        WHERE s.standby_id = a.standby_id AND s.status = 'WAITING'
+                        RETURNING s.standby_id
                         """)
-                .params(orderId, timestamp(deadline), timestamp(unitReturnedAt), standbyId).update() == 1;
+                .params(servings.stream().map(serving -> serving.standbyId().toString()).toArray(String[]::new),
+                        servings.stream().map(serving -> serving.orderId().toString()).toArray(String[]::new),
+                        servings.stream().map(serving -> text(serving.deadline())).toArray(String[]::new),
+                        servings.stream().map(serving -> text(serving.unitReturnedAt())).toArray(String[]::new))
+                .query(UUID.class).list());
     }
 
     void markQueued(UUID standbyId) {
@@ -142,8 +158,8 @@ class StandbyList {
                 rs.getObject("order_id", UUID.class));
     }
 
-    private static Timestamp timestamp(Instant instant) {
-        return instant == null ? null : Timestamp.from(instant);
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 
     private static Instant instant(Timestamp timestamp) {

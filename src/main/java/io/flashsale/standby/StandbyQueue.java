@@ -6,13 +6,17 @@ import io.flashsale.admission.GateReturns.Restocked;
 import io.flashsale.settlement.SettledOrder;
 import io.flashsale.shared.OrderRequested;
 import io.flashsale.standby.StandbyList.Candidate;
+import io.flashsale.standby.StandbyList.Serving;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -87,35 +91,49 @@ public class StandbyQueue {
                 log.warn("Could not offer free units of item {} to the buyers standing by: {}", itemId, e.toString());
             }
         }
+        Map<UUID, OrderRequested> unqueued = new HashMap<>();
         for (StandbyList.Unqueued served : list.unqueued(grace, 1_000)) {
-            queue(served.standbyId(), new OrderRequested(served.orderId(), served.itemId(), served.userId(),
+            unqueued.put(served.standbyId(), new OrderRequested(served.orderId(), served.itemId(), served.userId(),
                     served.quantity(), requestedAt(served.deadline()), served.deadline()));
         }
+        queueAll(unqueued);
         metrics.waiting(list.waitingCount());
     }
 
     private void served(long itemId, List<Candidate> candidates, List<Admitted> admitted, Instant unitsReturnedAt) {
         Map<UUID, Candidate> byOrder = candidates.stream()
                 .collect(Collectors.toMap(candidate -> candidate.order().orderId(), Function.identity()));
+        List<Serving> servings = admitted.stream().map(order -> new Serving(byOrder.get(order.orderId()).standbyId(),
+                order.orderId(), order.deadline(), order.now() ? unitsReturnedAt : null)).toList();
+        Set<UUID> served = list.serve(servings);
+        Map<UUID, OrderRequested> toQueue = new HashMap<>();
         List<UUID> notServed = new ArrayList<>();
-        for (Admitted order : admitted) {
-            Candidate candidate = byOrder.get(order.orderId());
-            Instant returnedAt = order.now() ? unitsReturnedAt : null;
-            if (list.serve(candidate.standbyId(), order.orderId(), order.deadline(), returnedAt)) {
-                metrics.served(returnedAt == null ? null : Duration.between(returnedAt, clock.instant()));
-                log.atInfo().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", itemId)
-                        .log("Standing order {} of item {} served as order {}", candidate.standbyId(), itemId, order.orderId());
-                queue(candidate.standbyId(), new OrderRequested(order.orderId(), itemId, candidate.order().userId(),
-                        candidate.order().quantity(), requestedAt(order.deadline()), order.deadline()));
-            } else if (order.deadline() != null && list.find(candidate.standbyId())
-                    .filter(now -> order.orderId().equals(now.orderId())).isEmpty()) {
-                notServed.add(order.orderId());
+        for (Serving serving : servings) {
+            Candidate candidate = byOrder.get(serving.orderId());
+            if (served.contains(serving.standbyId())) {
+                metrics.served(serving.unitReturnedAt() == null ? null
+                        : Duration.between(serving.unitReturnedAt(), clock.instant()));
+                log.atInfo().addKeyValue("orderId", serving.orderId().toString()).addKeyValue("itemId", itemId)
+                        .log("Standing order {} of item {} served as order {}", serving.standbyId(), itemId, serving.orderId());
+                toQueue.put(serving.standbyId(), new OrderRequested(serving.orderId(), itemId, candidate.order().userId(),
+                        candidate.order().quantity(), requestedAt(serving.deadline()), serving.deadline()));
+            } else if (serving.deadline() != null && list.find(serving.standbyId())
+                    .filter(now -> serving.orderId().equals(now.orderId())).isEmpty()) {
+                notServed.add(serving.orderId());
             }
         }
         if (!notServed.isEmpty()) {
             log.info("Item {}: {} standing orders were withdrawn or expired as the gate admitted them; releasing",
                     itemId, notServed.size());
             gate.release(itemId, notServed);
+        }
+        queueAll(toQueue);
+    }
+
+    /** Publishes side by side: the publisher sends what piles up as one burst and each waits for its own confirm. */
+    private void queueAll(Map<UUID, OrderRequested> orders) {
+        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            orders.forEach((standbyId, order) -> executor.submit(() -> queue(standbyId, order)));
         }
     }
 

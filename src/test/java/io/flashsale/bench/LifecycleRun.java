@@ -23,9 +23,11 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * {@code bench/run.sh lifecycle}: one process with every role and a short payment window; a spike
  * of buyers sells the item out; of the winners 60 % pay, 30 % never pay, 10 % cancel; every loser
- * stands by, and each buyer served from the standby list pays. Ends when every unit is PAID, then
+ * stands by (or buys, if told the item is not sold out), and each buyer served pays. Ends when every unit is PAID, then
  * checks the invariants and reports how long returned units took to reach the waiting buyers
- * (from the return to the standing order served, and to its order confirmed). Sizes:
+ * (from the return to the standing order served, and to its order confirmed). Reservations last 30 s
+ * (a purchase whose Redis call timed out under load leaves one, which comes back to the standby
+ * list when it expires). Sizes:
  * BENCH_STOCK, BENCH_BUYERS, BENCH_PAYMENT_WINDOW_S; results in RUN_DIR/results.json.
  */
 public final class LifecycleRun {
@@ -44,7 +46,8 @@ public final class LifecycleRun {
         try (var deployment = new Deployment()) {
             AppProcess app = deployment.start("app", "api,worker,dlq,reconciler", Map.of(
                     "FLASHSALE_PAYMENT_WINDOW", window + "s", "FLASHSALE_RECONCILER_INTERVAL", "500ms",
-                    "FLASHSALE_RECONCILER_GRACE", "1s", "JAVA_TOOL_OPTIONS", "-Xmx512m"));
+                    "FLASHSALE_RECONCILER_GRACE", "1s", "FLASHSALE_RESERVATION_TTL", "30s",
+                    "JAVA_TOOL_OPTIONS", "-Xmx512m"));
             FlashSaleClient client = deployment.client(app);
             JdbcClient jdbc = deployment.jdbc();
             CreatedItem item = client.openSale(stock, 1);
@@ -52,23 +55,36 @@ public final class LifecycleRun {
 
             var crowd = new Crowd().buy(client, item.itemId(), Crowd.buyers("buyer", buyers), 64);
             Set<UUID> accepted = new HashSet<>(crowd.accepted());
-            await(Duration.ofMinutes(5), () -> count(jdbc, item, "status = 'CONFIRMED'") == stock);
+            // the crowd goes on until the gate is sold out and every accepted order is settled (a publish the
+            // busy broker did not confirm in time gives its unit back, as does a reservation whose request timed out)
+            var more = Crowd.buyers("buyer", buyers).iterator();
+            await(Duration.ofMinutes(5), () -> {
+                long free = client.post("/flashsale/stock/" + item.itemId(), null).body().path("stock").asLong();
+                for (long unit = 0; unit < free && more.hasNext(); unit++) {
+                    var bought = client.buy(item.itemId(), more.next(), 1);
+                    if (bought.status() == 202) {
+                        accepted.add(bought.orderId());
+                    }
+                }
+                return free == 0 && jdbc.sql("SELECT count(*) FROM orders WHERE order_id = ANY(?::uuid[])")
+                        .param(accepted.stream().map(UUID::toString).toArray(String[]::new)).query(Integer.class).single()
+                        == accepted.size();
+            });
             long soldOutMs = System.currentTimeMillis() - started;
             List<Map<String, Object>> winners = jdbc.sql("SELECT order_id, user_id FROM orders WHERE item_id = ?"
                     + " AND status = 'CONFIRMED' ORDER BY user_id").param(item.itemId()).query().listOfRows();
             Set<String> winning = new HashSet<>();
             winners.forEach(row -> winning.add((String) row.get("user_id")));
-            int standing = 0;
-            for (String buyer : Crowd.buyers("buyer", buyers)) {
-                if (!winning.contains(buyer) && client.standBy(item.itemId(), buyer, 1).status() == 202) {
-                    standing++;
-                }
-            }
+            // the winners pay or cancel while the losers stand by, as buyers would, side by side
             int neverPay = 0;
             int cancelled = 0;
+            var standing = new java.util.concurrent.atomic.AtomicInteger();
+            var inFlight = new java.util.concurrent.Semaphore(64);
+            // told "not sold out" (a reservation whose request timed out came back): they buy instead
+            var buyInstead = new java.util.concurrent.ConcurrentLinkedQueue<String>();
             try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-                for (int i = 0; i < winners.size(); i++) {
-                    UUID order = (UUID) winners.get(i).get("order_id");
+                for (Map<String, Object> winner : winners) {
+                    UUID order = (UUID) winner.get("order_id");
                     int share = Math.floorMod(order.hashCode(), 10);
                     if (share < 3) {
                         neverPay++;
@@ -79,12 +95,39 @@ public final class LifecycleRun {
                         executor.submit(() -> client.pay(order, "psp-" + order));
                     }
                 }
+                for (String buyer : Crowd.buyers("buyer", buyers)) {
+                    if (!winning.contains(buyer)) {
+                        inFlight.acquireUninterruptibly();
+                        executor.submit(() -> {
+                            try {
+                                if (client.standBy(item.itemId(), buyer, 1).status() == 202) {
+                                    standing.incrementAndGet();
+                                } else {
+                                    buyInstead.add(buyer);
+                                }
+                            } finally {
+                                inFlight.release();
+                            }
+                        });
+                    }
+                }
             }
+            long standingAfterMs = System.currentTimeMillis() - started;
             Set<UUID> paidServed = new HashSet<>();
-            await(Duration.ofSeconds(window * 4L + 120), () -> {
-                for (UUID order : jdbc.sql("SELECT s.order_id FROM standby s JOIN orders o ON o.order_id = s.order_id"
-                        + " WHERE s.item_id = ? AND o.status = 'CONFIRMED'").param(item.itemId()).query(UUID.class).list()) {
-                    if (client.pay(order, "psp-" + order).status() == 200) {
+            Set<UUID> lateBuys = new HashSet<>();
+            Set<UUID> firstWinners = new HashSet<>();
+            winners.forEach(row -> firstWinners.add((UUID) row.get("order_id")));
+            await(Duration.ofSeconds(window * 4L + 180), () -> {
+                long free = client.post("/flashsale/stock/" + item.itemId(), null).body().path("stock").asLong();
+                for (long unit = 0; unit < free && !buyInstead.isEmpty(); unit++) {
+                    var bought = client.buy(item.itemId(), buyInstead.poll(), 1);
+                    if (bought.status() == 202) {
+                        lateBuys.add(bought.orderId());
+                    }
+                }
+                for (UUID order : jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND status = 'CONFIRMED'")
+                        .param(item.itemId()).query(UUID.class).list()) {
+                    if (!firstWinners.contains(order) && client.pay(order, "psp-" + order).status() == 200) {
                         paidServed.add(order);
                     }
                 }
@@ -94,6 +137,7 @@ public final class LifecycleRun {
 
             SaleInvariants invariants = deployment.invariants();
             accepted.addAll(invariants.standbyOrders(item.itemId()));
+            accepted.addAll(lateBuys);
             try {
                 invariants.awaitQuietAndAssert(item.itemId(), accepted, Duration.ofSeconds(120));
                 invariants.assertBuyersMatchHoldings(item.itemId());
@@ -111,8 +155,13 @@ public final class LifecycleRun {
             result.put("sold_out_after_ms", soldOutMs);
             result.put("winners_never_paying", neverPay);
             result.put("winners_cancelling", cancelled);
-            result.put("standing_orders", standing);
-            result.put("served_buyers_paid", paidServed.size());
+            result.put("standing_orders", standing.get());
+            result.put("standing_orders_placed_after_ms", standingAfterMs);
+            result.put("payments_refused_as_late", jdbc.sql("SELECT count(*) FROM refused_payments r JOIN orders o"
+                    + " ON o.order_id = r.order_id WHERE o.item_id = ? AND r.reason = 'PAYMENT_WINDOW_CLOSED'")
+                    .param(item.itemId()).query(Long.class).single());
+            result.put("served_and_late_buyers_paid", paidServed.size());
+            result.put("late_purchases_instead_of_standby", lateBuys.size());
             result.put("every_unit_paid_after_ms", allPaidMs);
             result.put("by_outcome", outcomes(jdbc, item));
             result.put("standby", jdbc.sql("SELECT status, count(*) FROM standby WHERE item_id = ? GROUP BY status")
