@@ -12,6 +12,10 @@
 #   chaos     api, worker, dlq and reconciler processes, a crowd of buyers for BENCH_SECONDS (120) and a
 #             fault schedule drawn from BENCH_SEED meanwhile; then the invariants and the promises of
 #             DESIGN section 5 (docs/CHAOS.md). Prints the verdict line "chaos: seed=N ... verdict=PASS"
+#   lifecycle a spike sells out; of the winners 30 % never pay, 10 % cancel; every loser stands by and
+#             pays when served; ends when every unit is PAID, checks the invariants, reports how long
+#             returned units took to reach waiting buyers (BENCH_STOCK 200, BENCH_BUYERS 2000,
+#             BENCH_PAYMENT_WINDOW_S 15); results.json only, no report.md
 #
 # --smoke shrinks every number so that a scenario takes seconds (CI). Each run starts the app
 # with fresh state (own database, Redis prefix and queue prefix, removed afterwards), warms up,
@@ -28,8 +32,8 @@ smoke=false
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 case $scenario in
-    spike | settle | modes | bigstock | scale | chaos) ;;
-    *) usage 23 ;;
+    spike | settle | modes | bigstock | scale | chaos | lifecycle) ;;
+    *) usage 27 ;;
 esac
 
 trap bench_cleanup EXIT
@@ -53,7 +57,7 @@ QUIET_TIMEOUT=${BENCH_QUIET_TIMEOUT_SECONDS:-$($smoke && echo 90 || echo 600)}
 
 tools=(wrk gnuplot jq curl python3)
 [[ $scenario == scale ]] && tools+=(nginx)
-[[ $scenario == chaos ]] && tools=(curl)
+[[ $scenario == chaos || $scenario == lifecycle ]] && tools=(curl)
 bench_tools "${tools[@]}"
 bench_build
 
@@ -315,6 +319,12 @@ chaos_cleanup() {
 }
 
 case $scenario in
+    lifecycle)
+        status=0
+        env RUN_DIR="$RUN_DIR" BENCH_SMOKE="$smoke" "$BENCH_JAVA" -Xmx512m -cp "$BENCH_CP" io.flashsale.bench.LifecycleRun \
+            || status=$?
+        exit "$status"
+        ;;
     chaos)
         status=0
         chaos "$RUN_DIR" || status=$?

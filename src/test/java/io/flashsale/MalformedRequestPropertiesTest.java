@@ -210,7 +210,12 @@ class MalformedRequestPropertiesTest {
                 aimedAt("GET", "/sales/{}", value, json),
                 aimedAt("GET", "/api/v1/orders/{}", value, json),
                 aimedAt("GET", "/flashsale/result/{}", value, json),
-                aimedAt("POST", "/flashsale/stock/{}", value, json));
+                aimedAt("POST", "/flashsale/stock/{}", value, json),
+                payments().zip(value, json, (body, id, headers) -> new Probe("POST", "/api/v1/orders/" + id + "/payment", headers, utf8(body))),
+                aimedAt("POST", "/api/v1/orders/{}/cancel", value, json),
+                purchases().zip(value, json, (body, id, headers) -> new Probe("POST", "/api/v1/items/" + id + "/standby", headers, utf8(body))),
+                aimedAt("GET", "/api/v1/standby/{}", value, json),
+                aimedAt("DELETE", "/api/v1/standby/{}", value, json));
         Gen<Probe> saleCreations = sales().zip(json, (body, headers) -> new Probe("POST", "/api/v1/admin/sales", headers, utf8(body)));
         return Generate.frequency(List.of(
                 Pair.of(2, randomProbes(authorization, value, headerValue)), Pair.of(3, aimed), Pair.of(saleWeight, saleCreations)));
@@ -227,7 +232,8 @@ class MalformedRequestPropertiesTest {
                         "/api/v1/admin/sales", "/api/v1/admin/sales/{}/warmup", "/flashsale/precheck",
                         "/flashsale/precheck?user_id={}&product_id={}", "/flashsale/precheck?user_id={}",
                         "/flashsale/precheck?product_id={}", "/flashsale/stock/{}", "/flashsale/result/{}",
-                        "/admin/flashsales/{}/warmup", "/{}", "/api/v1/{}", "/api/v1/orders?{}={}", "/api/v1/sales/{}?{}={}",
+                        "/admin/flashsales/{}/warmup", "/api/v1/orders/{}/payment", "/api/v1/orders/{}/cancel",
+                        "/api/v1/items/{}/standby", "/api/v1/standby/{}", "/{}", "/api/v1/{}", "/api/v1/orders?{}={}", "/api/v1/sales/{}?{}={}",
                         "/actuator/health", "/actuator/health/{}", "/actuator/info", "/actuator/metrics/{}",
                         "/actuator/prometheus", "/v3/api-docs", "/v3/api-docs/{}", "/swagger-ui/{}", "/error",
                         "/", "/sales/{}", "/assets/{}", "/api/v1/sales", "/api/v1/time"))
@@ -353,6 +359,11 @@ class MalformedRequestPropertiesTest {
         return Generate.oneOf(
                 object(field("itemId", ids), field("userId", buyer), field("quantity", Generate.oneOf(numbers(), wrongTypes()))),
                 object(field("user_id", buyer), field("product_id", ids)));
+    }
+
+    /** Payment bodies: references of every length and character, wrong types, missing. */
+    private static Gen<String> payments() {
+        return object(field("paymentReference", Generate.oneOf(text("psp-1"), printable(0, 200).map(MalformedRequestPropertiesTest::jsonString))));
     }
 
     /** Instants PostgreSQL, the gate or {@code toEpochMilli} cannot hold, and instants that are not instants. */
@@ -488,6 +499,7 @@ class MalformedRequestPropertiesTest {
         String path = probe.path();
         return !probe.method().equals("GET") && !probe.method().equals("OPTIONS")
                 && (path.startsWith("/api/v1/orders") || path.startsWith("/flashsale/precheck")
+                || path.startsWith("/api/v1/items") || path.startsWith("/api/v1/standby")
                 || path.startsWith("/api/v1/admin") || path.startsWith("/admin"));
     }
 
@@ -513,6 +525,8 @@ class MalformedRequestPropertiesTest {
                     || (SELECT count(*) FROM flash_sales) || '/' || (SELECT count(*) FROM flash_sale_items) || '/'
                     || (SELECT string_agg(id || ':' || status, ',' ORDER BY id) FROM flash_sales)
                     || '/' || (SELECT string_agg(id || ':' || available, ',' ORDER BY id) FROM flash_sale_items)
+                    || '/' || (SELECT count(*) FROM standby) || '/' || (SELECT count(*) FROM refused_payments)
+                    || '/' || (SELECT coalesce(string_agg(order_id || ':' || status, ',' ORDER BY order_id), '') FROM orders)
                 """).query(String.class).single());
         String prefix = gate.keys().orderStatus(java.util.UUID.randomUUID()).split(":")[0];
         try (var keys = redis.scan(ScanOptions.scanOptions().match(prefix + ":*").count(1000).build())) {

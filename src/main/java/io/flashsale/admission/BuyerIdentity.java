@@ -1,5 +1,6 @@
 package io.flashsale.admission;
 
+import org.springframework.modulith.NamedInterface;
 import io.flashsale.shared.ApiException;
 import io.flashsale.shared.ErrorCode;
 import java.util.regex.Pattern;
@@ -16,6 +17,7 @@ import org.springframework.stereotype.Component;
  * somebody else is refused, and a buyer sees only their own orders. Without that configuration
  * the {@code userId} of the request is trusted as it is, which is for demos only (docs/adr/0014).
  */
+@NamedInterface("buyer")
 @Component
 public class BuyerIdentity {
 
@@ -47,8 +49,13 @@ public class BuyerIdentity {
 
     /** Refuses to show an order to anybody but its buyer, when tokens are on. */
     public void checkOwner(OrderView order) {
-        if (tokensRequired && !order.userId().equals(subject())) {
-            throw new ApiException(ErrorCode.FORBIDDEN, "This order belongs to another buyer");
+        checkOwner(order.userId(), "This order belongs to another buyer");
+    }
+
+    /** Refuses anybody but {@code userId} to see or act on what is theirs, when tokens are on. */
+    public void checkOwner(String userId, String refusal) {
+        if (tokensRequired && !userId.equals(subject())) {
+            throw new ApiException(ErrorCode.FORBIDDEN, refusal);
         }
     }
 

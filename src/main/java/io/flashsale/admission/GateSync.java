@@ -1,9 +1,11 @@
 package io.flashsale.admission;
 
+import io.flashsale.admission.gate.GateReturns;
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.orders.OrderBook;
 import io.flashsale.orders.OrdersSettled;
 import io.flashsale.orders.SettledOrder;
+import io.flashsale.shared.OrderStatus;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +19,10 @@ import org.springframework.stereotype.Component;
  * Brings the gate in line with what settlement decided: a confirmed order's reservation becomes a
  * sale, a failed or expired one is given back (once: see release.lua), and statuses are cached.
  * If Redis is unreachable now, the pending entries stay and the reconciler finishes the job.
+ * <p>
+ * A redelivered message, or a leftover reservation, may name an order whose row has moved on since:
+ * PAID holds its units like CONFIRMED; CANCELLED gave them back, so whatever the gate still counts
+ * for it goes back the way a return does (restock.lua), never as a second sale.
  */
 @Component
 class GateSync {
@@ -24,12 +30,15 @@ class GateSync {
     private static final Logger log = LoggerFactory.getLogger(GateSync.class);
 
     private final RedisGate gate;
+    private final GateReturns returns;
     private final OrderStatusCache statuses;
     private final OrderBook orderBook;
     private final AdmissionMetrics metrics;
 
-    GateSync(RedisGate gate, OrderStatusCache statuses, OrderBook orderBook, AdmissionMetrics metrics) {
+    GateSync(RedisGate gate, GateReturns returns, OrderStatusCache statuses, OrderBook orderBook,
+             AdmissionMetrics metrics) {
         this.gate = gate;
+        this.returns = returns;
         this.statuses = statuses;
         this.orderBook = orderBook;
         this.metrics = metrics;
@@ -43,10 +52,15 @@ class GateSync {
     private void sync(OrdersSettled event) {
         try {
             Map<Long, Map<Boolean, List<SettledOrder>>> byItem = event.orders().stream().collect(Collectors.groupingBy(
-                    SettledOrder::itemId, Collectors.partitioningBy(SettledOrder::isConfirmed)));
+                    SettledOrder::itemId, Collectors.partitioningBy(SettledOrder::holdsUnits)));
             byItem.forEach((itemId, orders) -> {
                 gate.confirm(itemId, orders.get(true));
-                List<UUID> released = gate.release(itemId, orders.get(false).stream().map(SettledOrder::orderId).toList());
+                Map<Boolean, List<SettledOrder>> unsold = orders.get(false).stream()
+                        .collect(Collectors.partitioningBy(order -> order.status() == OrderStatus.CANCELLED));
+                if (!unsold.get(true).isEmpty()) {
+                    returns.restock(itemId, unsold.get(true), List.of());
+                }
+                List<UUID> released = gate.release(itemId, unsold.get(false).stream().map(SettledOrder::orderId).toList());
                 orderBook.markCompensated(released);
                 metrics.releasedAfterSettlement(released.size());
             });

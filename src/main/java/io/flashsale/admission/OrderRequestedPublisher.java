@@ -25,11 +25,11 @@ import org.springframework.stereotype.Component;
  * orders/s on two cores (ADR 0008).
  */
 @Component
-class OrderRequestedPublisher {
+public class OrderRequestedPublisher {
 
     private static final Logger log = LoggerFactory.getLogger(OrderRequestedPublisher.class);
 
-    enum Outcome {
+    public enum Outcome {
         /** The broker has the message on disk. */
         CONFIRMED,
         /** The broker certainly does not have it (refused, unroutable, or never reached). */
@@ -53,7 +53,7 @@ class OrderRequestedPublisher {
         this.observations = observations;
     }
 
-    Outcome publish(OrderRequested order) {
+    public Outcome publish(OrderRequested order) {
         long started = System.nanoTime();
         Outcome outcome = publishAndAwaitConfirm(order);
         metrics.publish(outcome).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);

@@ -27,7 +27,7 @@ import org.springframework.stereotype.Component;
  * status, the slower PENDING write must not hide it.
  */
 @Component
-class OrderStatusCache {
+public class OrderStatusCache {
 
     private final StringRedisTemplate redis;
     private final GateKeys keys;
@@ -59,7 +59,7 @@ class OrderStatusCache {
     }
 
     /** Caches final statuses, then announces them to the event streams of every api instance. */
-    void record(Collection<SettledOrder> orders) {
+    public void record(Collection<SettledOrder> orders) {
         List<OrderView> views = orders.stream().map(OrderView::of).toList();
         write(views, settings.gate().statusTtl(), SetOption.upsert(), false);
         live.ordersChanged(views);

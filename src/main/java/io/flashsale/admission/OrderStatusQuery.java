@@ -1,9 +1,12 @@
 package io.flashsale.admission;
 
+import org.springframework.modulith.NamedInterface;
 import io.flashsale.admission.gate.AdmissionProperties;
 import io.flashsale.orders.OrderBook;
 import io.flashsale.shared.ApiException;
 import io.flashsale.shared.ErrorCode;
+import io.flashsale.shared.OrderStatus;
+import io.flashsale.shared.PaymentProperties;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,7 +22,12 @@ import org.springframework.stereotype.Component;
  * it. Such an order is never answered "not found": an id the cache cannot vouch for (admitted
  * before the cache's last loss, or of unknown age, while such a loss is recent) is answered 503
  * with Retry-After instead (see {@link OrderStatusCache#completeSince()}).
+ * <p>
+ * With a payment window, CONFIRMED is not final: the order may have been paid or cancelled by
+ * another process since the cache was written, so a cached CONFIRMED is read again from PostgreSQL
+ * (the cache answers only if PostgreSQL cannot).
  */
+@NamedInterface("buyer")
 @Component
 public class OrderStatusQuery {
 
@@ -27,17 +35,31 @@ public class OrderStatusQuery {
     private final OrderBook orderBook;
     private final Clock clock;
     private final Duration longestUnsettled;
+    private final boolean confirmedMayChange;
 
-    OrderStatusQuery(OrderStatusCache statuses, OrderBook orderBook, Clock clock, AdmissionProperties settings) {
+    OrderStatusQuery(OrderStatusCache statuses, OrderBook orderBook, Clock clock, AdmissionProperties settings,
+                     PaymentProperties payment) {
         this.statuses = statuses;
         this.orderBook = orderBook;
         this.clock = clock;
+        this.confirmedMayChange = payment.isOn();
         // an order is settled or expired within its reservation, give or take a reconciler pass
         this.longestUnsettled = settings.reservation().ttl().plus(settings.gate().publishTimeout()).plusMinutes(1);
     }
 
-    Optional<OrderView> find(UUID orderId) {
-        return statuses.find(orderId).or(() -> orderBook.find(orderId).map(OrderView::of));
+    public Optional<OrderView> find(UUID orderId) {
+        Optional<OrderView> cached = statuses.find(orderId);
+        if (cached.isPresent() && !(confirmedMayChange && cached.get().status() == OrderStatus.CONFIRMED)) {
+            return cached;
+        }
+        try {
+            return orderBook.find(orderId).map(OrderView::of).or(() -> cached);
+        } catch (RuntimeException e) {
+            if (cached.isPresent()) {
+                return cached;
+            }
+            throw e;
+        }
     }
 
     /**

@@ -1,6 +1,6 @@
 package io.flashsale.orders;
 
-/** Why an order did not become a sale; stored in {@code orders.reason}. */
+/** Why an order did not become a sale, or its units went back on sale; stored in {@code orders.reason}. */
 public enum FailureReason {
     /** PostgreSQL had no stock left when the order's turn came. */
     SOLD_OUT,
@@ -11,5 +11,9 @@ public enum FailureReason {
     /** The broker did not confirm the message in time; the order was withdrawn. */
     PUBLISH_UNCONFIRMED,
     /** Settlement failed for good (retries exhausted or a message that cannot be settled). */
-    SETTLEMENT_FAILED
+    SETTLEMENT_FAILED,
+    /** CANCELLED: not paid within the payment window; its units went back on sale. */
+    PAYMENT_TIMEOUT,
+    /** CANCELLED: the buyer cancelled it before paying; its units went back on sale. */
+    BUYER_CANCELLED
 }

@@ -1,7 +1,9 @@
 package io.flashsale.orders;
 
 import io.flashsale.shared.OrderStatus;
+import io.flashsale.shared.PaymentProperties;
 import java.sql.ResultSet;
+import java.sql.Timestamp;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
@@ -22,25 +24,36 @@ import org.springframework.stereotype.Component;
 @Component
 public class OrderBook {
 
-    private final JdbcClient jdbc;
+    private static final String COLUMNS = "order_id, item_id, user_id, quantity, status, reason, created_at, pay_by";
 
-    OrderBook(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    /** A CONFIRMED row's payment window in milliseconds, 0 without one (then pay_by stays null). */
+    private final long paymentWindowMillis;
+
+    OrderBook(JdbcClient jdbc, PaymentProperties payment) {
         this.jdbc = jdbc;
+        this.paymentWindowMillis = payment.window().toMillis();
     }
 
-    /** Inserts the rows that do not exist yet; returns the ids this call actually wrote. */
+    /**
+     * Inserts the rows that do not exist yet; returns the ids this call actually wrote. A CONFIRMED
+     * row gets its payment deadline from PostgreSQL's clock, the clock that decides a payment
+     * against its timeout.
+     */
     public Set<UUID> insert(List<SettledOrder> orders) {
         if (orders.isEmpty()) {
             return Set.of();
         }
         List<UUID> written = jdbc.sql("""
-                        INSERT INTO orders (order_id, item_id, user_id, quantity, status, reason, created_at)
-                        SELECT * FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[],
-                                             ?::timestamptz[])
+                        INSERT INTO orders (order_id, item_id, user_id, quantity, status, reason, created_at, pay_by)
+                        SELECT o.*, CASE WHEN o.status = 'CONFIRMED' AND ?::bigint > 0
+                                         THEN statement_timestamp() + ?::bigint * interval '1 millisecond' END
+                        FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[],
+                                    ?::timestamptz[]) AS o(order_id, item_id, user_id, quantity, status, reason, created_at)
                         ON CONFLICT (order_id) DO NOTHING
                         RETURNING order_id
                         """)
-                .params(
+                .params(paymentWindowMillis, paymentWindowMillis,
                         orders.stream().map(order -> order.orderId().toString()).toArray(String[]::new),
                         orders.stream().map(SettledOrder::itemId).toArray(Long[]::new),
                         orders.stream().map(SettledOrder::userId).toArray(String[]::new),
@@ -60,10 +73,7 @@ public class OrderBook {
 
     public Map<UUID, SettledOrder> find(Collection<UUID> orderIds) {
         Map<UUID, SettledOrder> found = new HashMap<>();
-        jdbc.sql("""
-                        SELECT order_id, item_id, user_id, quantity, status, reason, created_at
-                        FROM orders WHERE order_id = ANY(?::uuid[])
-                        """)
+        jdbc.sql("SELECT " + COLUMNS + " FROM orders WHERE order_id = ANY(?::uuid[])")
                 .param(orderIds.stream().map(UUID::toString).toArray(String[]::new))
                 .query(OrderBook::settledOrder).list()
                 .forEach(order -> found.put(order.orderId(), order));
@@ -84,13 +94,17 @@ public class OrderBook {
                 .update();
     }
 
-    /** The CONFIRMED orders of one item, oldest first: what the gate must count as sold. */
+    /** The orders of one item that hold units (CONFIRMED and PAID), oldest first: what the gate must count as sold. */
     public List<SettledOrder> confirmedOrdersOf(long itemId) {
-        return jdbc.sql("""
-                        SELECT order_id, item_id, user_id, quantity, status, reason, created_at
-                        FROM orders WHERE item_id = ? AND status = 'CONFIRMED' ORDER BY created_at
-                        """)
+        return jdbc.sql("SELECT " + COLUMNS + " FROM orders WHERE item_id = ? AND status IN ('CONFIRMED', 'PAID')"
+                        + " ORDER BY created_at")
                 .param(itemId).query(OrderBook::settledOrder).list();
+    }
+
+    /** The CANCELLED orders of one item: their units went back on sale, and the gate must never count them again. */
+    public List<UUID> cancelledOrderIdsOf(long itemId) {
+        return jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND status = 'CANCELLED'")
+                .param(itemId).query(UUID.class).list();
     }
 
     /** The orders of one item the API withdrew after an unconfirmed publish (their ids are spent). */
@@ -99,16 +113,19 @@ public class OrderBook {
                 .params(itemId, FailureReason.PUBLISH_UNCONFIRMED.name()).query(UUID.class).list();
     }
 
-    /** Whether PostgreSQL holds any CONFIRMED order of the item. */
+    /** Whether PostgreSQL holds any order of the item that holds units (CONFIRMED or PAID). */
     public boolean hasConfirmedOrders(long itemId) {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM orders WHERE item_id = ? AND status = 'CONFIRMED')")
+        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM orders WHERE item_id = ? AND status IN ('CONFIRMED', 'PAID'))")
                 .param(itemId).query(Boolean.class).single();
     }
 
-    private static SettledOrder settledOrder(ResultSet rs, int row) throws SQLException {
+    /** Maps a row of {@code orders} read with at least the columns of {@link #COLUMNS}. */
+    public static SettledOrder settledOrder(ResultSet rs, int row) throws SQLException {
         String reason = rs.getString("reason");
+        Timestamp payBy = rs.getTimestamp("pay_by");
         return new SettledOrder(rs.getObject("order_id", UUID.class), rs.getLong("item_id"), rs.getString("user_id"),
                 rs.getInt("quantity"), OrderStatus.valueOf(rs.getString("status")),
-                reason == null ? null : FailureReason.valueOf(reason), rs.getTimestamp("created_at").toInstant());
+                reason == null ? null : FailureReason.valueOf(reason), rs.getTimestamp("created_at").toInstant(),
+                payBy == null ? null : payBy.toInstant());
     }
 }

@@ -1,6 +1,5 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.gate.GateMode;
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.admission.gate.RedisGate.PendingReservation;
 import io.flashsale.sale.SaleCatalog;
@@ -25,8 +24,8 @@ class DriftMeter {
     long measure(SaleItem item) {
         long tokens = gate.tokens(item.id()).orElse(0L);
         int available = catalog.freshItem(item.id()).map(SaleItem::available).orElse(0);
-        long reserved = gate.mode() == GateMode.RESERVE
-                ? gate.pendingReservations(item.id()).stream().mapToLong(PendingReservation::quantity).sum() : 0;
+        // check-only mode reserves too, for buyers served from the standby list (restock.lua)
+        long reserved = gate.pendingReservations(item.id()).stream().mapToLong(PendingReservation::quantity).sum();
         long value = tokens - (available - reserved);
         if (value != 0) {
             log.info("Item {}: gate drift {} (tokens {}, available {}, reserved {})", item.id(), value, tokens, available, reserved);

@@ -3,6 +3,11 @@ package io.flashsale.recovery;
 import io.flashsale.admission.gate.AdmissionProperties;
 import io.flashsale.admission.gate.GateWarmup;
 import io.flashsale.admission.gate.RedisGate;
+import io.flashsale.admission.gate.AdmissionProperties;
+import io.flashsale.admission.gate.GateWarmup;
+import io.flashsale.admission.gate.RedisGate;
+import io.flashsale.payment.UnitReturns;
+import io.flashsale.standby.StandbyQueue;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.orders.OrderBook;
 import io.flashsale.orders.OrderMetrics;
@@ -38,5 +43,11 @@ class ReconcilerConfiguration {
                 new LeftoverReservations(gate, orderBook, orderMetrics, events, settings, reservationTtl),
                 new LostItemRestore(warmup, queues, new RabbitAdmin(connectionFactory)),
                 new DriftMeter(gate, catalog), new DriftRepair(gate, orderBook, warmup));
+    }
+
+    @Bean
+    PaymentTimeoutSweeper paymentTimeoutSweeper(ReconcilerLeadership leadership, UnitReturns returns,
+                                                StandbyQueue standby, ReconcilerProperties settings) {
+        return new PaymentTimeoutSweeper(leadership, returns, standby, settings);
     }
 }

@@ -11,7 +11,9 @@ import org.springframework.transaction.annotation.Transactional;
 
 /**
  * The stock rows, as settlement uses them inside its own transaction: lock, then decrement by what
- * was actually sold. {@code CHECK (available >= 0)} stops an oversell even if a caller is wrong.
+ * was actually sold; and as a return uses them: lock, then increment by what a cancelled order
+ * gives back. {@code CHECK (available >= 0)} stops an oversell even if a caller is wrong, and
+ * {@code CHECK (available <= total_stock)} a unit given back twice.
  */
 @Component
 @Transactional(propagation = Propagation.MANDATORY)
@@ -43,6 +45,20 @@ public class Inventory {
                         UPDATE flash_sale_items i SET available = i.available - sold.units
                         FROM unnest(?::bigint[], ?::int[]) AS sold(item_id, units)
                         WHERE i.id = sold.item_id
+                        """)
+                .params(unitsByItem.keySet().toArray(Long[]::new), unitsByItem.values().toArray(Integer[]::new))
+                .update();
+    }
+
+    /** Puts units of cancelled orders back on sale. */
+    public void giveBack(Map<Long, Integer> unitsByItem) {
+        if (unitsByItem.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                        UPDATE flash_sale_items i SET available = i.available + returned.units
+                        FROM unnest(?::bigint[], ?::int[]) AS returned(item_id, units)
+                        WHERE i.id = returned.item_id
                         """)
                 .params(unitsByItem.keySet().toArray(Long[]::new), unitsByItem.values().toArray(Integer[]::new))
                 .update();

@@ -79,6 +79,33 @@ public final class FlashSaleClient {
                 "itemId", itemId, "userId", userId, "quantity", quantity)), headers);
     }
 
+    public Response delete(String path, String... headers) {
+        var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).DELETE();
+        if (headers.length > 0) {
+            request.headers(headers);
+        }
+        return send(request.build());
+    }
+
+    public Response pay(UUID orderId, String paymentReference, String... headers) {
+        return post("/api/v1/orders/" + orderId + "/payment",
+                JSON.writeValueAsString(Map.of("paymentReference", paymentReference)), headers);
+    }
+
+    public Response cancel(UUID orderId, String... headers) {
+        return post("/api/v1/orders/" + orderId + "/cancel", null, headers);
+    }
+
+    public Response standBy(long itemId, String userId, int quantity, String... headers) {
+        return post("/api/v1/items/" + itemId + "/standby", JSON.writeValueAsString(Map.of(
+                "userId", userId, "quantity", quantity)), headers);
+    }
+
+    /** The order's status as GET answers it. */
+    public String status(UUID orderId) {
+        return get("/api/v1/orders/" + orderId).body().path("status").asString();
+    }
+
     public Response admin(String path, String body) {
         return post(path, body, "Authorization", "Bearer " + adminToken);
     }

@@ -15,7 +15,9 @@ import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The five invariants of DESIGN section 5, checked against PostgreSQL and Redis for one item.
+ * The five invariants of DESIGN section 5, checked against PostgreSQL and Redis for one item, as
+ * section 5a extends them: units are sold by CONFIRMED and PAID orders, a CONFIRMED order is final
+ * or within its payment window, and the units of a CANCELLED order went back to the gate once.
  * Every test that loads the system ends with {@link #awaitQuietAndAssert}.
  */
 public final class SaleInvariants {
@@ -41,15 +43,17 @@ public final class SaleInvariants {
         assertPerUserLimit(itemId);
         assertNothingLost(itemId, acceptedOrders);
         assertGateMatchesDatabase(itemId);
+        assertReturnedOnce(itemId);
+        assertStandbyServedInOrder(itemId);
         assertIdempotent(itemId, acceptedOrders);
     }
 
-    /** 1. available >= 0 and total_stock = available + confirmed units. */
+    /** 1. available >= 0 and total_stock = available + units of CONFIRMED and PAID orders. */
     public void assertNoOversell(long itemId) {
         var stock = jdbc.sql("""
                         SELECT i.total_stock, i.available,
                                (SELECT coalesce(sum(quantity), 0) FROM orders o
-                                WHERE o.item_id = i.id AND o.status = 'CONFIRMED') AS sold
+                                WHERE o.item_id = i.id AND o.status IN ('CONFIRMED', 'PAID')) AS sold
                         FROM flash_sale_items i WHERE i.id = ?
                         """)
                 .param(itemId).query().singleRow();
@@ -57,21 +61,24 @@ public final class SaleInvariants {
         int available = ((Number) stock.get("available")).intValue();
         int sold = ((Number) stock.get("sold")).intValue();
         assertThat(available).as("available of item %d", itemId).isGreaterThanOrEqualTo(0);
-        assertThat(available + sold).as("available + confirmed units of item %d", itemId).isEqualTo(total);
+        assertThat(available + sold).as("available + units of CONFIRMED and PAID orders of item %d", itemId).isEqualTo(total);
     }
 
-    /** 2. Nobody holds more confirmed units than the item's per-user limit. */
+    /** 2. Nobody holds more units (CONFIRMED and PAID) than the item's per-user limit. */
     public void assertPerUserLimit(long itemId) {
         List<String> overLimit = jdbc.sql("""
                         SELECT o.user_id FROM orders o JOIN flash_sale_items i ON i.id = o.item_id
-                        WHERE o.item_id = ? AND o.status = 'CONFIRMED'
+                        WHERE o.item_id = ? AND o.status IN ('CONFIRMED', 'PAID')
                         GROUP BY o.user_id, i.per_user_limit HAVING sum(o.quantity) > i.per_user_limit
                         """)
                 .param(itemId).query(String.class).list();
         assertThat(overLimit).as("buyers above the per-user limit").isEmpty();
     }
 
-    /** 3. Every accepted order has exactly one terminal row; no reservation is left pending. */
+    /**
+     * 3. Every accepted order has exactly one row, final or a CONFIRMED hold within its payment
+     * window; no reservation is left pending.
+     */
     public void assertNothingLost(long itemId, Collection<UUID> acceptedOrders) {
         Set<UUID> rows = assertAcceptedSettled(itemId, acceptedOrders);
         assertThat(difference(rows, new HashSet<>(acceptedOrders))).as("rows of orders never accepted").isEmpty();
@@ -91,9 +98,29 @@ public final class SaleInvariants {
                 .list();
         // Set differences, not AssertJ's any-order matching: that is quadratic, and a benchmark checks 200,000 orders.
         assertThat(difference(accepted, rows.keySet())).as("accepted orders without a row").isEmpty();
-        assertThat(rows.values()).as("statuses").allMatch(Set.of("CONFIRMED", "FAILED", "EXPIRED")::contains);
+        assertThat(rows.values()).as("statuses")
+                .allMatch(Set.of("CONFIRMED", "PAID", "CANCELLED", "FAILED", "EXPIRED")::contains);
         assertThat(redis.opsForHash().size(keys.pending(itemId))).as("pending reservations").isZero();
+        assertThat(jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND status = 'CONFIRMED' AND pay_by <= now()")
+                .param(itemId).query(UUID.class).list()).as("CONFIRMED orders past their payment window").isEmpty();
         return rows.keySet();
+    }
+
+    /**
+     * Each returned unit given back once: every CANCELLED order of the item has reached the gate
+     * ({@code compensated_at}), which counts it as returned and no longer as sold.
+     */
+    public void assertReturnedOnce(long itemId) {
+        List<UUID> cancelled = jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND status = 'CANCELLED'")
+                .param(itemId).query(UUID.class).list();
+        assertThat(jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND status = 'CANCELLED' AND compensated_at IS NULL")
+                .param(itemId).query(UUID.class).list()).as("CANCELLED orders whose units did not reach the gate").isEmpty();
+        Set<String> returned = redis.opsForSet().members(keys.returned(itemId));
+        Set<String> confirmed = redis.opsForSet().members(keys.confirmed(itemId));
+        for (UUID order : cancelled) {
+            assertThat(returned).as("orders the gate counts as returned").contains(order.toString());
+            assertThat(confirmed).as("orders the gate counts as sold").doesNotContain(order.toString());
+        }
     }
 
     /** 4. Compensation happened exactly once: the gate's tokens equal PostgreSQL's available. */
@@ -117,21 +144,45 @@ public final class SaleInvariants {
         assertThat(gateBuyers).as("gate buyers vs PostgreSQL holdings of item %d", itemId).isEqualTo(holdings);
     }
 
+    /**
+     * The standby list: every standing order served has its order queued and settled (a row), and
+     * none was served while one before it, for as many units or fewer, was left waiting or expired.
+     * (A buyer over the per-user limit is rightly passed over: use it where standby buyers hold nothing else.)
+     */
+    public void assertStandbyServedInOrder(long itemId) {
+        assertThat(jdbc.sql("""
+                        SELECT s.standby_id FROM standby s LEFT JOIN orders o ON o.order_id = s.order_id
+                        WHERE s.item_id = ? AND s.status = 'SERVED' AND (o.order_id IS NULL OR s.queued_at IS NULL)
+                        """).param(itemId).query(UUID.class).list()).as("served standing orders without a settled order").isEmpty();
+        assertThat(jdbc.sql("""
+                        SELECT s.standby_id FROM standby s JOIN standby before ON before.item_id = s.item_id
+                        WHERE s.item_id = ? AND s.status = 'SERVED' AND before.seq < s.seq
+                          AND before.status IN ('WAITING', 'EXPIRED') AND before.quantity <= s.quantity
+                        """).param(itemId).query(UUID.class).list()).as("standing orders served out of turn").isEmpty();
+    }
+
+    /** The orders made for buyers served from the standby list (accepted by the gate on their behalf). */
+    public List<UUID> standbyOrders(long itemId) {
+        return jdbc.sql("SELECT order_id FROM standby WHERE item_id = ? AND order_id IS NOT NULL").param(itemId)
+                .query(UUID.class).list();
+    }
+
     /** 5. No order was counted twice: every row of the item was accepted once, holdings match the orders. */
     public void assertIdempotent(long itemId, Collection<UUID> acceptedOrders) {
-        List<UUID> rows = jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND reason IS DISTINCT FROM 'PUBLISH_UNCONFIRMED'")
+        List<UUID> rows = jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND reason IS DISTINCT FROM 'PUBLISH_UNCONFIRMED'"
+                        + " AND order_id NOT IN (SELECT order_id FROM standby WHERE order_id IS NOT NULL)")
                 .param(itemId).query(UUID.class).list();
         assertThat(difference(rows, new HashSet<>(acceptedOrders))).as("rows of orders never accepted").isEmpty();
         assertHoldingsMatchOrders(itemId);
     }
 
-    /** 5, the part that holds whatever the buyers were told: each buyer's holding equals their confirmed units. */
+    /** 5, the part that holds whatever the buyers were told: each buyer's holding equals their CONFIRMED and PAID units. */
     public void assertHoldingsMatchOrders(long itemId) {
         List<String> mismatched = jdbc.sql("""
                         SELECT coalesce(h.user_id, o.user_id)
                         FROM (SELECT user_id, units FROM buyer_holdings WHERE item_id = ?) h
                         FULL JOIN (SELECT user_id, sum(quantity) AS units FROM orders
-                                   WHERE item_id = ? AND status = 'CONFIRMED' GROUP BY user_id) o
+                                   WHERE item_id = ? AND status IN ('CONFIRMED', 'PAID') GROUP BY user_id) o
                           ON o.user_id = h.user_id
                         WHERE h.units IS DISTINCT FROM o.units
                         """)

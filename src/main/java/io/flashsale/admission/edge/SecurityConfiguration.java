@@ -36,8 +36,9 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
  *   <li>admin endpoints ({@code /api/v1/admin/**}, {@code /admin/**}): the admin token, 401 without,
  *       403 wrong;</li>
  *   <li>everything else: open, except that with a JWT verification key or JWK set configured
- *       (Spring Boot's {@code spring.security.oauth2.resourceserver.jwt.*}), purchases and order
- *       status need a valid bearer JWT, verified by Spring Security's resource server.</li>
+ *       (Spring Boot's {@code spring.security.oauth2.resourceserver.jwt.*}), purchases, order
+ *       status, payments, cancellations and standing orders need a valid bearer JWT, verified by
+ *       Spring Security's resource server.</li>
  * </ol>
  * All answer refusals with problem details and send the standard security headers.
  */
@@ -104,8 +105,11 @@ public class SecurityConfiguration {
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint))
                 .authorizeHttpRequests(requests -> requests
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
-                        .requestMatchers(HttpMethod.POST, "/api/v1/orders", "/flashsale/precheck").authenticated()
-                        .requestMatchers(HttpMethod.GET, "/api/v1/orders/**", "/flashsale/result/**").authenticated()
+                        .requestMatchers(HttpMethod.POST, "/api/v1/orders", "/api/v1/orders/**", "/flashsale/precheck",
+                                "/api/v1/items/*/standby").authenticated()
+                        .requestMatchers(HttpMethod.GET, "/api/v1/orders/**", "/flashsale/result/**", "/api/v1/standby/**")
+                        .authenticated()
+                        .requestMatchers(HttpMethod.DELETE, "/api/v1/standby/**").authenticated()
                         .anyRequest().permitAll());
         return http.build();
     }

@@ -34,6 +34,11 @@ public record GateKeys(String prefix) {
         return item(itemId) + "confirmed";
     }
 
+    /** Orders whose units went back on sale after they were cancelled (see restock.lua): never counted again. */
+    public String returned(long itemId) {
+        return item(itemId) + "returned";
+    }
+
     /** The order a buyer's Idempotency-Key was admitted as, for this item (written by reserve.lua). */
     /** Orders the API withdrew after an unconfirmed publish: their ids are spent (see reserve.lua). */
     public String withdrawn(long itemId) {

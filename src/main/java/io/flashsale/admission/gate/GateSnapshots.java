@@ -37,6 +37,7 @@ class GateSnapshots {
                 catalog.freshItem(item.id()).map(SaleItem::available).orElse(item.available()),
                 holdings.ofItem(item.id()),
                 orderBook.confirmedOrdersOf(item.id()).stream().map(SettledOrder::orderId).toList(),
-                orderBook.withdrawnOrderIdsOf(item.id())));
+                orderBook.withdrawnOrderIdsOf(item.id()),
+                orderBook.cancelledOrderIdsOf(item.id())));
     }
 }

@@ -143,7 +143,7 @@ public class RedisGate {
             args.add(Integer.toString(order.quantity()));
         }
         Long applied = redis.execute(CONFIRM, List.of(keys.tokens(itemId), keys.buyers(itemId), keys.pending(itemId),
-                keys.confirmed(itemId)), args.toArray());
+                keys.confirmed(itemId), keys.returned(itemId)), args.toArray());
         if (applied != null && applied > 0) {
             live.unitsMoved(itemId);
         }
@@ -156,22 +156,25 @@ public class RedisGate {
      * Returns the tokens.
      */
     public long load(SaleItem item, GateSnapshot snapshot) {
-        List<String> args = new ArrayList<>(6 + 2 * snapshot.holdings().size() + snapshot.confirmedOrders().size()
-                + snapshot.withdrawnOrders().size());
+        List<String> args = new ArrayList<>(7 + 2 * snapshot.holdings().size() + snapshot.confirmedOrders().size()
+                + snapshot.withdrawnOrders().size() + snapshot.returnedOrders().size());
         args.add(Long.toString(item.startsAt().toEpochMilli()));
         args.add(Long.toString(item.endsAt().toEpochMilli()));
         args.add(Integer.toString(item.perUserLimit()));
         args.add(Integer.toString(snapshot.available()));
         args.add(Integer.toString(snapshot.holdings().size()));
         args.add(Integer.toString(snapshot.confirmedOrders().size()));
+        args.add(Integer.toString(snapshot.withdrawnOrders().size()));
         snapshot.holdings().forEach((user, units) -> {
             args.add(user);
             args.add(Integer.toString(units));
         });
         snapshot.confirmedOrders().forEach(orderId -> args.add(orderId.toString()));
         snapshot.withdrawnOrders().forEach(orderId -> args.add(orderId.toString()));
+        snapshot.returnedOrders().forEach(orderId -> args.add(orderId.toString()));
         Long tokens = redis.execute(LOAD, List.of(keys.meta(item.id()), keys.tokens(item.id()), keys.buyers(item.id()),
-                keys.pending(item.id()), keys.confirmed(item.id()), keys.withdrawn(item.id())), args.toArray());
+                keys.pending(item.id()), keys.confirmed(item.id()), keys.withdrawn(item.id()), keys.returned(item.id())),
+                args.toArray());
         announceRestock(item.id());
         return tokens;
     }
@@ -216,7 +219,7 @@ public class RedisGate {
      * at once, the others through pub/sub). If the message is lost, the flags expire on their own.
      * The event streams hear of it with the next announcement of moved units ({@link LiveChanges}).
      */
-    private void announceRestock(long itemId) {
+    void announceRestock(long itemId) {
         soldOut.clear(itemId);
         live.unitsMoved(itemId);
         try {
@@ -272,7 +275,7 @@ public class RedisGate {
      * changes on every call, which inside the jar costs more CPU than the Redis round trip (ADR 0008).
      */
     @SuppressWarnings("unchecked")
-    private static <T> RedisScript<T> script(String verb, Class<?> resultType) {
+    static <T> RedisScript<T> script(String verb, Class<?> resultType) {
         try {
             String text = new ClassPathResource("redis/" + verb + ".lua").getContentAsString(StandardCharsets.UTF_8);
             return (RedisScript<T>) RedisScript.of(text, resultType);

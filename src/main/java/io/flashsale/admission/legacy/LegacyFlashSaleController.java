@@ -123,8 +123,8 @@ public class LegacyFlashSaleController {
         answer.put("OrderID", order.orderId().toString());
         answer.put("Status", switch (order.status()) {
             case PENDING -> "pending";
-            case CONFIRMED -> "success";
-            case FAILED, EXPIRED -> "failed";
+            case CONFIRMED, PAID -> "success";
+            case FAILED, EXPIRED, CANCELLED -> "failed";
         });
         answer.put("ProcessingState", "");
         answer.put("FailReason", null);

@@ -158,6 +158,25 @@ class BuyerTokenTest {
         assertThat(client.post("/flashsale/stock/" + item.itemId(), null).status()).isEqualTo(200);
     }
 
+    @Test
+    void aBuyerPaysCancelsAndStandsByOnlyForThemselves() {
+        String alice = token("alice", ISSUER.getPrivate(), 300);
+        String mallory = token("mallory", ISSUER.getPrivate(), 300);
+        Response bought = client.post("/api/v1/orders", "{\"itemId\":" + item.itemId() + "}", bearer(alice));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "CONFIRMED".equals(
+                client.send(get("/api/v1/orders/" + bought.orderId(), alice)).body().path("status").asString()));
+
+        assertThat(client.pay(bought.orderId(), "psp-m", bearer(mallory)).status()).isEqualTo(403);
+        assertThat(client.cancel(bought.orderId(), bearer(mallory)).status()).isEqualTo(403);
+        assertThat(client.pay(bought.orderId(), "psp-a").status()).isEqualTo(401);
+        assertThat(client.standBy(item.itemId(), "alice", 1, bearer(mallory)).status()).isEqualTo(403);
+        Response paid = client.pay(bought.orderId(), "psp-a", bearer(alice));
+
+        assertThat(paid.status()).isEqualTo(200);
+        assertThat(paid.body().path("status").asString()).isEqualTo("PAID");
+        assertThat(jdbc.sql("SELECT count(*) FROM refused_payments").query(Integer.class).single()).isZero();
+    }
+
     private void assertNothingReserved() {
         GateKeys keys = gate.keys();
         assertThat(gate.tokens(item.itemId())).contains(5L);

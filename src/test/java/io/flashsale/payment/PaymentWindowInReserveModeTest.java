@@ -1,0 +1,4 @@
+package io.flashsale.payment;
+
+class PaymentWindowInReserveModeTest extends PaymentWindowScenario {
+}

@@ -1,0 +1,4 @@
+package io.flashsale.standby;
+
+class StandbyInReserveModeTest extends StandbyScenario {
+}
