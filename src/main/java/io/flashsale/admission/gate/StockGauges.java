@@ -42,8 +42,12 @@ class StockGauges {
                 .register(meters);
     }
 
+    /**
+     * Synchronized: two polls overlapping (seen in a test with a 300 ms interval on a loaded machine)
+     * would register the same rows twice, and the Prometheus scrape then fails on duplicate labels.
+     */
     @Scheduled(fixedDelayString = "${flashsale.metrics.poll-interval:5s}")
-    void poll() {
+    synchronized void poll() {
         try {
             List<SaleItem> live = catalog.liveItemsEndingAfter(clock.instant());
             List<Row<?>> tokenRows = new ArrayList<>();
