@@ -9,6 +9,9 @@
 #   bigstock  100,000 units, 100,000 buyers once each, as fast as accepted; the broker's raw
 #             publish-with-confirms rate for the same message size is the ceiling
 #   scale     settle with 1, 2 and 4 worker processes; the spike with 1 and 2 api processes behind nginx
+#   openloop  the spike's sale as an open crowd: its closed-loop capacity C first (the spike's load on an
+#             item of its own), then buyers arriving at BENCH_OPEN_FRACTION (0.5) x C a second whatever
+#             the answers (Gatling's open injection, bench/gatling), on fresh units; p99 from arrival
 #   chaos     api, worker, dlq and reconciler processes, a crowd of buyers for BENCH_SECONDS (120) and a
 #             fault schedule drawn from BENCH_SEED meanwhile; then the invariants and the promises of
 #             DESIGN section 5 (docs/CHAOS.md). Prints the verdict line "chaos: seed=N ... verdict=PASS"
@@ -32,8 +35,8 @@ smoke=false
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 case $scenario in
-    spike | settle | modes | bigstock | scale | chaos | lifecycle) ;;
-    *) usage 27 ;;
+    spike | settle | modes | bigstock | scale | chaos | lifecycle | openloop) ;;
+    *) usage 28 ;;
 esac
 
 trap bench_cleanup EXIT
@@ -45,12 +48,14 @@ if $smoke; then
     BUYERS=${BENCH_BUYERS:-5000} ORDERS=${BENCH_ORDERS:-2000} BIG=${BENCH_BIG:-2000}
     WARMUP=${BENCH_WARMUP_SECONDS:-2} CEILING_SECONDS=${BENCH_CEILING_SECONDS:-2}
     WORKER_COUNTS=${BENCH_WORKER_COUNTS:-2} API_COUNTS=${BENCH_API_COUNTS:-2}
+    export BENCH_OPEN_WARMUP_SECONDS=${BENCH_OPEN_WARMUP_SECONDS:-2}
 else
     STOCK=${BENCH_STOCK:-10000} CONNECTIONS=${BENCH_CONNECTIONS:-300} SECONDS_LOAD=${BENCH_SECONDS:-35}
     BUYERS=${BENCH_BUYERS:-200000} ORDERS=${BENCH_ORDERS:-200000} BIG=${BENCH_BIG:-100000}
     WARMUP=${BENCH_WARMUP_SECONDS:-20} CEILING_SECONDS=${BENCH_CEILING_SECONDS:-15}
     WORKER_COUNTS=${BENCH_WORKER_COUNTS:-1 2 4} API_COUNTS=${BENCH_API_COUNTS:-1 2}
 fi
+OPEN_FRACTION=${BENCH_OPEN_FRACTION:-0.5}
 BATCH=${FLASHSALE_SETTLEMENT_BATCH_SIZE:-500}
 PRELOAD_LIMIT=${BENCH_PRELOAD_LIMIT_SECONDS:-900}
 QUIET_TIMEOUT=${BENCH_QUIET_TIMEOUT_SECONDS:-$($smoke && echo 90 || echo 600)}
@@ -78,7 +83,7 @@ meta() {
 # The settings that matter, recorded with every result.
 SETTINGS=(batch_size="$BATCH" batch_timeout="${FLASHSALE_SETTLEMENT_BATCH_TIMEOUT:-20ms}"
     consumers="${FLASHSALE_SETTLEMENT_CONSUMERS:-4}" heap="${BENCH_HEAP:-512m}"
-    pool="${SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE:-10}" java_opts="${BENCH_JAVA_OPTS:-}" smoke="$smoke")
+    pool="${SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE:-10}" fair_turns="${FLASHSALE_HTTP_FAIR_TURNS:-true}" java_opts="${BENCH_JAVA_OPTS:-}" smoke="$smoke")
 
 # check DIR ITEM ACCEPTED [ITEM ACCEPTED]...: waits until quiet, asserts the invariants
 check() {
@@ -180,6 +185,44 @@ spike() {
     meta "$dir" scenario=spike mode="$mode" apis="$apis" stock="$STOCK" connections="$CONNECTIONS" \
         seconds="$SECONDS_LOAD" buyers="$BUYERS" item="$item" warm_item="$warm" \
         sample_ms="${BENCH_SAMPLE_MS:-250}" "${SETTINGS[@]}"
+    bench_cleanup
+}
+
+# openloop DIR: one process with every role; warm-up as the spike's; the spike's closed loop on an
+# item of its own gives the capacity C; then OPEN_FRACTION x C buyers a second arrive for
+# SECONDS_LOAD at a second item of the same stock (Gatling), whatever the answers.
+openloop() {
+    local dir=$1 url warm capacity_item item capacity rate
+    mkdir -p "$dir"
+    gatling_build
+    bench_state
+    start_app app api,worker,dlq,reconciler
+    url=http://127.0.0.1:$APP_PORT
+    warm=$(open_sale "$APP_PORT" 1000000 1)
+    capacity_item=$(open_sale "$APP_PORT" "$STOCK" 1)
+    item=$(open_sale "$APP_PORT" "$STOCK" 1)
+
+    say "warm-up: ${WARMUP}s trivial endpoint, ${WARMUP}s purchases of a warm-up item"
+    load "$dir/warmup-trivial" "$url" "$CONNECTIONS" "$WARMUP" BENCH_KIND=get
+    load "$dir/warmup" "$url" "$CONNECTIONS" "$WARMUP" BENCH_ITEM="$warm" BENCH_BUYERS=100000000 BENCH_BUYER_PREFIX=w
+    check "$dir/warmup" "$warm" "$dir/warmup/accepted.txt"
+
+    say "capacity: the spike's closed loop, $STOCK units, $CONNECTIONS connections, ${SECONDS_LOAD}s"
+    load "$dir/capacity" "$url" "$CONNECTIONS" "$SECONDS_LOAD" BENCH_ITEM="$capacity_item" BENCH_BUYERS="$BUYERS"
+    check "$dir/capacity" "$capacity_item" "$dir/capacity/accepted.txt"
+    capacity=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import report; print(report.phase(sys.argv[2])["requests_per_s"])' \
+        "$BENCH_ROOT/bench/lib" "$dir/capacity")
+    rate=$(python3 -c 'import sys; print(max(1, round(float(sys.argv[1]) * float(sys.argv[2]))))' "$capacity" "$OPEN_FRACTION")
+
+    say "open loop: $rate buyers/s ($OPEN_FRACTION x $capacity) for ${SECONDS_LOAD}s, $STOCK units, buyers from $BUYERS ids"
+    sampler_start "$item" "$dir/samples.csv"
+    open_load "$dir/load" "$url" "$rate" "$SECONDS_LOAD" "$item" "$BUYERS"
+    check "$dir" "$item" "$dir/load/accepted.txt" "$capacity_item" "$dir/capacity/accepted.txt" "$warm" "$dir/warmup/accepted.txt"
+    sleep 1.5
+    sampler_stop
+    meta "$dir" scenario=openloop stock="$STOCK" connections="$CONNECTIONS" seconds="$SECONDS_LOAD" buyers="$BUYERS" \
+        item="$item" capacity_item="$capacity_item" warm_item="$warm" capacity_per_s="$capacity" \
+        fraction="$OPEN_FRACTION" rate_per_s="$rate" sample_ms="${BENCH_SAMPLE_MS:-250}" "${SETTINGS[@]}"
     bench_cleanup
 }
 
@@ -337,6 +380,7 @@ case $scenario in
         ;;
     settle) settle "$RUN_DIR/settle" 1 ;;
     bigstock) bigstock "$RUN_DIR/bigstock" ;;
+    openloop) openloop "$RUN_DIR/openloop" ;;
     scale)
         for n in $WORKER_COUNTS; do settle "$RUN_DIR/settle-${n}w" "$n"; done
         for n in $API_COUNTS; do spike "$RUN_DIR/spike-${n}api" reserve "$n"; done

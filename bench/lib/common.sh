@@ -106,6 +106,7 @@ launch_app() {
         >"$RUN_DIR/logs/$label.log" 2>&1 </dev/null &
     APP_PID=$!
     BENCH_PIDS+=("$APP_PID")
+    echo "$APP_PID" >>"$BENCH_OWN_PIDS"
 }
 
 # await_app LABEL PID PORT: waits until the process answers ready.
@@ -182,17 +183,23 @@ load() {
     # in-flight tail, and a connection starved for seconds must not stretch the window (it once
     # halved the trivial endpoint's figure). A load of N buyers runs until the last is answered.
     # CPU is counted over the same window, or until the last answer.
-    local timed=true cpu_timer=""
+    local timed=true cpu_timer="" turns_before
     [[ " $* " == *" BENCH_SEQUENTIAL="* ]] && timed=false
     $timed && echo "$seconds" >"$dir/window.txt"
+    turns_before=$(turns "$url")
     cpu_start "$dir"
     env BENCH_OUT="$dir" BENCH_THREADS="$threads" BENCH_SECONDS="$seconds" "$@" \
         nice -n "${BENCH_WRK_NICE:-0}" wrk -t "$threads" -c "$connections" -d "$((seconds + 30))s" --timeout 10s --latency \
         -s "$BENCH_ROOT/bench/wrk/flashsale.lua" "$url" >"$dir/wrk.txt" 2>&1 &
     local wrk_pid=$!
     BENCH_PIDS+=("$wrk_pid")
+    echo "$wrk_pid" >>"$BENCH_OWN_PIDS"
     if $timed; then
-        (sleep "$seconds" && cpu_stop "$dir") &
+        # the connections are counted half a second before the window ends: a wrk thread stops once its
+        # time is up and its last answers are in, and wrk is gone soon after
+        (sleep "$(awk -v s="$seconds" 'BEGIN { print (s > 1 ? s - 0.5 : s / 2) }')" \
+            && connections_snapshot "$dir" "$wrk_pid" \
+            && sleep "$(awk -v s="$seconds" 'BEGIN { print (s > 1 ? 0.5 : s / 2) }')" && cpu_stop "$dir") &
         cpu_timer=$!
     fi
     while kill -0 "$wrk_pid" 2>/dev/null; do
@@ -209,12 +216,87 @@ load() {
     elif [[ ! -f $dir/cpu.json ]]; then
         cpu_stop "$dir" # wrk ended on its own
     fi
+    # requests that waited for their turn (ADR 0046) during this load, when the app counts them
+    if [[ -n $turns_before ]]; then
+        awk -v a="$turns_before" -v b="$(turns "$url")" 'BEGIN { if (b != "") printf "%d\n", b - a }' >"$dir/turns.txt"
+    fi
     cat "$dir"/wrk-*.log | awk '$3 == 202 && $4 != "-" { print $4 }' >"$dir/accepted.txt"
     say "load $(basename "$dir"): $(cat "$dir"/wrk-*.log | wc -l) responses, $(wc -l <"$dir/accepted.txt") accepted"
 }
 
+# turns URL: the app's count of requests that were sent to the back of the queue (flashsale.http.turns,
+# ADR 0046), or nothing when the app does not count them (FLASHSALE_HTTP_FAIR_TURNS=false)
+turns() {
+    curl -fs --max-time 5 "$1/actuator/metrics/flashsale.http.turns" 2>/dev/null \
+        | jq -r '.measurements[] | select(.statistic == "COUNT") | .value' 2>/dev/null || true
+}
+
+# connections_snapshot DIR PID: the requests sent so far on each TCP connection of process PID,
+# one number a line in DIR/connections.txt, from the kernel's count of data segments sent on the
+# socket (ss -i: data_segs_out). wrk writes each request in one segment and sends the next one only
+# after the answer, so this is the number of requests each connection had served (or in flight) at
+# (nearly) the end of the window: report.py turns it into a fairness figure (Jain's index). wrk's Lua API
+# does not say which connection an answer came on; the kernel does.
+connections_snapshot() {
+    ss -tinpH state established 2>/dev/null | awk -v pid="pid=$2," '
+        /^[^ \t]/ { mine = index($0, pid) > 0; next }
+        mine {
+            if (match($0, /data_segs_out:[0-9]+/)) print substr($0, RSTART + 14, RLENGTH - 14); else print 0
+            mine = 0
+        }' >"$1/connections.txt"
+}
+
+# gatling_build: compiles bench/gatling (a Maven project of its own) and writes its class path, once
+# or when its sources changed; sets GATLING_CP.
+gatling_build() {
+    local project=$BENCH_ROOT/bench/gatling cp_file=$BENCH_ROOT/bench/gatling/target/gatling.classpath
+    if [[ ! -f $cp_file || -n $(find "$project/src" "$project/pom.xml" -newer "$cp_file" -type f -print -quit) ]]; then
+        say "building the Gatling simulations (./mvnw -f bench/gatling/pom.xml test-compile)"
+        "$BENCH_ROOT/mvnw" -q -B -f "$project/pom.xml" test-compile dependency:build-classpath \
+            -Dmdep.outputFile="$cp_file" </dev/null >&2 || die "Gatling build failed"
+        touch "$cp_file"
+    fi
+    GATLING_CP="$project/target/test-classes:$(cat "$cp_file")"
+}
+
+# open_load DIR URL RATE SECONDS ITEM BUYERS: Gatling's open injection (OpenLoopSimulation): a
+# warm-up of the generator at RATE / 4 on the trivial endpoint, then RATE buyers a second for SECONDS,
+# each one purchase of ITEM; per-request log in DIR/requests-gatling.log, DIR/accepted.txt, CPU
+# by part over the window in DIR/cpu.json.
+open_load() {
+    local dir=$1 url=$2 rate=$3 seconds=$4 item=$5 buyers=$6 warmup=${BENCH_OPEN_WARMUP_SECONDS:-10}
+    mkdir -p "$dir"
+    rm -f "$dir"/requests-*.log "$dir/cpu.json" "$dir/window.txt"
+    echo "$seconds" >"$dir/window.txt"
+    # the JVM options gatling-maven-plugin passes to the JVM it forks; an open loop opens a connection
+    # for every buyer that arrives while all open ones are busy, so it needs more than 1,024 files
+    (ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$BENCH_JAVA" -Xmx"${BENCH_GATLING_HEAP:-768m}" -XX:+UseG1GC -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12 \
+        --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED \
+        --add-opens=java.base/java.lang=ALL-UNNAMED -Dgatling.http.requestTimeout=10000 \
+        -DbaseUrl="$url" -DitemId="$item" -Drate="$rate" -Dseconds="$seconds" -DwarmupSeconds="$warmup" \
+        -DwarmupRate="$(awk -v r="$rate" 'BEGIN { w = r / 4; print (w < 1 ? 1 : w) }')" \
+        -Dbuyers="$buyers" -DbuyerPrefix=o -Dout="$dir" -cp "$GATLING_CP" io.gatling.app.Gatling \
+        --simulation io.flashsale.bench.gatling.OpenLoopSimulation --results-folder "$dir/gatling" --no-reports \
+        </dev/null >"$dir/gatling.txt" 2>&1) &
+    local gatling_pid=$!
+    BENCH_PIDS+=("$gatling_pid")
+    echo "$gatling_pid" >>"$BENCH_OWN_PIDS"
+    # CPU over the measured window: from the end of the generator's warm-up (its JVM start and JIT
+    # are not the system's cost), for SECONDS
+    (sleep "$warmup" && cpu_start "$dir" && sleep "$seconds" && cpu_stop "$dir") &
+    local cpu_timer=$!
+    wait "$gatling_pid" || say "warning: Gatling exited with $? (see $dir/gatling.txt)"
+    wait "$cpu_timer" || true
+    [[ -f $dir/requests-gatling.log ]] || die "Gatling wrote no request log; see $dir/gatling.txt"
+    awk '$3 == 202 && $4 != "-" { print $4 }' "$dir/requests-gatling.log" >"$dir/accepted.txt"
+    say "open load $(basename "$dir"): $(wc -l <"$dir/requests-gatling.log") buyers at $rate/s, $(wc -l <"$dir/accepted.txt") accepted"
+}
+
 # cpu_start DIR / cpu_stop DIR: CPU time of every part of the system in between, as DIR/cpu.json
 # (bench/lib/cpu.py), so a report can say where the cores went and what one answer cost in each part.
+# The apps and load generators this run started are listed in BENCH_OWN_PIDS, so that those of other
+# work on the same machine are named apart.
+export BENCH_OWN_PIDS=${BENCH_OWN_PIDS:-$(mktemp -t bench-own-pids.XXXXXX)}
 cpu_start() { mkdir -p "$1" && python3 "$BENCH_ROOT/bench/lib/cpu.py" snap "$1/.cpu-start.json"; }
 cpu_stop() { python3 "$BENCH_ROOT/bench/lib/cpu.py" diff "$1/.cpu-start.json" "$1/cpu.json" && rm -f "$1/.cpu-start.json"; }
 

@@ -16,9 +16,31 @@ import time
 
 TICKS = os.sysconf("SC_CLK_TCK")
 
+# BENCH_OWN_PIDS: a file of the process ids this run started (apps, load generators), one a line.
+# On a machine shared with other work, the apps and load generators of others are then named apart
+# ("other sessions' ...") instead of being counted as this run's.
+OWN_PIDS_FILE = os.environ.get("BENCH_OWN_PIDS")
 
-def part_of(pid, name):
+
+def own_pids():
+    if not OWN_PIDS_FILE:
+        return None
+    try:
+        with open(OWN_PIDS_FILE) as f:
+            return {line.split()[0] for line in f if line.strip()}
+    except OSError:
+        return set()
+
+
+def part_of(pid, name, own=None):
     """The part of the system a process belongs to, or None for the kernel's threads."""
+    part = kind_of(pid, name)
+    if own is not None and part and part.startswith(("app ", "load generator")) and pid not in own:
+        return "other sessions' " + part.split(" (")[0]
+    return part
+
+
+def kind_of(pid, name):
     try:
         with open(f"/proc/{pid}/cmdline", "rb") as f:
             joined = f.read().replace(b"\0", b" ")
@@ -29,6 +51,8 @@ def part_of(pid, name):
     if name == "java":
         if b"flashsale.jar" in joined:
             return "app " + roles_of(pid)
+        if b"io.gatling.app.Gatling" in joined:
+            return "load generator (gatling)"
         if b"io.flashsale.bench.BenchTool" in joined:
             return "harness (sampler, tools)"
         return "other java"
@@ -59,6 +83,7 @@ def roles_of(pid):
 
 def snapshot():
     processes = {}
+    own = own_pids()
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
             continue
@@ -69,7 +94,7 @@ def snapshot():
             continue
         name = stat[stat.index("(") + 1:stat.rindex(")")]
         fields = stat[stat.rindex(")") + 2:].split()
-        part = part_of(pid, name)
+        part = part_of(pid, name, own)
         if part is not None:
             processes[pid] = {"part": part, "ticks": int(fields[11]) + int(fields[12])}
     with open("/proc/stat") as f:

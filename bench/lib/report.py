@@ -42,7 +42,7 @@ def pct(sorted_values, p):
 def phase(directory):
     """Statistics of one load phase from its per-response logs, or None if it did not run."""
     rows = []
-    for path in glob.glob(os.path.join(directory, "wrk-*.log")):
+    for path in glob.glob(os.path.join(directory, "wrk-*.log")) + glob.glob(os.path.join(directory, "requests-*.log")):
         with open(path) as f:
             for line in f:
                 parts = line.split()
@@ -96,6 +96,8 @@ def phase(directory):
         "first_sold_out_s": None if first_sold_out is None else round(first_sold_out, 3),
         "last_accepted_s": None if last_accepted is None else round(last_accepted, 3),
         "wrk": read_json(os.path.join(directory, "summary.json")),
+        # requests that yielded their thread before being served (ADR 0046), all of this phase's
+        "turns": read_number(os.path.join(directory, "turns.txt")),
         "_series": series,
     }
 
@@ -123,6 +125,55 @@ def rate_between(count, start_ms, end_ms):
 
 def ratio(value, ceiling):
     return round(value / ceiling, 3) if value and ceiling else None
+
+
+def fairness(directory, connections, load):
+    """How evenly the connections of a closed loop were served, and the latency Little's law gives.
+
+    connections.txt (bench/lib/common.sh, connections_snapshot) holds the requests each connection
+    had sent by the end of the window. Jain's index (sum x)^2 / (n sum x^2) is 1 when every
+    connection was served equally often and 1/n when one connection got everything. Little's law:
+    with `connections` requests always in the system, the mean latency is connections / throughput;
+    the tail is set against that mean, since no server can beat it under this load model."""
+    if not load:
+        return None
+    counts = []
+    path = os.path.join(directory, "connections.txt")
+    if os.path.exists(path):
+        with open(path) as f:
+            counts = sorted(int(line) for line in f if line.strip().isdigit())
+    lat = load.get("latency_ms", {})
+    little = round(1000.0 * connections / load["requests_per_s"], 3) if load.get("requests_per_s") else None
+    result = {
+        "connections_seen": len(counts),
+        "requests_counted": sum(counts),
+        "jain_index": round(sum(counts) ** 2 / (len(counts) * sum(c * c for c in counts)), 4) if counts and any(counts) else None,
+        "requests_per_connection": {"min": counts[0], "p1": pct(counts, 1), "p50": pct(counts, 50), "p99": pct(counts, 99),
+                                    "max": counts[-1]} if counts else None,
+        "little_mean_ms": little,
+        "measured_mean_ms": lat.get("mean"),
+        "p99_over_little": round(lat["p99"] / little, 2) if little and lat.get("p99") is not None else None,
+        "max_over_little": round(lat["max"] / little, 2) if little and lat.get("max") is not None else None,
+        # how many answers took at least 90 % of the slowest one: about as many as there are
+        # connections when the whole process (or machine) stood still with every request in flight,
+        # a few when some connections were passed over while the others were served
+        "answers_near_max": near_max(directory, lat.get("max")),
+    }
+    return result
+
+
+def near_max(directory, slowest_ms):
+    if not slowest_ms:
+        return None
+    floor = 0.9 * slowest_ms * 1000
+    count = 0
+    for path in glob.glob(os.path.join(directory, "wrk-*.log")):
+        with open(path) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 4 and float(parts[1]) >= floor:
+                    count += 1
+    return count
 
 
 def bar(name, ok, detail):
@@ -263,12 +314,20 @@ def spike_run(directory, meta):
     }
     result["cpu"] = [c for c in (cpu_use(directory, "ceiling", "request", (ceiling or {}).get("responses_in_window")),
                                  cpu_use(directory, "load", "request", (load or {}).get("responses_in_window"))) if c]
-    p99 = (load or {}).get("latency_ms", {}).get("p99")
+    result["fairness"] = fairness(os.path.join(directory, "load"), int(meta["connections"]), load)
+    result["ceiling_fairness"] = fairness(os.path.join(directory, "ceiling"), int(meta["connections"]), ceiling)
+    result["phases"] = before_and_after(os.path.join(directory, "load"), (load or {}).get("first_sold_out_s"),
+                                        int(meta["connections"]))
+    fair = result["fairness"] or {}
+    lat = (load or {}).get("latency_ms", {})
     result["bars"] = [
         bar("requests/s >= 50% of the trivial endpoint's", (result["ratio_to_ceiling"] or 0) >= 0.5,
             "%s of %s req/s = %s" % ((load or {}).get("requests_per_s"), (ceiling or {}).get("requests_per_s"),
                                      result["ratio_to_ceiling"])),
-        bar("p99 <= 25 ms", p99 is not None and p99 <= 25, "p99 %s ms" % p99),
+        bar("p99 <= 4 x Little's mean (connections / requests/s)", (fair.get("p99_over_little") or 99) <= 4,
+            "p99 %s ms = %s x %s ms" % (lat.get("p99"), fair.get("p99_over_little"), fair.get("little_mean_ms"))),
+        bar("max <= 20 x Little's mean", (fair.get("max_over_little") or 999) <= 20,
+            "max %s ms = %s x %s ms" % (lat.get("max"), fair.get("max_over_little"), fair.get("little_mean_ms"))),
         bar("zero 5xx", load is not None and load["errors_5xx"] == 0, "%s" % (load or {}).get("errors_5xx")),
         bar("invariants hold", result["invariants"] == "hold", result["invariants"]),
     ]
@@ -358,6 +417,102 @@ def bigstock_run(directory, meta):
     return result
 
 
+def split_latency(directory, statuses):
+    """p50/p99/max of the answers with one of the given statuses, from a phase's request logs."""
+    values = []
+    for path in glob.glob(os.path.join(directory, "wrk-*.log")) + glob.glob(os.path.join(directory, "requests-*.log")):
+        with open(path) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 4 and int(parts[2]) in statuses:
+                    values.append(int(float(parts[1])) / 1000.0)
+    values.sort()
+    return {"count": len(values), "p50": pct(values, 50), "p99": pct(values, 99),
+            "max": values[-1] if values else None}
+
+
+def before_and_after(directory, split_s, connections):
+    """The closed loop's answers before and after split_s (the first SOLD_OUT): count, rate, Little's
+    mean for that rate, p50 / p99 / max. While units are left nearly every answer is an admission
+    (a Redis script, a persistent publish and its confirm), after it a refusal: two loads in one run,
+    each with its own Little's mean."""
+    if split_s is None:
+        return None
+    rows = []
+    for path in glob.glob(os.path.join(directory, "wrk-*.log")):
+        with open(path) as f:
+            for line in f:
+                parts = line.split()
+                if len(parts) == 4:
+                    rows.append((int(parts[0]), int(parts[1])))
+    if not rows:
+        return None
+    t0 = min(r[0] for r in rows)
+    window = read_number(os.path.join(directory, "window.txt")) or max((r[0] + r[1] - t0) / 1e6 for r in rows)
+    out = {}
+    for name, lo, hi in (("before_sold_out", 0.0, split_s), ("after_sold_out", split_s, window)):
+        values = sorted(r[1] / 1000.0 for r in rows if lo <= (r[0] + r[1] - t0) / 1e6 < hi)
+        seconds = hi - lo
+        rate = len(values) / seconds if seconds > 0 else None
+        little = 1000.0 * connections / rate if rate else None
+        out[name] = {"seconds": round(seconds, 3), "answers": len(values), "requests_per_s": rate and round(rate, 1),
+                     "little_mean_ms": little and round(little, 3), "p50": pct(values, 50), "p99": pct(values, 99),
+                     "max": values[-1] if values else None,
+                     "p99_over_little": round(pct(values, 99) / little, 2) if values and little else None,
+                     "max_over_little": round(values[-1] / little, 2) if values and little else None}
+    return out
+
+
+def openloop_run(directory, meta):
+    load, capacity = phase(os.path.join(directory, "load")), phase(os.path.join(directory, "capacity"))
+    check = read_json(os.path.join(directory, "check.json"), {})
+    item = item_check(check, meta["item"])
+    rows = samples(directory)
+    t0 = load["start_ms"] if load else (rows[0]["t_ms"] if rows else 0)
+    stock = int(meta["stock"])
+    rate = float(meta["rate_per_s"])
+    lat = (load or {}).get("latency_ms", {})
+    result = {
+        "label": os.path.basename(directory), "stock": stock, "seconds": int(meta["seconds"]),
+        "buyers": int(meta["buyers"]), "connections": int(meta["connections"]),
+        "arrival_rate_per_s": rate, "fraction_of_capacity": float(meta["fraction"]),
+        "capacity_per_s": float(meta["capacity_per_s"]),
+        "load": {k: v for k, v in (load or {}).items() if not k.startswith("_")},
+        "capacity": {k: v for k, v in (capacity or {}).items() if not k.startswith("_")},
+        "capacity_fairness": fairness(os.path.join(directory, "capacity"), int(meta["connections"]), capacity),
+        # the capacity run's answers/s while units were left (admissions) and after: an arrival rate
+        # above the first is more than the server can admit until the units are gone
+        "capacity_phases": before_and_after(os.path.join(directory, "capacity"), (capacity or {}).get("first_sold_out_s"),
+                                            int(meta["connections"])),
+        "phases": before_and_after(os.path.join(directory, "load"), (load or {}).get("first_sold_out_s"),
+                                   int(meta["connections"])),
+        "arrived": (load or {}).get("responses"),
+        "arrivals_per_s_achieved": round((load or {}).get("responses", 0) / int(meta["seconds"]), 1),
+        "accepted_latency_ms": split_latency(os.path.join(directory, "load"), {202}),
+        "refused_latency_ms": split_latency(os.path.join(directory, "load"), {409}),
+        "messages_published": (load or {}).get("by_status", {}).get("202", 0),
+        "order_rows": item.get("order_rows"), "by_outcome": item.get("by_outcome"),
+        "time_to_sell_out_s": (load or {}).get("first_sold_out_s"),
+        "last_accepted_s": (load or {}).get("last_accepted_s"),
+        "invariants": check.get("invariants", "NOT CHECKED"),
+        "invariant_failures": [i.get("failure") for i in check.get("items", []) if i.get("failure")],
+        "settings": settings(meta),
+    }
+    result["cpu"] = [c for c in (cpu_use(directory, "capacity", "request", (capacity or {}).get("responses_in_window")),
+                                 cpu_use(directory, "load", "request", (load or {}).get("responses_in_window"))) if c]
+    no_answer = (load or {}).get("by_status", {}).get("0", 0)
+    result["bars"] = [
+        bar("p99 <= 25 ms (from arrival)", lat.get("p99") is not None and lat["p99"] <= 25, "p99 %s ms" % lat.get("p99")),
+        bar("zero 5xx, every buyer answered", load is not None and load["errors_5xx"] == 0 and no_answer == 0,
+            "%s 5xx, %s without an answer" % ((load or {}).get("errors_5xx"), no_answer)),
+        bar("invariants hold", result["invariants"] == "hold", result["invariants"]),
+        bar("reserve publishes at most stock + 1%", result["messages_published"] <= stock * 1.01,
+            "%d published for %d units" % (result["messages_published"], stock)),
+    ]
+    result["charts"] = charts_http(directory, load, rows, t0, result["label"]) if load else []
+    return result
+
+
 def cpu_use(directory, phase_name, unit, count, only=None):
     """Where the machine's cores went during a phase (bench/lib/cpu.py), per part and per unit of work.
     only: the one part that matters (a ceiling probe's own JVM starts and ends inside its window)."""
@@ -367,14 +522,20 @@ def cpu_use(directory, phase_name, unit, count, only=None):
     seconds = cpu["seconds"]
     parts = [{"part": part, "cores": cores, "us_per_" + unit: round(cores * seconds * 1e6 / count, 1)}
              for part, cores in cpu["parts"].items() if only in (None, part)]
+    this_run = [p for p in parts if not p["part"].startswith(("other", "unattributed"))]
+    apps = [p for p in parts if p["part"].startswith("app ")]
     return {"phase": phase_name, "unit": unit, "count": count, "only": only, "seconds": seconds,
             "idle_cores": cpu["idle_cores"],
             "us_per_%s_all" % unit: round(sum(p["cores"] for p in parts) * seconds * 1e6 / count, 1),
+            # this run's apps and load generator plus the services (RabbitMQ, PostgreSQL, Redis),
+            # without other work on the machine and the kernel's unattributed time
+            "us_per_%s_system" % unit: round(sum(p["cores"] for p in this_run) * seconds * 1e6 / count, 1),
+            "us_per_%s_app" % unit: round(sum(p["cores"] for p in apps) * seconds * 1e6 / count, 1),
             "parts": parts}
 
 
 def settings(meta):
-    keys = ["batch_size", "batch_timeout", "consumers", "heap", "pool", "java_opts"]
+    keys = ["batch_size", "batch_timeout", "consumers", "heap", "pool", "fair_turns", "java_opts"]
     return {k: meta.get(k) for k in keys}
 
 
@@ -419,6 +580,10 @@ def markdown(run_meta, runs):
                 cpu["phase"], fmt(cpu["seconds"]), cpu["count"], unit, fmt(cpu["idle_cores"]),
                 run_meta.get("cores"), fmt(cpu["us_per_%s_all" % unit]), unit,
                 " in %s" % cpu["only"] if cpu["only"] else " in all"))
+            if not cpu["only"] and "us_per_%s_system" % unit in cpu:
+                out.append("(this run's processes and the services: %s µs, of which the app %s µs; the rest "
+                           "is other work on the machine and the kernel)" % (
+                               fmt(cpu["us_per_%s_system" % unit]), fmt(cpu["us_per_%s_app" % unit])))
             out.append("")
             out.append("| part | cores used | CPU µs per %s |" % unit)
             out.append("|---|---|---|")
@@ -477,6 +642,33 @@ def figures(run):
               ("answers by status", json.dumps(load.get("by_status"))),
               ("answers by code", json.dumps(load.get("by_code"))),
               ("wrk socket errors", json.dumps((load.get("wrk") or {}).get("errors")))]
+    if "arrival_rate_per_s" in run:
+        cap = run["capacity"]
+        acc, ref = run["accepted_latency_ms"], run["refused_latency_ms"]
+        capfair = run.get("capacity_fairness") or {}
+        return [("stock / seconds / buyer ids", "%d / %d / %d" % (run["stock"], run["seconds"], run["buyers"])),
+                ("capacity C (spike's closed loop, %d connections, same run)" % run["connections"],
+                 "%s req/s; p99 %s ms, max %s ms; Jain's index %s" % (
+                     fmt(run["capacity_per_s"]), fmt(cap.get("latency_ms", {}).get("p99")),
+                     fmt(cap.get("latency_ms", {}).get("max")), capfair.get("jain_index"))),
+                ("capacity C before / after its first SOLD_OUT (admissions / refusals)", "%s / %s answers/s" % (
+                    fmt(((run.get("capacity_phases") or {}).get("before_sold_out") or {}).get("requests_per_s")),
+                    fmt(((run.get("capacity_phases") or {}).get("after_sold_out") or {}).get("requests_per_s")))),
+                ("arrival rate (open loop)", "%s buyers/s = %s x C" % (fmt(run["arrival_rate_per_s"]),
+                                                                       run["fraction_of_capacity"])),
+                ("buyers arrived / per second achieved", "%s / %s" % (run["arrived"], fmt(run["arrivals_per_s_achieved"])))] \
+            + common[1:] + [
+                ("accepted (202): count, p50 / p99 / max", "%s: %s / %s / %s ms" % (
+                    acc["count"], fmt(acc["p50"]), fmt(acc["p99"]), fmt(acc["max"]))),
+                ("refused (409): count, p50 / p99 / max", "%s: %s / %s / %s ms" % (
+                    ref["count"], fmt(ref["p50"]), fmt(ref["p99"]), fmt(ref["max"]))),
+                ("time to sell out (first SOLD_OUT) / last 202", "%s / %s" % (
+                    fmt(run["time_to_sell_out_s"], " s"), fmt(run["last_accepted_s"], " s"))),
+                ("answers before / after the first SOLD_OUT: p50 / p99 / max", "%s / %s" % tuple(
+                    "%s / %s / %s ms" % (fmt(part.get("p50")), fmt(part.get("p99")), fmt(part.get("max")))
+                    for part in (((run.get("phases") or {}).get(k) or {}) for k in ("before_sold_out", "after_sold_out")))),
+                ("messages published (202)", run["messages_published"]), ("order rows", run["order_rows"]),
+                ("outcomes", json.dumps(run["by_outcome"])), ("invariants", run["invariants"])]
     if "units" in run:
         return common + [("accepted/s", fmt(run["accepted_per_s"])),
                          ("settled/s end to end", fmt(run["settled_per_s_end_to_end"])),
@@ -487,12 +679,37 @@ def figures(run):
                          ("time until every order settled", fmt(run["time_until_settled_s"], " s")),
                          ("outcomes", json.dumps(run["by_outcome"])), ("invariants", run["invariants"])]
     ceiling = run["ceiling"]
+    fair = run.get("fairness") or {}
+    cfair = run.get("ceiling_fairness") or {}
+    per = fair.get("requests_per_connection") or {}
+    fairness_rows = [
+        ("Little's mean (connections / requests/s) / measured mean", "%s / %s ms" % (
+            fmt(fair.get("little_mean_ms")), fmt(fair.get("measured_mean_ms")))),
+        ("p99 / Little's mean, max / Little's mean", "%s, %s" % (fmt(fair.get("p99_over_little")),
+                                                               fmt(fair.get("max_over_little")))),
+        ("answers within 10 % of the slowest (about the connections: a stall of everything; a few: passed over)",
+         "%s (trivial endpoint: %s)" % (fair.get("answers_near_max"), cfair.get("answers_near_max"))),
+        ("requests that waited for their turn (ADR 0046)", "n/a (fair turns off)" if (run["load"].get("turns") is None) else
+         "%d (%.0f %% of the responses)" % (run["load"]["turns"], 100.0 * run["load"]["turns"] / max(1, run["load"]["responses"]))),
+        ("fairness: Jain's index of requests per connection (1 = equal)", "%s (%s connections; min / p50 / max %s / %s / %s requests)" % (
+            fair.get("jain_index"), fair.get("connections_seen"), per.get("min"), per.get("p50"), per.get("max"))),
+        ("trivial endpoint: Jain's index, p99 / Little's mean, max / Little's mean", "%s, %s, %s" % (
+            cfair.get("jain_index"), fmt(cfair.get("p99_over_little")), fmt(cfair.get("max_over_little")))),
+    ]
+    for name, label in (("before_sold_out", "before the first SOLD_OUT"), ("after_sold_out", "after it")):
+        part = (run.get("phases") or {}).get(name)
+        if part:
+            fairness_rows.append(("%s: answers/s, Little's mean, p50 / p99 / max, p99 and max / Little's mean" % label,
+                                  "%s/s over %s s, %s ms, %s / %s / %s ms, %s and %s" % (
+                                      fmt(part["requests_per_s"]), fmt(part["seconds"]), fmt(part["little_mean_ms"]),
+                                      fmt(part["p50"]), fmt(part["p99"]), fmt(part["max"]),
+                                      fmt(part["p99_over_little"]), fmt(part["max_over_little"]))))
     return [("gate mode", run["mode"]), ("api processes", run["api_processes"] or "1 (all roles)"),
             ("stock / connections / seconds / buyer ids", "%d / %d / %d / %d" % (
                 run["stock"], run["connections"], run["seconds"], run["buyers"]))] + common + [
         ("trivial endpoint req/s (ceiling)", fmt(ceiling.get("requests_per_s"))),
         ("trivial endpoint p99", fmt(ceiling.get("latency_ms", {}).get("p99"), " ms")),
-        ("ratio to ceiling", fmt(run["ratio_to_ceiling"])),
+        ("ratio to ceiling", fmt(run["ratio_to_ceiling"]))] + fairness_rows + [
         ("time to sell out (first SOLD_OUT)", fmt(run["time_to_sell_out_s"], " s")),
         ("last 202 at", fmt(run["last_accepted_s"], " s")),
         ("time until every order settled", fmt(run["time_until_settled_s"], " s")),
@@ -510,7 +727,8 @@ def main(run_dir):
         meta = read_json(os.path.join(run_dir, sub, "meta.json"))
         if not meta:
             continue
-        kind = {"spike": spike_run, "settle": settle_run, "bigstock": bigstock_run}[meta["scenario"]]
+        kind = {"spike": spike_run, "settle": settle_run, "bigstock": bigstock_run,
+                "openloop": openloop_run}[meta["scenario"]]
         runs.append(kind(os.path.join(run_dir, sub), meta))
     order = {"reserve": 0, "check-only": 1}
     runs.sort(key=lambda r: (0 if "workers" in r else 1, r.get("workers", 0), r.get("api_processes", 0),

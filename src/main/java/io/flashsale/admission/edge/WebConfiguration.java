@@ -7,6 +7,8 @@ import org.apache.catalina.Pipeline;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -74,6 +76,20 @@ class WebConfiguration {
         registration.setOrder(AFTER_SECURITY + 1);
         registration.setEnabled(settings.enabled());
         return registration;
+    }
+
+    /**
+     * Connections take turns for the virtual threads (docs/adr/0046). {@code FLASHSALE_HTTP_FAIR_TURNS=false}
+     * leaves Tomcat's own order, for comparison runs.
+     */
+    @Bean
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> fairTurns(
+            @Value("${flashsale.http.fair-turns:true}") boolean enabled, MeterRegistry meters) {
+        return factory -> {
+            if (enabled) {
+                factory.addEngineValves(new FairTurnValve(meters));
+            }
+        };
     }
 
     /**
