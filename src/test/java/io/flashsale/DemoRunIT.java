@@ -33,7 +33,7 @@ class DemoRunIT {
                 "FLASHSALE_GATE_KEY_PREFIX", name,
                 "FLASHSALE_MESSAGING_PREFIX", name,
                 "FLASHSALE_DEMO_STARTS_IN", "5s"), "demo")) {
-            app.awaitReady(Duration.ofSeconds(90));
+            app.awaitReady(Duration.ofSeconds(240));
             await().atMost(Duration.ofSeconds(30)).until(() -> app.output().contains("Demo sale"));
             assertThat(app.output()).contains("Admin token:", "curl -s -X POST", "opens at",
                     "Buyer's page: http://localhost:" + app.port() + "/sales/1");

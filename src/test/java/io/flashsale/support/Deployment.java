@@ -52,7 +52,7 @@ public final class Deployment implements AutoCloseable {
         environment.putAll(extraEnvironment);
         AppProcess process = AppProcess.start(AppProcess.jar(), environment, label);
         processes.add(process);
-        return process.awaitReady(Duration.ofSeconds(90));
+        return process.awaitReady(Duration.ofSeconds(240)); // a loaded 2-core machine took over 90 s
     }
 
     public FlashSaleClient client(AppProcess api) {
