@@ -98,6 +98,8 @@ class EventStreamsTest {
         assertThat(confirmed.json().path("status").asString()).isEqualTo("CONFIRMED");
         assertThat(confirmed.json().path("userId").asString()).isEqualTo("alice");
         assertThat(confirmed.json().path("itemId").asLong()).isEqualTo(item.itemId());
+        assertThat(confirmed.json().path("payBy").asString()).as("the pushed hold names the end of its payment window")
+                .isEqualTo(client.get("/api/v1/orders/" + accepted.orderId()).body().path("payBy").asString()).isNotEmpty();
     }
 
     @Test
