@@ -156,7 +156,8 @@ class ItemCard {
       case 'PENDING': detail = 'Queued; the outcome shows here as soon as it is settled.'; break;
       case 'CONFIRMED': detail = lifecycle.awaitsPayment(order) ? 'Reserved for you until you pay.' : 'It is yours.'; break;
       case 'PAID': detail = 'Paid. Thank you.'; break;
-      case 'CANCELLED': detail = 'Cancelled; the unit went back on sale.'; break;
+      case 'CANCELLED': detail = `${order.reason === 'PAYMENT_TIMEOUT' ? 'Not paid in time: cancelled' : 'Cancelled'}; `
+        + 'the unit went to the next buyer in line, or back on sale.'; break;
       default: detail = REASONS[order.reason] || (order.reason ? `Nothing was bought (${order.reason}).` : 'Nothing was bought.');
     }
     $('.order-detail', section).textContent = detail;
