@@ -80,7 +80,7 @@ abstract class PaymentWindowScenario {
         assertThat(other.code()).isEqualTo("ALREADY_PAID");
         assertThat(cancel.code()).isEqualTo("NOT_CANCELLABLE");
         assertThat(client.status(order)).isEqualTo("PAID");
-        assertThat(client.get("/flashsale/result/" + order).body().path("status").asString()).isEqualTo("success");
+        assertThat(client.get("/flashsale/result/" + order).body().path("Status").asString()).isEqualTo("success");
         assertThat(refusals(order)).containsExactly("psp-2:ALREADY_PAID");
         assertThat(returns.cancelOverdue()).isZero();
         invariants.awaitQuietAndAssert(item.itemId(), Set.of(order), Duration.ofSeconds(20));
@@ -116,7 +116,7 @@ abstract class PaymentWindowScenario {
         UUID bobs = confirmedPurchase(item, "bob", 1);
         assertThat(client.buy(item.itemId(), "alice", 1).code()).isEqualTo("SOLD_OUT");
         invariants.awaitQuietAndAssert(item.itemId(), Set.of(alices, bobs), Duration.ofSeconds(20));
-        assertThat(client.get("/flashsale/result/" + alices).body().path("status").asString()).isEqualTo("failed");
+        assertThat(client.get("/flashsale/result/" + alices).body().path("Status").asString()).isEqualTo("failed");
     }
 
     @Test
