@@ -156,7 +156,8 @@ class ItemCard {
       case 'PENDING': detail = 'Queued; the outcome shows here as soon as it is settled.'; break;
       case 'CONFIRMED': detail = lifecycle.awaitsPayment(order) ? 'Reserved for you until you pay.' : 'It is yours.'; break;
       case 'PAID': detail = 'Paid. Thank you.'; break;
-      case 'CANCELLED': detail = 'Cancelled; the unit went back on sale.'; break;
+      case 'CANCELLED': detail = `${order.reason === 'PAYMENT_TIMEOUT' ? 'Not paid in time: cancelled' : 'Cancelled'}; `
+        + 'the unit went to the next buyer in line, or back on sale.'; break;
       default: detail = REASONS[order.reason] || (order.reason ? `Nothing was bought (${order.reason}).` : 'Nothing was bought.');
     }
     $('.order-detail', section).textContent = detail;
@@ -193,8 +194,12 @@ class ItemCard {
     $('.standby-leave', section).disabled = this.busy;
   }
 
-  /** Shows an order and follows its stream until it cannot change any more. */
-  follow(orderId, status = 'PENDING') {
+  /**
+   * Shows an order and follows its stream until it cannot change any more. A standing order's
+   * order (`justServed`) may be a moment from being queued when the page learns of it: not found
+   * then means not yet.
+   */
+  follow(orderId, status = 'PENDING', {justServed = false} = {}) {
     this.order = {orderId, status, itemId: this.item.id};
     this.render();
     if (this.orderStream) {
@@ -204,7 +209,7 @@ class ItemCard {
       refused: async () => {
         // Not a stream: read the order once to tell a passing refusal from an order that is gone.
         const answer = await request('GET', `/api/v1/orders/${orderId}`);
-        if (answer.status === 404) {
+        if (answer.status === 404 && !justServed) {
           savePurchase(page.buyerId, this.item.id, null);
           this.order = null;
           this.render();
@@ -328,11 +333,11 @@ class ItemCard {
   }
 
   async pay() {
-    await this.orderAction(() => lifecycle.pay(this.order, page.buyerId));
+    await this.orderAction(() => lifecycle.pay(this.order));
   }
 
   async cancel() {
-    await this.orderAction(() => lifecycle.cancel(this.order, page.buyerId));
+    await this.orderAction(() => lifecycle.cancel(this.order));
   }
 
   async orderAction(action) {
@@ -378,8 +383,10 @@ class ItemCard {
   async standBy() {
     await this.whileBusy(async () => {
       const {answer, standby} = await lifecycle.standBy(this.item.id, page.buyerId);
-      if (standby?.id) {
+      if (standby) {
         this.keepStandby(standby);
+      } else if (answer.body?.code === 'NOT_SOLD_OUT') {
+        this.setMessage('Units are back on sale: buy one instead.');
       } else {
         this.setMessage(detailOf(answer));
       }
@@ -391,7 +398,7 @@ class ItemCard {
     const record = purchase(page.buyerId, this.item.id) || {};
     savePurchase(page.buyerId, this.item.id, {...record, standbyId: standby.id});
     if (standby.orderId) {
-      this.served(standby);
+      this.served(standby.orderId);
       return;
     }
     // The position moves when units come back (pushed as stock events, see setRemaining); read it
@@ -407,13 +414,16 @@ class ItemCard {
     }
     try {
       const {answer, standby} = await lifecycle.standbyStatus(this.standby.id);
-      if (standby) {
+      if (standby?.orderId) {
+        this.served(standby.orderId);
+      } else if (standby?.status === 'WAITING') {
         this.standby = standby;
-        if (standby.orderId) {
-          this.served(standby);
-        }
-      } else if (answer.status === 404) {
+      } else if (standby || answer.status === 404) {
+        // withdrawn (another tab) or expired with the sale
         this.dropStandby();
+        if (standby?.status === 'EXPIRED') {
+          this.setMessage('The sale ended before a unit came back.');
+        }
       }
       this.render();
     } catch (e) {
@@ -421,11 +431,12 @@ class ItemCard {
     }
   }
 
-  served(standby) {
+  /** The standing order became an order: followed like a purchase from now on. */
+  served(orderId) {
     this.dropStandby();
     const record = purchase(page.buyerId, this.item.id) || {key: newKey()};
-    savePurchase(page.buyerId, this.item.id, {...record, orderId: standby.orderId});
-    this.follow(standby.orderId, 'PENDING');
+    savePurchase(page.buyerId, this.item.id, {...record, orderId});
+    this.follow(orderId, 'PENDING', {justServed: true});
   }
 
   dropStandby() {
@@ -444,9 +455,11 @@ class ItemCard {
       return;
     }
     await this.whileBusy(async () => {
-      const answer = await lifecycle.leaveStandby(this.standby.id);
-      if (answer.ok || answer.status === 404) {
+      const {left, orderId, answer} = await lifecycle.leaveStandby(this.standby.id);
+      if (left) {
         this.dropStandby();
+      } else if (orderId) {
+        this.served(orderId);
       } else {
         this.setMessage(detailOf(answer));
       }

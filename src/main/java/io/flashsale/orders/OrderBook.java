@@ -7,12 +7,12 @@ import java.sql.Timestamp;
 import java.sql.SQLException;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -35,24 +35,28 @@ public class OrderBook {
         this.paymentWindowMillis = payment.window().toMillis();
     }
 
-    /**
-     * Inserts the rows that do not exist yet; returns the ids this call actually wrote. A CONFIRMED
-     * row gets its payment deadline from PostgreSQL's clock, the clock that decides a payment
-     * against its timeout.
-     */
+    /** Inserts the rows that do not exist yet; returns the ids this call actually wrote (see {@link #write}). */
     public Set<UUID> insert(List<SettledOrder> orders) {
+        return write(orders).stream().map(SettledOrder::orderId).collect(Collectors.toSet());
+    }
+
+    /**
+     * Inserts the rows that do not exist yet; returns those this call actually wrote, as written. A
+     * CONFIRMED row gets its payment deadline ({@code payBy}) from PostgreSQL's clock, the clock
+     * that decides a payment against its timeout.
+     */
+    public List<SettledOrder> write(List<SettledOrder> orders) {
         if (orders.isEmpty()) {
-            return Set.of();
+            return List.of();
         }
-        List<UUID> written = jdbc.sql("""
+        return jdbc.sql("""
                         INSERT INTO orders (order_id, item_id, user_id, quantity, status, reason, created_at, pay_by)
                         SELECT o.*, CASE WHEN o.status = 'CONFIRMED' AND ?::bigint > 0
                                          THEN statement_timestamp() + ?::bigint * interval '1 millisecond' END
                         FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[],
                                     ?::timestamptz[]) AS o(order_id, item_id, user_id, quantity, status, reason, created_at)
                         ON CONFLICT (order_id) DO NOTHING
-                        RETURNING order_id
-                        """)
+                        RETURNING\s""" + COLUMNS)
                 .params(paymentWindowMillis, paymentWindowMillis,
                         orders.stream().map(order -> order.orderId().toString()).toArray(String[]::new),
                         orders.stream().map(SettledOrder::itemId).toArray(Long[]::new),
@@ -62,8 +66,7 @@ public class OrderBook {
                         orders.stream().map(order -> order.reason() == null ? null : order.reason().name())
                                 .toArray(String[]::new),
                         orders.stream().map(order -> order.requestedAt().toString()).toArray(String[]::new))
-                .query(UUID.class).list();
-        return new HashSet<>(written);
+                .query(OrderBook::settledOrder).list();
     }
 
     /** First writer wins: true if this call decided the order's fate. */

@@ -122,6 +122,10 @@ public class UnitReturns {
         try {
             Restocked restocked = standby.restock(itemId, cancelled, unitsReturnedAt);
             if (!restocked.loaded()) {
+                if (unitsReturnedAt != null) {
+                    // just committed: the buyer's page hears of it now, not once the item is rebuilt
+                    gate.recordStatuses(cancelled);
+                }
                 return Optional.of(restocked);
             }
             gate.recordStatuses(cancelled);

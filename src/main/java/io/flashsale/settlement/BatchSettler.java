@@ -13,7 +13,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 import org.springframework.stereotype.Component;
@@ -68,9 +67,9 @@ class BatchSettler {
         toDecide.forEach(faults::beforeSettling);
         var buyers = toDecide.stream().map(order -> new BuyerKey(order.itemId(), order.userId())).distinct().toList();
         List<SettledOrder> decisions = SettlementPolicy.decide(toDecide, stock, holdings.of(buyers), clock.instant());
-        Set<UUID> written = orderBook.insert(decisions);
         // A row another writer (dead-letter handler, reconciler) won meanwhile is theirs: it takes no stock here.
-        List<SettledOrder> won = decisions.stream().filter(order -> written.contains(order.orderId())).toList();
+        // The rows as written carry a CONFIRMED order's payBy, which its buyer's page shows.
+        List<SettledOrder> won = orderBook.write(decisions);
         List<SettledOrder> sold = won.stream().filter(SettledOrder::isConfirmed).toList();
         holdings.add(sold.stream().collect(Collectors.groupingBy(
                 order -> new BuyerKey(order.itemId(), order.userId()), Collectors.summingInt(SettledOrder::quantity))));

@@ -1,9 +1,7 @@
 package io.flashsale.admission.events;
 
 
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -15,22 +13,19 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter.SseEventBuilder;
 
 /**
- * One client's event stream (docs/adr/0050): what it was sent, and what waits to be sent. Only the
- * latest event per key waits (an order's status, an item's units), and one virtual thread at a time
- * sends, so a slow client gets fewer events and never holds up anyone else.
+ * One client's event stream (docs/adr/0050): what it was sent, so that it is sent only what comes
+ * later in an order's life or differs from the units it has; {@link LatestEventSender} sends it.
  */
 final class ClientStream {
 
     private final SseEmitter emitter;
-    private final Executor senders;
+    private final LatestEventSender sender;
     private final Consumer<ClientStream> closing;
     private final AtomicBoolean closed = new AtomicBoolean();
     private final List<Object> keys = new ArrayList<>(1);
     // guarded by this
     private int orderRank;
     private final Map<Long, Long> units;
-    private final Map<String, SseEventBuilder> pending = new LinkedHashMap<>();
-    private boolean sending;
 
     /**
      * @param orderRank the rank of the status the client has ({@link StreamEventIds#rank}), -1 for none
@@ -39,7 +34,7 @@ final class ClientStream {
      */
     ClientStream(SseEmitter emitter, Executor senders, int orderRank, Map<Long, Long> seen, Consumer<ClientStream> closing) {
         this.emitter = emitter;
-        this.senders = senders;
+        this.sender = new LatestEventSender(emitter, senders, this::close);
         this.orderRank = orderRank;
         this.units = new TreeMap<>(seen);
         this.closing = closing;
@@ -91,47 +86,8 @@ final class ClientStream {
     }
 
     private void offer(String key, SseEventBuilder event) {
-        synchronized (this) {
-            if (closed.get()) {
-                return;
-            }
-            pending.remove(key);
-            pending.put(key, event);
-            if (sending) {
-                return;
-            }
-            sending = true;
-        }
-        try {
-            senders.execute(this::send);
-        } catch (RuntimeException e) {
-            close();
-        }
-    }
-
-    private void send() {
-        while (true) {
-            List<SseEventBuilder> events;
-            synchronized (this) {
-                if (pending.isEmpty() || closed.get()) {
-                    sending = false;
-                    return;
-                }
-                events = new ArrayList<>(pending.values());
-                pending.clear();
-            }
-            try {
-                for (SseEventBuilder event : events) {
-                    emitter.send(event);
-                }
-            } catch (IOException | RuntimeException e) {
-                // the client went away, or the stream ended meanwhile
-                synchronized (this) {
-                    sending = false;
-                }
-                close();
-                return;
-            }
+        if (!closed.get()) {
+            sender.offer(key, event);
         }
     }
 
@@ -147,9 +103,7 @@ final class ClientStream {
 
     void close() {
         if (closed.compareAndSet(false, true)) {
-            synchronized (this) {
-                pending.clear();
-            }
+            sender.stop();
             closing.accept(this);
         }
     }

@@ -24,7 +24,9 @@ final class StreamEventIds {
 
     /**
      * Where a status comes in an order's life; a stream sends a status only after one that comes
-     * earlier. Statuses this does not know come last (a terminal status added later).
+     * earlier. PENDING, then CONFIRMED (a hold, with a payment window), then one of the final ones:
+     * PAID or CANCELLED after CONFIRMED, FAILED or EXPIRED instead of it; an order has one of them
+     * at most. Statuses this does not know come last (a final status added later).
      */
     static int rank(String status) {
         return switch (status) {

@@ -99,6 +99,8 @@ public class GateReturns {
         }
         if (returned > 0 && tokensLeft > 0) {
             gate.announceRestock(itemId);
+        } else if (returned > 0 || !admitted.isEmpty()) {
+            gate.unitsMoved(itemId);
         }
         return new Restocked(true, returned, tokensLeft, admitted);
     }

@@ -214,6 +214,11 @@ public class RedisGate {
         return applied;
     }
 
+    /** Units of this item moved without coming back for anybody (to standing orders): the event streams read the figure again. */
+    void unitsMoved(long itemId) {
+        live.unitsMoved(itemId);
+    }
+
     /**
      * Units of this item may be back: every API instance drops its sold-out flag for it (this one
      * at once, the others through pub/sub). If the message is lost, the flags expire on their own.

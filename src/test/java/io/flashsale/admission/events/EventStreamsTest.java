@@ -10,6 +10,7 @@ import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.payment.UnitReturns;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +24,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.Lifecycle;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
 /**
@@ -43,6 +45,8 @@ class EventStreamsTest {
     @Autowired EventStreams streams;
     @Autowired MeterRegistry meters;
     @Autowired RedisMessageListenerContainer gateChangeListener;
+    @Autowired JdbcClient jdbc;
+    @Autowired UnitReturns returns;
 
     FlashSaleClient client;
     final List<EventStream> opened = new ArrayList<>();
@@ -94,6 +98,8 @@ class EventStreamsTest {
         assertThat(confirmed.json().path("status").asString()).isEqualTo("CONFIRMED");
         assertThat(confirmed.json().path("userId").asString()).isEqualTo("alice");
         assertThat(confirmed.json().path("itemId").asLong()).isEqualTo(item.itemId());
+        assertThat(confirmed.json().path("payBy").asString()).as("the pushed hold names the end of its payment window")
+                .isEqualTo(client.get("/api/v1/orders/" + accepted.orderId()).body().path("payBy").asString()).isNotEmpty();
     }
 
     @Test
@@ -139,6 +145,48 @@ class EventStreamsTest {
         EventStream stale = open("/api/v1/items/" + item.itemId() + "/events?lastEventId=" + item.itemId() + ":5");
         assertThat(resumed.next("stock", QUIET)).as("nothing moved since the client's last event").isNull();
         assertThat(stale.next("stock", WAIT).json().path("remaining").asInt()).isEqualTo(3);
+    }
+
+    @Test
+    void theLifecycleIsPushedToo_paidAndCancelledOrdersAndTheUnitsTheyGiveBack() {
+        CreatedItem item = client.openSale(3, 1);
+        UUID paid = client.buy(item.itemId(), "erin", 1).orderId();
+        UUID cancelled = client.buy(item.itemId(), "frank", 1).orderId();
+        UUID timedOut = client.buy(item.itemId(), "grace", 1).orderId();
+        await().atMost(WAIT).until(() -> List.of(paid, cancelled, timedOut).stream()
+                .allMatch(order -> client.status(order).equals("CONFIRMED")));
+        EventStream itemStream = open("/api/v1/items/" + item.itemId() + "/events");
+        assertThat(itemStream.next("stock", WAIT).json().path("remaining").asInt()).isZero();
+
+        EventStream paidStream = open("/api/v1/orders/" + paid + "/events", "Last-Event-ID", "CONFIRMED");
+        assertThat(client.pay(paid, "psp-erin").status()).isEqualTo(200);
+        Event paidEvent = paidStream.next("status", WAIT);
+        assertThat(paidEvent.id()).isEqualTo("PAID");
+        assertThat(paidEvent.json().has("payBy")).as("no window once paid").isFalse();
+        closeAndWait(paidStream);
+
+        EventStream cancelledStream = open("/api/v1/orders/" + cancelled + "/events", "Last-Event-ID", "CONFIRMED");
+        assertThat(client.cancel(cancelled).status()).isEqualTo(200);
+        Event cancelledEvent = cancelledStream.next("status", WAIT);
+        assertThat(cancelledEvent.id()).isEqualTo("CANCELLED");
+        assertThat(cancelledEvent.json().path("reason").asString()).isEqualTo("BUYER_CANCELLED");
+        assertThat(lastRemaining(itemStream, 1)).isEqualTo(item.itemId() + ":1");
+        closeAndWait(cancelledStream);
+
+        EventStream timedOutStream = open("/api/v1/orders/" + timedOut + "/events", "Last-Event-ID", "CONFIRMED");
+        jdbc.sql("UPDATE orders SET pay_by = now() - interval '1 second' WHERE order_id = ?").param(timedOut).update();
+        returns.cancelOverdue();
+        Event timedOutEvent = timedOutStream.next("status", WAIT);
+        assertThat(timedOutEvent.id()).isEqualTo("CANCELLED");
+        assertThat(timedOutEvent.json().path("reason").asString()).isEqualTo("PAYMENT_TIMEOUT");
+        assertThat(lastRemaining(itemStream, 2)).isEqualTo(item.itemId() + ":2");
+        assertThat(paidStream.next("status", QUIET)).as("a final status stays").isNull();
+    }
+
+    private void closeAndWait(EventStream stream) {
+        int before = streams.openStreams();
+        stream.close();
+        await().atMost(Duration.ofSeconds(10)).until(() -> streams.openStreams() == before - 1);
     }
 
     /** Reads stock events until one says {@code remaining}; returns its id. */

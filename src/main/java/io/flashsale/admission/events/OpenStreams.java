@@ -1,0 +1,112 @@
+package io.flashsale.admission.events;
+
+import io.flashsale.shared.ApiException;
+import io.flashsale.shared.ConditionalOnRole;
+import io.flashsale.shared.ErrorCode;
+import io.flashsale.shared.Role;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.stereotype.Component;
+import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+
+/**
+ * The Server-Sent Events streams open on this api instance, by what they listen to (an order id,
+ * item ids), and their bound: at most {@code FLASHSALE_EVENTS_MAX_CONNECTIONS} at once; one more is
+ * answered 503 with {@code Retry-After} (docs/adr/0050).
+ */
+@Component
+@ConditionalOnRole(Role.API)
+class OpenStreams {
+
+    /** What a browser waits before it reconnects on its own after a stream ended. */
+    private static final long RECONNECT_MILLIS = 2_000;
+
+    private final EventStreamProperties settings;
+    private final ConcurrentMap<Object, Set<ClientStream>> listening = new ConcurrentHashMap<>();
+    private final Set<ClientStream> all = ConcurrentHashMap.newKeySet();
+    private final AtomicInteger open = new AtomicInteger();
+    private final ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor();
+    private final Counter refused;
+    private volatile boolean accepting;
+
+    OpenStreams(EventStreamProperties settings, MeterRegistry meters) {
+        this.settings = settings;
+        Gauge.builder("flashsale.events.connections", open, AtomicInteger::get)
+                .description("Server-Sent Events streams open on this instance").register(meters);
+        this.refused = Counter.builder("flashsale.events.refused")
+                .description("Streams refused with 503: the instance had FLASHSALE_EVENTS_MAX_CONNECTIONS open").register(meters);
+    }
+
+    /** A new stream listening on {@code keys}, unless the instance is stopping or has all the streams it takes. */
+    ClientStream open(int orderRank, Map<Long, Long> seen, List<Object> keys) {
+        if (!accepting) {
+            throw new ApiException(ErrorCode.UNAVAILABLE, "This instance is shutting down, reconnect", Map.of("Retry-After", "1"));
+        }
+        if (open.incrementAndGet() > settings.maxConnections()) {
+            open.decrementAndGet();
+            refused.increment();
+            throw new ApiException(ErrorCode.UNAVAILABLE, "This instance has as many event streams open as it takes, "
+                    + "reconnect later", Map.of("Retry-After", "5"));
+        }
+        var stream = new ClientStream(new SseEmitter(settings.lifetime().toMillis()), senders, orderRank, seen, this::closed);
+        all.add(stream);
+        stream.emitter().onCompletion(stream::close);
+        stream.emitter().onTimeout(stream::end);
+        stream.emitter().onError(error -> stream.close());
+        stream.reconnectAfter(RECONNECT_MILLIS);
+        for (Object key : keys) {
+            listening.compute(key, (k, streams) -> {
+                Set<ClientStream> set = streams == null ? ConcurrentHashMap.newKeySet() : streams;
+                set.add(stream);
+                return set;
+            });
+            stream.keys().add(key);
+        }
+        return stream;
+    }
+
+    /** The streams listening on {@code key}, or null if none. */
+    Set<ClientStream> listeningOn(Object key) {
+        return listening.get(key);
+    }
+
+    int count() {
+        return open.get();
+    }
+
+    void pingAll() {
+        all.forEach(ClientStream::ping);
+    }
+
+    /** Whether new streams are taken: from the start of the instance until its shutdown. */
+    void accept(boolean accepting) {
+        this.accepting = accepting;
+    }
+
+    /** Ends every stream; returns how many. */
+    int endAll() {
+        List<ClientStream> streams = List.copyOf(all);
+        streams.forEach(ClientStream::end);
+        return streams.size();
+    }
+
+    private void closed(ClientStream stream) {
+        all.remove(stream);
+        for (Object key : stream.keys()) {
+            listening.computeIfPresent(key, (k, streams) -> {
+                streams.remove(stream);
+                return streams.isEmpty() ? null : streams;
+            });
+        }
+        open.decrementAndGet();
+    }
+}
