@@ -4,7 +4,7 @@ import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.flashsale.admission.gate.RedisGate.PendingReservation;
+import io.flashsale.admission.gate.PendingReservation;
 import io.flashsale.support.FailureScenario;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
