@@ -11,7 +11,7 @@ import static org.quicktheories.generators.SourceDSL.strings;
 
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.StorableInstant;
-import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.RawHttp;
@@ -73,6 +73,7 @@ class MalformedRequestPropertiesTest {
     /** The one buyer id a generated request may carry; it holds the open item's limit already. */
     private static final String BUYER = "prop";
 
+    @Autowired SaleFixture fixture;
     @LocalServerPort int port;
     @Autowired JdbcClient jdbc;
     @Autowired StringRedisTemplate redis;
@@ -96,7 +97,7 @@ class MalformedRequestPropertiesTest {
     @BeforeEach
     void openASaleTheBuyerHasExhausted() throws InterruptedException {
         http = new RawHttp(port);
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         item = client.openSale(5, 1);
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         // the rate limits are on, and the other property may just have spent this address's burst

@@ -89,12 +89,13 @@ public class OrderStatusCache {
                 .map(value -> decode(orderId, value));
     }
 
-    private static String encode(OrderView order) {
+    /** {@code itemId|quantity|STATUS|reason|buyer}: the buyer last, as it may contain {@code |} itself. */
+    static String encode(OrderView order) {
         return order.itemId() + "|" + order.quantity() + "|" + order.status() + "|"
                 + (order.reason() == null ? "" : order.reason()) + "|" + order.userId();
     }
 
-    private static OrderView decode(UUID orderId, String value) {
+    static OrderView decode(UUID orderId, String value) {
         String[] parts = value.split("\\|", 5);
         return new OrderView(orderId, Long.parseLong(parts[0]), parts[4], Integer.parseInt(parts[1]),
                 OrderStatus.valueOf(parts[2]), parts[3].isEmpty() ? null : parts[3]);

@@ -1,5 +1,6 @@
 package io.flashsale.admission;
 
+import io.flashsale.admission.gate.IdempotencyKeys;
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.orders.FailureReason;
 import io.flashsale.orders.OrderBook;
@@ -32,14 +33,16 @@ class OrderWithdrawal {
 
     private final OrderBook orderBook;
     private final RedisGate gate;
+    private final IdempotencyKeys idempotencyKeys;
     private final OrderStatusCache statusCache;
     private final AdmissionMetrics metrics;
     private final OrderMetrics orderMetrics;
 
-    OrderWithdrawal(OrderBook orderBook, RedisGate gate, OrderStatusCache statusCache, AdmissionMetrics metrics,
-                    OrderMetrics orderMetrics) {
+    OrderWithdrawal(OrderBook orderBook, RedisGate gate, IdempotencyKeys idempotencyKeys, OrderStatusCache statusCache,
+                    AdmissionMetrics metrics, OrderMetrics orderMetrics) {
         this.orderBook = orderBook;
         this.gate = gate;
+        this.idempotencyKeys = idempotencyKeys;
         this.statusCache = statusCache;
         this.metrics = metrics;
         this.orderMetrics = orderMetrics;
@@ -83,7 +86,7 @@ class OrderWithdrawal {
         try {
             var released = gate.release(order.itemId(), List.of(order.orderId()));
             orderBook.markCompensated(released);
-            idempotencyKey.ifPresent(key -> gate.forgetIdempotencyKey(order.itemId(), order.orderId(), order.userId(), key));
+            idempotencyKey.ifPresent(key -> idempotencyKeys.forget(order.itemId(), order.orderId(), order.userId(), key));
             statusCache.record(List.of(withdrawn));
             metrics.releasedOnWithdrawal(released.size());
             log.atInfo().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())

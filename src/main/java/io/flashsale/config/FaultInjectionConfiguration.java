@@ -5,7 +5,6 @@ import io.flashsale.shared.OrderRequested;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -30,8 +29,9 @@ class FaultInjectionConfiguration {
 
     @Bean
     @Profile("fault-injection")
-    FaultInjection configuredFaults(@Value("${flashsale.faults.fail-settlement-of-user:}") String failSettlementOf,
-                                    @Value("${flashsale.faults.halt-before-publish-of-user:}") String haltBeforePublishOf) {
+    FaultInjection configuredFaults(FaultInjectionProperties settings) {
+        String failSettlementOf = settings.failSettlementOfUser();
+        String haltBeforePublishOf = settings.haltBeforePublishOfUser();
         log.warn("FAULT INJECTION IS ON: settlement fails for user '{}' and the facade's '{}', the API halts before "
                 + "publishing for user '{}'", failSettlementOf, FaultInjection.ORIGINAL_TEST_BUYER, haltBeforePublishOf);
         return new FaultInjection() {

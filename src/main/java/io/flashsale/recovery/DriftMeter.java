@@ -1,7 +1,7 @@
 package io.flashsale.recovery;
 
 import io.flashsale.admission.gate.RedisGate;
-import io.flashsale.admission.gate.RedisGate.PendingReservation;
+import io.flashsale.admission.gate.PendingReservation;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleItem;
 import org.slf4j.Logger;

@@ -1,6 +1,7 @@
 package io.flashsale.recovery;
 
 import io.flashsale.admission.gate.GateWarmup;
+import io.flashsale.admission.gate.GateRepair;
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.sale.SaleItem;
 import io.flashsale.orders.OrderBook;
@@ -34,13 +35,15 @@ class DriftRepair {
     private static final Logger log = LoggerFactory.getLogger(DriftRepair.class);
 
     private final RedisGate gate;
+    private final GateRepair repair;
     private final OrderBook orderBook;
     private final GateWarmup warmup;
     private final Map<Long, Long> lastDrift = new HashMap<>();
     private final Set<Long> missingConfirmedSet = new HashSet<>();
 
-    DriftRepair(RedisGate gate, OrderBook orderBook, GateWarmup warmup) {
+    DriftRepair(RedisGate gate, GateRepair repair, OrderBook orderBook, GateWarmup warmup) {
         this.gate = gate;
+        this.repair = repair;
         this.orderBook = orderBook;
         this.warmup = warmup;
     }
@@ -50,7 +53,7 @@ class DriftRepair {
      * the gate, to be rebuilt.
      */
     boolean unloadIfPartlyLost(SaleItem item) {
-        boolean missing = !gate.hasConfirmedSet(item.id())
+        boolean missing = !repair.hasConfirmedSet(item.id())
                 && orderBook.hasConfirmedOrders(item.id());
         if (!missing) {
             missingConfirmedSet.remove(item.id());
@@ -61,7 +64,7 @@ class DriftRepair {
         }
         missingConfirmedSet.remove(item.id());
         log.warn("Item {} lost its set of confirmed orders in Redis; rebuilding it from PostgreSQL", item.id());
-        gate.unload(item.id());
+        repair.unload(item.id());
         return true;
     }
 
@@ -73,14 +76,14 @@ class DriftRepair {
             return;
         }
         lastDrift.remove(itemId);
-        long missed = gate.confirmAll(itemId, orderBook.confirmedOrdersOf(itemId));
+        long missed = repair.confirmAll(itemId, orderBook.confirmedOrdersOf(itemId));
         if (missed > 0) {
             log.warn("Item {}: drift {}; the gate had missed {} confirmed orders, now counted", itemId, drift, missed);
             return;
         }
         long tokens = gate.tokens(itemId).orElseThrow();
         var truth = warmup.snapshotOf(item);
-        if (gate.repair(itemId, tokens, truth)) {
+        if (repair.repair(itemId, tokens, truth)) {
             log.warn("Item {}: drift {} while quiet; tokens set from {} to PostgreSQL's available {}, buyers to its holdings",
                     itemId, drift, tokens, truth.available());
         }

@@ -32,7 +32,7 @@ class PaymentTimeoutSweeper {
         this.settings = settings;
     }
 
-    @Scheduled(fixedDelayString = "${flashsale.reconciler.interval:2s}")
+    @Scheduled(fixedDelayString = ReconcilerProperties.INTERVAL)
     void sweep() {
         if (!leadership.isLeader()) {
             return;

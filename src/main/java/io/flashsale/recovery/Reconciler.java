@@ -69,7 +69,7 @@ class Reconciler {
                 .description("1 if this process is the reconciler leader").register(meters);
     }
 
-    @Scheduled(fixedDelayString = "${flashsale.reconciler.interval:2s}")
+    @Scheduled(fixedDelayString = ReconcilerProperties.INTERVAL)
     void reconcile() {
         List<Row<?>> driftRows = new ArrayList<>();
         if (leadership.isLeader()) {

@@ -1,9 +1,7 @@
 package io.flashsale.recovery;
 
 import io.flashsale.admission.gate.AdmissionProperties;
-import io.flashsale.admission.gate.GateWarmup;
-import io.flashsale.admission.gate.RedisGate;
-import io.flashsale.admission.gate.AdmissionProperties;
+import io.flashsale.admission.gate.GateRepair;
 import io.flashsale.admission.gate.GateWarmup;
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.payment.UnitReturns;
@@ -16,7 +14,6 @@ import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.Role;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Duration;
 import javax.sql.DataSource;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
@@ -34,15 +31,28 @@ class ReconcilerConfiguration {
     }
 
     @Bean
-    Reconciler reconciler(ReconcilerLeadership leadership, SaleCatalog catalog, RedisGate gate, GateWarmup warmup,
-                          OrderBook orderBook, OrderQueues queues, ConnectionFactory connectionFactory,
-                          ApplicationEventPublisher events, ReconcilerProperties settings,
-                          AdmissionProperties admission, Clock clock, MeterRegistry meters, OrderMetrics orderMetrics) {
-        Duration reservationTtl = admission.reservation().ttl();
-        return new Reconciler(leadership, catalog, gate, settings, reservationTtl, clock, meters,
-                new LeftoverReservations(gate, orderBook, orderMetrics, events, settings, reservationTtl),
-                new LostItemRestore(warmup, queues, new RabbitAdmin(connectionFactory)),
-                new DriftMeter(gate, catalog), new DriftRepair(gate, orderBook, warmup));
+    Reconciler reconciler(ReconcilerLeadership leadership, SaleCatalog catalog, RedisGate gate,
+                          ReconcilerProperties settings, AdmissionProperties admission, Clock clock, MeterRegistry meters,
+                          LeftoverReservations leftovers, LostItemRestore restore, DriftRepair driftRepair) {
+        return new Reconciler(leadership, catalog, gate, settings, admission.reservation().ttl(), clock, meters,
+                leftovers, restore, new DriftMeter(gate, catalog), driftRepair);
+    }
+
+    @Bean
+    LeftoverReservations leftoverReservations(RedisGate gate, OrderBook orderBook, OrderMetrics orderMetrics,
+                                              ApplicationEventPublisher events, ReconcilerProperties settings,
+                                              AdmissionProperties admission) {
+        return new LeftoverReservations(gate, orderBook, orderMetrics, events, settings, admission.reservation().ttl());
+    }
+
+    @Bean
+    LostItemRestore lostItemRestore(GateWarmup warmup, OrderQueues queues, ConnectionFactory connectionFactory) {
+        return new LostItemRestore(warmup, queues, new RabbitAdmin(connectionFactory));
+    }
+
+    @Bean
+    DriftRepair driftRepair(RedisGate gate, GateRepair repair, OrderBook orderBook, GateWarmup warmup) {
+        return new DriftRepair(gate, repair, orderBook, warmup);
     }
 
     @Bean

@@ -14,4 +14,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("flashsale.reconciler")
 public record ReconcilerProperties(@DefaultValue("2s") Duration interval, @DefaultValue("5s") Duration grace,
                                    @DefaultValue("24h") Duration endedSaleRetention) {
+
+    /**
+     * The reconciler's and the payment sweeper's {@code @Scheduled} delay: {@link #interval()} of this
+     * record's bean, under the name {@code @ConfigurationPropertiesScan} gives it.
+     */
+    static final String INTERVAL = "#{@'flashsale.reconciler-io.flashsale.recovery.ReconcilerProperties'.interval()}";
 }

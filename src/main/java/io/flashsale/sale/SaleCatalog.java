@@ -4,6 +4,7 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -30,11 +31,13 @@ public class SaleCatalog {
     private final Cache<Boolean, List<Sale>> listing;
     private final Clock clock;
     private final ApplicationEventPublisher events;
+    private final Duration saleTtl;
 
     SaleCatalog(SaleRepository sales, CatalogProperties settings, ApplicationEventPublisher events, Clock clock) {
         this.sales = sales;
         this.events = events;
         this.clock = clock;
+        this.saleTtl = settings.saleTtl();
         this.listing = Caffeine.newBuilder()
                 .maximumSize(1)
                 .expireAfterWrite(settings.saleTtl())
@@ -59,6 +62,11 @@ public class SaleCatalog {
     }
 
     /** The public view, at most {@code FLASHSALE_CATALOG_SALE_TTL} old. */
+    /** How old a sale's public view (and what other caches of sales build on it) may be. */
+    public Duration saleTtl() {
+        return saleTtl;
+    }
+
     public Optional<Sale> cachedSale(long saleId) {
         return views.get(saleId);
     }

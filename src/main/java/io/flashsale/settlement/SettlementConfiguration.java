@@ -65,7 +65,7 @@ class SettlementConfiguration {
         var tracing = new SettlementTracing(tracer.getIfAvailable(() -> Tracer.NOOP),
                 propagator.getIfAvailable(() -> Propagator.NOOP));
         var retries = new OrderRetries(new ConfirmedHandOff(rabbit), queues, clock);
-        return new OrderRequestListener(settler, settlementDatabaseBreaker, retries, messages, events,
+        return new OrderRequestListener(settler, settlementDatabaseBreaker, new DeliveryOutcomes(retries, tracing), messages, events,
                 tracing, new SettlementMetrics(meters), orderMetrics, clock);
     }
 

@@ -6,7 +6,6 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /** The bearer token of the admin endpoints: {@code FLASHSALE_ADMIN_TOKEN}, or one made at start. */
@@ -18,8 +17,8 @@ public class AdminToken {
     private final byte[] token;
     private final boolean generated;
 
-    AdminToken(@Value("${flashsale.admin.token:}") String configured) {
-        String value = configured;
+    AdminToken(AdminProperties settings) {
+        String value = settings.token();
         this.generated = value.isBlank();
         if (generated) {
             byte[] random = new byte[24];

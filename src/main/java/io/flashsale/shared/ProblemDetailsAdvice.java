@@ -1,15 +1,11 @@
 package io.flashsale.shared;
 
-import io.flashsale.admission.edge.SecurityConfiguration;
 import jakarta.validation.ConstraintViolationException;
-import java.util.List;
-import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.amqp.AmqpException;
-import org.springframework.core.MethodParameter;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -17,13 +13,9 @@ import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.web.firewall.RequestRejectedException;
-import org.springframework.validation.FieldError;
 import org.springframework.validation.method.ParameterErrors;
 import org.springframework.web.bind.MethodArgumentNotValidException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
-import org.springframework.web.bind.annotation.PathVariable;
-import org.springframework.web.bind.annotation.RequestHeader;
-import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
@@ -107,19 +99,13 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ProblemDetail body = e.getBody();
         body.setDetail("Request body is not valid");
-        List<Map<String, String>> errors = e.getBindingResult().getAllErrors().stream()
-                .map(error -> Map.of(
-                        "field", error instanceof FieldError field ? field.getField() : error.getObjectName(),
-                        "message", String.valueOf(error.getDefaultMessage())))
-                .toList();
-        body.setProperty("errors", errors);
+        body.setProperty("errors", ValidationErrors.of(e));
         return handleExceptionInternal(e, body, headers, status, request);
     }
 
     /**
      * Constraints of a handler with constrained parameters, which Spring validates together with its
-     * {@code @Valid} body: the same {@code errors} list as a body's, each naming the body's field
-     * ({@code userId}) or the parameter as the client sent it ({@code saleId}, {@code Idempotency-Key}).
+     * {@code @Valid} body: the same {@code errors} list as a body's ({@link ValidationErrors}).
      */
     @Override
     protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
@@ -127,21 +113,8 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         boolean bodyOnly = e.getParameterValidationResults().stream().allMatch(ParameterErrors.class::isInstance);
         ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
                 bodyOnly ? "Request body is not valid" : "Request parameters are not valid");
-        List<Map<String, String>> errors = e.getParameterValidationResults().stream()
-                .flatMap(result -> result.getResolvableErrors().stream().map(error -> Map.of(
-                        "field", error instanceof FieldError field ? field.getField() : nameOf(result.getMethodParameter()),
-                        "message", String.valueOf(error.getDefaultMessage()))))
-                .toList();
-        body.setProperty("errors", errors);
+        body.setProperty("errors", ValidationErrors.of(e));
         return handleExceptionInternal(e, body, headers, HttpStatus.BAD_REQUEST, request);
-    }
-
-    private static String nameOf(MethodParameter parameter) {
-        RequestHeader header = parameter.getParameterAnnotation(RequestHeader.class);
-        RequestParam query = parameter.getParameterAnnotation(RequestParam.class);
-        PathVariable path = parameter.getParameterAnnotation(PathVariable.class);
-        String named = header != null ? header.name() : query != null ? query.name() : path != null ? path.name() : "";
-        return named.isEmpty() ? String.valueOf(parameter.getParameterName()) : named;
     }
 
     @Override

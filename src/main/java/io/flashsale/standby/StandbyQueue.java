@@ -6,7 +6,7 @@ import io.flashsale.admission.gate.GateReturns.Restocked;
 import io.flashsale.orders.SettledOrder;
 import io.flashsale.shared.OrderRequested;
 import io.flashsale.standby.StandbyList.Candidate;
-import io.flashsale.standby.StandbyList.Serving;
+import io.flashsale.standby.StandbyServings.Serving;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.Executors;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -32,8 +31,7 @@ import org.springframework.stereotype.Component;
  * Crash-safe in three steps, each repeatable: the gate admits the order (a repeat finds it pending
  * and admits nothing more); the row goes WAITING → SERVED (one conditional UPDATE; if the buyer
  * withdrew or the sale ended first, the reservation is given back); the order is published, and
- * {@code queued_at} records the broker's confirm (until then the reconciler's leader publishes it
- * again; settlement decides an order once).
+ * {@code queued_at} records the broker's confirm ({@link ServedOrderQueue}).
  */
 @Component
 public class StandbyQueue {
@@ -43,12 +41,17 @@ public class StandbyQueue {
     private static final int EXTRA_CANDIDATES = 100;
 
     private final StandbyList list;
+    private final StandbyServings servings;
+    private final ServedOrderQueue queue;
     private final GateReturns gate;
     private final StandbyMetrics metrics;
     private final Clock clock;
 
-    StandbyQueue(StandbyList list, GateReturns gate, StandbyMetrics metrics, Clock clock) {
+    StandbyQueue(StandbyList list, StandbyServings servings, ServedOrderQueue queue, GateReturns gate,
+                 StandbyMetrics metrics, Clock clock) {
         this.list = list;
+        this.servings = servings;
+        this.queue = queue;
         this.gate = gate;
         this.metrics = metrics;
         this.clock = clock;
@@ -91,24 +94,19 @@ public class StandbyQueue {
                 log.warn("Could not offer free units of item {} to the buyers standing by: {}", itemId, e.toString());
             }
         }
-        Map<UUID, OrderRequested> unqueued = new HashMap<>();
-        for (StandbyList.Unqueued served : list.unqueued(grace, 1_000)) {
-            unqueued.put(served.standbyId(), new OrderRequested(served.orderId(), served.itemId(), served.userId(),
-                    served.quantity(), requestedAt(served.deadline()), served.deadline()));
-        }
-        queueAll(unqueued);
+        queue.requeueUnconfirmed(grace);
         metrics.waiting(list.waitingCount());
     }
 
     private void served(long itemId, List<Candidate> candidates, List<Admitted> admitted, Instant unitsReturnedAt) {
         Map<UUID, Candidate> byOrder = candidates.stream()
                 .collect(Collectors.toMap(candidate -> candidate.order().orderId(), Function.identity()));
-        List<Serving> servings = admitted.stream().map(order -> new Serving(byOrder.get(order.orderId()).standbyId(),
+        List<Serving> toServe = admitted.stream().map(order -> new Serving(byOrder.get(order.orderId()).standbyId(),
                 order.orderId(), order.deadline(), order.now() ? unitsReturnedAt : null)).toList();
-        Set<UUID> served = list.serve(servings);
+        Set<UUID> served = servings.serve(toServe);
         Map<UUID, OrderRequested> toQueue = new HashMap<>();
         List<UUID> notServed = new ArrayList<>();
-        for (Serving serving : servings) {
+        for (Serving serving : toServe) {
             Candidate candidate = byOrder.get(serving.orderId());
             if (served.contains(serving.standbyId())) {
                 metrics.served(serving.unitReturnedAt() == null ? null
@@ -116,7 +114,7 @@ public class StandbyQueue {
                 log.atInfo().addKeyValue("orderId", serving.orderId().toString()).addKeyValue("itemId", itemId)
                         .log("Standing order {} of item {} served as order {}", serving.standbyId(), itemId, serving.orderId());
                 toQueue.put(serving.standbyId(), new OrderRequested(serving.orderId(), itemId, candidate.order().userId(),
-                        candidate.order().quantity(), requestedAt(serving.deadline()), serving.deadline()));
+                        candidate.order().quantity(), queue.requestedAt(serving.deadline()), serving.deadline()));
             } else if (serving.deadline() != null && list.find(serving.standbyId())
                     .filter(now -> serving.orderId().equals(now.orderId())).isEmpty()) {
                 notServed.add(serving.orderId());
@@ -127,27 +125,6 @@ public class StandbyQueue {
                     itemId, notServed.size());
             gate.release(itemId, notServed);
         }
-        queueAll(toQueue);
-    }
-
-    /** Publishes side by side: the publisher sends what piles up as one burst and each waits for its own confirm. */
-    private void queueAll(Map<UUID, OrderRequested> orders) {
-        try (var executor = Executors.newVirtualThreadPerTaskExecutor()) {
-            orders.forEach((standbyId, order) -> executor.submit(() -> queue(standbyId, order)));
-        }
-    }
-
-    private void queue(UUID standbyId, OrderRequested order) {
-        try {
-            if (order.deadline() == null || gate.queue(order)) {
-                list.markQueued(standbyId);
-            }
-        } catch (RuntimeException e) {
-            log.warn("Could not queue order {} of a standing order; the reconciler will: {}", order.orderId(), e.toString());
-        }
-    }
-
-    private Instant requestedAt(Instant deadline) {
-        return deadline == null ? clock.instant() : deadline.minus(gate.reservationTtl());
+        queue.queueAll(toQueue);
     }
 }

@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
-import io.flashsale.support.SaleInvariants;
 import io.flashsale.shared.OrderRequested;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,8 +18,6 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -29,16 +27,15 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FlashSaleIntegrationTest
 class IdempotencyKeyTest {
 
-    @LocalServerPort int port;
+    @Autowired SaleFixture fixture;
     @Autowired RedisGate gate;
-    @Autowired StringRedisTemplate redis;
     @Autowired JdbcClient jdbc;
     @Autowired OrderStatusCache statusCache;
     FlashSaleClient client;
 
     @BeforeEach
     void client() {
-        client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        client = fixture.client();
     }
 
     @Test
@@ -124,7 +121,7 @@ class IdempotencyKeyTest {
     }
 
     private void awaitQuiet(CreatedItem item, List<UUID> accepted) {
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), accepted, Duration.ofSeconds(20));
+        fixture.invariants().awaitQuietAndAssert(item.itemId(), accepted, Duration.ofSeconds(20));
         await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ?")
                 .param(item.itemId()).query(Integer.class).single() >= accepted.size());
     }

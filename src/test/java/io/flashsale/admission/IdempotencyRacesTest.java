@@ -4,10 +4,10 @@ import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
-import io.flashsale.support.SaleInvariants;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -23,8 +23,6 @@ import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -35,15 +33,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FlashSaleIntegrationTest
 class IdempotencyRacesTest {
 
-    @LocalServerPort int port;
+    @Autowired SaleFixture fixture;
     @Autowired RedisGate gate;
-    @Autowired StringRedisTemplate redis;
     @Autowired JdbcClient jdbc;
     FlashSaleClient client;
 
     @BeforeEach
     void client() {
-        client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        client = fixture.client();
     }
 
     @Test
@@ -58,7 +55,7 @@ class IdempotencyRacesTest {
         Set<UUID> ids = new HashSet<>();
         answers.forEach(answer -> ids.add(answer.orderId()));
         assertThat(ids).as("every answer names the one order").hasSize(1);
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), ids, Duration.ofSeconds(20));
+        fixture.invariants().awaitQuietAndAssert(item.itemId(), ids, Duration.ofSeconds(20));
         assertThat(gate.tokens(item.itemId())).contains(8L);
     }
 
@@ -100,7 +97,7 @@ class IdempotencyRacesTest {
         for (String[] request : requests) {
             assertThat(client.buy(item.itemId(), request[0], 1, "Idempotency-Key", request[1]).status()).isIn(202, 409);
         }
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), ids, Duration.ofSeconds(20));
+        fixture.invariants().awaitQuietAndAssert(item.itemId(), ids, Duration.ofSeconds(20));
     }
 
     @Test
@@ -118,7 +115,7 @@ class IdempotencyRacesTest {
         assertThat(second.status()).isEqualTo(200);
         assertThat(second.body().path("status").asString()).isEqualTo("USER_ALREADY_PURCHASED");
         UUID order = UUID.fromString(first.body().path("order_id").asString());
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), List.of(order), Duration.ofSeconds(20));
+        fixture.invariants().awaitQuietAndAssert(item.itemId(), List.of(order), Duration.ofSeconds(20));
         assertThat(client.get("/flashsale/result/" + order).body().path("Status").asString()).isEqualTo("success");
     }
 

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
@@ -30,6 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
 @FlashSaleIntegrationTest
 class PurchaseApiTest {
 
+    @Autowired SaleFixture fixture;
     @LocalServerPort int port;
     @Autowired RedisGate gate;
     @Autowired StringRedisTemplate redis;
@@ -39,7 +41,7 @@ class PurchaseApiTest {
 
     @BeforeEach
     void connect() {
-        client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        client = fixture.client();
     }
 
     @Test

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flashsale.support.DelayingRelay;
-import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
@@ -55,6 +55,7 @@ class ReplayDuringWithdrawalTest {
         RELAY.close();
     }
 
+    @Autowired SaleFixture fixture;
     @LocalServerPort int port;
     @Autowired RedisGate gate;
     @Autowired StringRedisTemplate redis;
@@ -62,7 +63,7 @@ class ReplayDuringWithdrawalTest {
 
     @Test
     void aReplayAnsweredDuringAWithdrawalAndTheNextReplayNameTheSameOrder() throws Exception {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         CreatedItem item = client.openSale(10, 2);
         UUID derived = OrderIds.forRequest(gate.keys().prefix(), item.itemId(), "alice", 1, "ck-9").getFirst();
 

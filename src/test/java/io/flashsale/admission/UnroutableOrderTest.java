@@ -4,7 +4,7 @@ import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flashsale.shared.OrderQueues;
-import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
@@ -16,7 +16,6 @@ import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -26,7 +25,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FlashSaleIntegrationTest
 class UnroutableOrderTest {
 
-    @LocalServerPort int port;
+    @Autowired SaleFixture fixture;
     @Autowired RedisGate gate;
     @Autowired JdbcClient jdbc;
     @Autowired OrderQueues queues;
@@ -34,7 +33,7 @@ class UnroutableOrderTest {
 
     @Test
     void anOrderTheBrokerCannotRouteIsRefusedAndHoldsNoStock() {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         CreatedItem item = client.openSale(5, 1);
         var admin = new RabbitAdmin(connectionFactory);
         Binding ordersBinding = BindingBuilder.bind(new Queue(queues.queue()))

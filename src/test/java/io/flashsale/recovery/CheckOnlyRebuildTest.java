@@ -8,12 +8,10 @@ import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.OrderRequested;
 import io.flashsale.support.Crowd;
 import io.flashsale.support.FailureScenario;
-import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
-import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.RedisLoss;
-import io.flashsale.support.SaleInvariants;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,9 +27,7 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.json.JsonMapper;
@@ -49,8 +45,7 @@ class CheckOnlyRebuildTest {
         registry.add("flashsale.gate.mode", () -> "check-only");
     }
 
-    @LocalServerPort int port;
-    @Autowired JdbcClient jdbc;
+    @Autowired SaleFixture fixture;
     @Autowired DataSource dataSource;
     @Autowired StringRedisTemplate redis;
     @Autowired RedisGate gate;
@@ -62,7 +57,7 @@ class CheckOnlyRebuildTest {
 
     @Test
     void aRebuildWhileOrdersAreInFlightAKeyedRetryAndADuplicateCountEachSaleOnce() throws Exception {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         CreatedItem item = client.openSale(10, 2);
         Set<UUID> accepted = new HashSet<>();
         Response keyed;
@@ -88,7 +83,7 @@ class CheckOnlyRebuildTest {
             assertThat(retry.orderId()).isEqualTo(keyed.orderId());
             lock.rollback();
         }
-        var invariants = new SaleInvariants(jdbc, redis, gate.keys());
+        var invariants = fixture.invariants();
         invariants.awaitQuietAndAssert(item.itemId(), accepted, Duration.ofSeconds(30));
 
         var duplicate = new OrderRequested(keyed.orderId(), item.itemId(), "alice", 2, Instant.now(), null);
@@ -99,7 +94,7 @@ class CheckOnlyRebuildTest {
             reconciler.reconcile();
         }
         invariants.assertAll(item.itemId(), accepted);
-        new SaleInvariants(jdbc, redis, gate.keys()).assertBuyersMatchHoldings(item.itemId());
+        fixture.invariants().assertBuyersMatchHoldings(item.itemId());
         assertThat(client.buy(item.itemId(), "alice", 1).code()).isEqualTo("ALREADY_PURCHASED");
     }
 }

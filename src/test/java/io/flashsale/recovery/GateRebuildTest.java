@@ -9,10 +9,9 @@ import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.Crowd;
 import io.flashsale.support.FailureScenario;
 import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
-import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.RedisLoss;
-import io.flashsale.support.SaleInvariants;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +23,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -35,7 +33,7 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FailureScenario
 class GateRebuildTest {
 
-    @LocalServerPort int port;
+    @Autowired SaleFixture fixture;
     @Autowired JdbcClient jdbc;
     @Autowired DataSource dataSource;
     @Autowired StringRedisTemplate redis;
@@ -47,7 +45,7 @@ class GateRebuildTest {
 
     @BeforeEach
     void client() {
-        client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        client = fixture.client();
     }
 
     @Test
@@ -71,7 +69,7 @@ class GateRebuildTest {
             lock.rollback();
         }
 
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), held.accepted(), Duration.ofSeconds(20));
+        fixture.invariants().awaitQuietAndAssert(item.itemId(), held.accepted(), Duration.ofSeconds(20));
         assertThat(gate.tokens(item.itemId())).contains(80L);
         assertThat(client.buy(item.itemId(), "held-0", 1).code()).as("a buyer who bought is not admitted again")
                 .isEqualTo("ALREADY_PURCHASED");
@@ -81,7 +79,7 @@ class GateRebuildTest {
     void driftThatPersistsWhileQuietIsRepairedEitherWay() {
         CreatedItem item = client.openSale(10, 1);
         var bought = new Crowd().buy(client, item.itemId(), Crowd.buyers("buyer", 3), 3);
-        var invariants = new SaleInvariants(jdbc, redis, gate.keys());
+        var invariants = fixture.invariants();
         invariants.awaitQuietAndAssert(item.itemId(), bought.accepted(), Duration.ofSeconds(20));
 
         for (String wrong : List.of("12", "2")) {
@@ -96,7 +94,7 @@ class GateRebuildTest {
     void aConfirmationTheGateMissedIsCountedOnce() {
         CreatedItem item = client.openSale(10, 1);
         var bought = new Crowd().buy(client, item.itemId(), Crowd.buyers("buyer", 3), 3);
-        var invariants = new SaleInvariants(jdbc, redis, gate.keys());
+        var invariants = fixture.invariants();
         invariants.awaitQuietAndAssert(item.itemId(), bought.accepted(), Duration.ofSeconds(20));
         // As if the gate had been rebuilt before buyer-0's order was confirmed, and the sync then lost.
         GateKeys keys = gate.keys();
@@ -118,7 +116,7 @@ class GateRebuildTest {
     void aRetryWithTheSameIdempotencyKeyAfterRedisLostEverythingNamesTheSameOrder() {
         CreatedItem item = client.openSale(10, 3);
         var first = client.buy(item.itemId(), "alice", 1, "Idempotency-Key", "pay-1");
-        var invariants = new SaleInvariants(jdbc, redis, gate.keys());
+        var invariants = fixture.invariants();
         invariants.awaitQuietAndAssert(item.itemId(), List.of(first.orderId()), Duration.ofSeconds(20));
 
         flushEverythingOfThisDeployment();

@@ -4,11 +4,10 @@ import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import io.flashsale.admission.gate.RedisGate.PendingReservation;
+import io.flashsale.admission.gate.PendingReservation;
 import io.flashsale.support.FailureScenario;
-import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
-import io.flashsale.support.FlashSaleIntegrationTest;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +15,6 @@ import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
@@ -39,14 +37,14 @@ class OrphanAtSaleEndTest {
         registry.add("flashsale.reservation.ttl", () -> "3s");
     }
 
-    @LocalServerPort int port;
+    @Autowired SaleFixture fixture;
     @Autowired JdbcClient jdbc;
     @Autowired RedisGate gate;
     @Autowired Reconciler reconciler;
 
     @Test
     void anOrphanReservedJustBeforeTheSaleEndsIsExpiredAndGivenBack() throws Exception {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         Instant end = Instant.now().plusSeconds(5);
         CreatedItem item = client.createSale(Instant.now().minusSeconds(1), end, 10, 1);
         assertThat(client.warmUp(item.saleId()).status()).isEqualTo(200);

@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.flashsale.support.RecoveryTimes;
 import io.flashsale.support.FailureScenario;
-import io.flashsale.support.FlashSaleClient;
-import io.flashsale.support.FlashSaleIntegrationTest;
-import io.flashsale.support.SaleInvariants;
+import io.flashsale.support.SaleFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -16,21 +14,18 @@ import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 @FailureScenario
 class PermanentSettlementFailureTest {
 
-    @LocalServerPort int port;
+    @Autowired SaleFixture fixture;
     @Autowired JdbcClient jdbc;
-    @Autowired StringRedisTemplate redis;
     @Autowired RedisGate gate;
 
     @Test
     void anOrderThatCannotBeSettledIsRetriedThenFailsAndItsUnitIsSoldToSomeoneElse() {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(1, 1);
 
         Instant bought = Instant.now();
@@ -49,7 +44,7 @@ class PermanentSettlementFailureTest {
 
         var second = client.buy(item.itemId(), "alice", 1);
         assertThat(second.status()).isEqualTo(202);
-        new SaleInvariants(jdbc, redis, gate.keys())
+        fixture.invariants()
                 .awaitQuietAndAssert(item.itemId(), Set.of(doomed, second.orderId()), Duration.ofSeconds(30));
         assertThat(client.get("/api/v1/orders/" + second.orderId()).body().path("status").asString()).isEqualTo("CONFIRMED");
         assertThat(client.get("/api/v1/orders/" + doomed).body().path("status").asString()).isEqualTo("FAILED");

@@ -7,9 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.Crowd;
 import io.flashsale.support.FailureScenario;
-import io.flashsale.support.FlashSaleClient;
-import io.flashsale.support.FlashSaleIntegrationTest;
-import io.flashsale.support.SaleInvariants;
+import io.flashsale.support.SaleFixture;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -21,25 +19,22 @@ import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 @FailureScenario
 class PoisonMessagesTest {
 
-    @LocalServerPort int port;
+    @Autowired SaleFixture fixture;
     @Autowired RabbitTemplate rabbit;
     @Autowired ConnectionFactory connectionFactory;
     @Autowired OrderQueues queues;
     @Autowired MeterRegistry meters;
     @Autowired JdbcClient jdbc;
-    @Autowired StringRedisTemplate redis;
     @Autowired RedisGate gate;
 
     @Test
     void poisonEndsInTheParkingLotWhileTheWorkerKeepsSettlingTheRest() {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(10, 1);
         var admin = new RabbitAdmin(connectionFactory);
         int parkedBefore = messages(admin, queues.parkingLot());
@@ -56,7 +51,7 @@ class PoisonMessagesTest {
         });
         assertThat(meters.counter("flashsale.dlq.parked").count()).isEqualTo(countedBefore + 3);
         assertThat(crowd.count(202)).isEqualTo(5);
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(30));
+        fixture.invariants().awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(30));
         assertThat(jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ? AND status = 'CONFIRMED'")
                 .param(item.itemId()).query(Integer.class).single()).isEqualTo(5);
     }

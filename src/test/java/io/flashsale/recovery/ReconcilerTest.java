@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flashsale.support.FailureScenario;
-import io.flashsale.support.FlashSaleClient;
-import io.flashsale.support.FlashSaleIntegrationTest;
-import io.flashsale.support.SaleInvariants;
+import io.flashsale.support.SaleFixture;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,14 +14,13 @@ import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 @FailureScenario
 class ReconcilerTest {
 
-    @LocalServerPort int port;
+    @Autowired SaleFixture fixture;
     @Autowired Reconciler reconciler;
     @Autowired ReconcilerLeadership contextLeadership;
     @Autowired RedisGate gate;
@@ -34,10 +31,10 @@ class ReconcilerTest {
 
     @Test
     void syncsAReservationWhoseOrderWasSettledButNeverSyncedToRedis() {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(5, 1);
         UUID order = client.buy(item.itemId(), "alice", 1).orderId();
-        var invariants = new SaleInvariants(jdbc, redis, gate.keys());
+        var invariants = fixture.invariants();
         invariants.awaitQuietAndAssert(item.itemId(), Set.of(order), Duration.ofSeconds(20));
         // as if the worker had died between acknowledging the batch and syncing Redis
         redis.opsForHash().put(gate.keys().pending(item.itemId()), order.toString(),
@@ -52,7 +49,7 @@ class ReconcilerTest {
 
     @Test
     void expiresAnOrphanedReservationAndGivesItsUnitBack() {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(5, 1);
         UUID orphan = UUID.randomUUID();
         // as if an API had reserved and died before publishing
@@ -63,7 +60,7 @@ class ReconcilerTest {
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             reconciler.reconcile();
-            new SaleInvariants(jdbc, redis, gate.keys()).assertAll(item.itemId(), Set.of(orphan));
+            fixture.invariants().assertAll(item.itemId(), Set.of(orphan));
         });
         assertThat(jdbc.sql("SELECT status || ':' || reason FROM orders WHERE order_id = ?").param(orphan)
                 .query(String.class).single()).isEqualTo("EXPIRED:RESERVATION_EXPIRED");
@@ -72,7 +69,7 @@ class ReconcilerTest {
 
     @Test
     void theDriftGaugeOfAnItemGoesAwayOnceItsSaleHasEnded() {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(5, 1);
         var gauge = meters.find(Reconciler.DRIFT).tag("item", Long.toString(item.itemId()));
 

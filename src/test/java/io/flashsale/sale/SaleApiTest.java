@@ -3,6 +3,7 @@ package io.flashsale.sale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
@@ -14,7 +15,6 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 @FlashSaleIntegrationTest
@@ -22,14 +22,14 @@ class SaleApiTest {
 
     private static final String VALID_ITEM = "{\"sku\":\"S\",\"name\":\"N\",\"price\":10.5,\"stock\":5,\"perUserLimit\":1}";
 
-    @LocalServerPort int port;
+    @Autowired SaleFixture fixture;
     @Autowired JdbcClient jdbc;
 
     FlashSaleClient client;
 
     @BeforeEach
     void connect() {
-        client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        client = fixture.client();
     }
 
     @Test

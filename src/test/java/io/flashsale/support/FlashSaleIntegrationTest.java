@@ -5,12 +5,14 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.context.annotation.Import;
 import org.springframework.test.context.ContextConfiguration;
 
 /**
  * The whole application on a random port, against the real services, isolated per context.
  * Tests send many requests as the same few buyers from one address, so the rate limits and the
- * load shedding are off here; the edge tests switch them on in contexts of their own.
+ * load shedding are off here; the edge tests switch them on in contexts of their own. Each context
+ * has a {@link SaleFixture}: the client and the invariant checker.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
@@ -19,6 +21,7 @@ import org.springframework.test.context.ContextConfiguration;
         "flashsale.rate-limit.enabled=false",
         "flashsale.concurrency-limit.enabled=false"})
 @ContextConfiguration(initializers = IsolatedEnvironment.class)
+@Import(SaleFixture.class)
 public @interface FlashSaleIntegrationTest {
 
     String ADMIN_TOKEN = "test-admin-token";

@@ -77,8 +77,4 @@ class AdaptiveConcurrencyFilter extends OncePerRequestFilter {
             token.get().onSuccess();
         }
     }
-
-    int limit() {
-        return limiter.getLimit();
-    }
 }

@@ -3,23 +3,12 @@ package io.flashsale.admission.edge;
 import io.flashsale.shared.ErrorCode;
 import io.flashsale.shared.ProblemResponses;
 import jakarta.servlet.FilterChain;
-import jakarta.servlet.ReadListener;
 import jakarta.servlet.ServletException;
-import jakarta.servlet.ServletInputStream;
 import jakarta.servlet.http.HttpServletRequest;
-import jakarta.servlet.http.HttpServletRequestWrapper;
 import jakarta.servlet.http.HttpServletResponse;
-import java.io.BufferedReader;
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.util.Collections;
-import java.util.Enumeration;
 import java.util.Map;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.InvalidMediaTypeException;
-import org.springframework.http.MediaType;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -42,12 +31,12 @@ class RequestLimitsFilter extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
-        if (!isAcceptable(request.getContentType())) {
+        if (!MediaTypeRules.isAcceptable(request.getContentType())) {
             ProblemResponses.write(request, response, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
                     "Content-Type must be one concrete media type other than a form, such as application/json", Map.of());
             return;
         }
-        if (!isParsable(request.getHeaders(HttpHeaders.ACCEPT))) {
+        if (!MediaTypeRules.isParsable(request.getHeaders(HttpHeaders.ACCEPT))) {
             ProblemResponses.write(request, response, ErrorCode.NOT_ACCEPTABLE,
                     "Accept must be a list of media types, such as application/json", Map.of());
             return;
@@ -69,36 +58,6 @@ class RequestLimitsFilter extends OncePerRequestFilter {
         chain.doFilter(new BufferedBody(request, body), response);
     }
 
-    /**
-     * No endpoint takes a form; refusing forms here also keeps the container from parsing one into
-     * request parameters (it fails with a 500 on a body that is not valid in its charset).
-     */
-    private static boolean isAcceptable(String contentType) {
-        if (contentType == null) {
-            return true;
-        }
-        try {
-            MediaType type = MediaType.parseMediaType(contentType);
-            return !type.isWildcardType() && !type.isWildcardSubtype()
-                    && !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(type)
-                    && !MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type);
-        } catch (InvalidMediaTypeException e) {
-            return false;
-        }
-    }
-
-    private static boolean isParsable(Enumeration<String> accept) {
-        if (accept == null || !accept.hasMoreElements()) {
-            return true;
-        }
-        try {
-            MediaType.parseMediaTypes(Collections.list(accept));
-            return true;
-        } catch (InvalidMediaTypeException e) {
-            return false;
-        }
-    }
-
     private static boolean isChunked(HttpServletRequest request) {
         String encoding = request.getHeader("Transfer-Encoding");
         return encoding != null && !encoding.isBlank();
@@ -108,63 +67,5 @@ class RequestLimitsFilter extends OncePerRequestFilter {
         response.setHeader("Connection", "close");
         ProblemResponses.write(request, response, ErrorCode.PAYLOAD_TOO_LARGE,
                 "The request body is larger than " + maxBytes + " bytes", Map.of());
-    }
-
-    private static final class BufferedBody extends HttpServletRequestWrapper {
-
-        private final byte[] body;
-
-        BufferedBody(HttpServletRequest request, byte[] body) {
-            super(request);
-            this.body = body;
-        }
-
-        @Override
-        public int getContentLength() {
-            return body.length;
-        }
-
-        @Override
-        public long getContentLengthLong() {
-            return body.length;
-        }
-
-        @Override
-        public ServletInputStream getInputStream() {
-            var bytes = new ByteArrayInputStream(body);
-            return new ServletInputStream() {
-                @Override
-                public int read() {
-                    return bytes.read();
-                }
-
-                @Override
-                public int read(byte[] buffer, int offset, int length) {
-                    return bytes.read(buffer, offset, length);
-                }
-
-                @Override
-                public boolean isFinished() {
-                    return bytes.available() == 0;
-                }
-
-                @Override
-                public boolean isReady() {
-                    return true;
-                }
-
-                @Override
-                public void setReadListener(ReadListener listener) {
-                    throw new UnsupportedOperationException("synchronous reads only");
-                }
-            };
-        }
-
-        @Override
-        public BufferedReader getReader() {
-            String encoding = getCharacterEncoding();
-            return new BufferedReader(new InputStreamReader(getInputStream(),
-                    encoding == null ? StandardCharsets.UTF_8 : java.nio.charset.Charset.forName(encoding)));
-        }
     }
 }

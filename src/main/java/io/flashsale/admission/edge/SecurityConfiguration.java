@@ -9,7 +9,6 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
@@ -19,11 +18,8 @@ import org.springframework.security.config.annotation.web.configurers.HeadersCon
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
-import org.springframework.security.oauth2.server.resource.web.access.BearerTokenAccessDeniedHandler;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.AuthenticationEntryPoint;
-import org.springframework.security.web.access.AccessDeniedHandler;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
@@ -76,8 +72,8 @@ public class SecurityConfiguration {
         stateless(http.securityMatcher("/api/v1/admin/**", "/admin/**"))
                 .addFilterBefore(new AdminTokenFilter(token), AnonymousAuthenticationFilter.class)
                 .exceptionHandling(errors -> errors
-                        .authenticationEntryPoint(problem(ErrorCode.UNAUTHORIZED, "Admin endpoints need a bearer token"))
-                        .accessDeniedHandler(denied("The admin token is not valid")))
+                        .authenticationEntryPoint(SecurityRefusals.unauthorized("Admin endpoints need a bearer token"))
+                        .accessDeniedHandler(SecurityRefusals.denied("The admin token is not valid")))
                 .authorizeHttpRequests(requests -> requests
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
                         .anyRequest().hasRole("ADMIN"));
@@ -92,16 +88,11 @@ public class SecurityConfiguration {
             http.authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
             return http.build();
         }
-        var bearer = new BearerTokenAuthenticationEntryPoint();
-        AuthenticationEntryPoint entryPoint = (request, response, e) -> {
-            bearer.commence(request, response, e);
-            ProblemResponses.write(request, response, ErrorCode.UNAUTHORIZED, "A valid bearer token is required",
-                    Map.of(HttpHeaders.WWW_AUTHENTICATE, response.getHeader(HttpHeaders.WWW_AUTHENTICATE)));
-        };
+        AuthenticationEntryPoint entryPoint = SecurityRefusals.invalidBearerToken();
         http.oauth2ResourceServer(resourceServer -> resourceServer
                         .jwt(Customizer.withDefaults())
                         .authenticationEntryPoint(entryPoint)
-                        .accessDeniedHandler(denied("Not allowed")))
+                        .accessDeniedHandler(SecurityRefusals.denied("Not allowed")))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint))
                 .authorizeHttpRequests(requests -> requests
                         .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
@@ -148,18 +139,5 @@ public class SecurityConfiguration {
                         .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))
                         .frameOptions(HeadersConfigurer.FrameOptionsConfig::deny));
-    }
-
-    private static AuthenticationEntryPoint problem(ErrorCode code, String detail) {
-        return (request, response, e) -> ProblemResponses.write(request, response, code, detail,
-                Map.of(HttpHeaders.WWW_AUTHENTICATE, "Bearer"));
-    }
-
-    private static AccessDeniedHandler denied(String detail) {
-        var bearer = new BearerTokenAccessDeniedHandler();
-        return (request, response, e) -> {
-            bearer.handle(request, response, e);
-            ProblemResponses.write(request, response, ErrorCode.FORBIDDEN, detail, Map.of());
-        };
     }
 }

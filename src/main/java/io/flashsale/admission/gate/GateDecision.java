@@ -1,6 +1,7 @@
 package io.flashsale.admission.gate;
 
 import java.time.Instant;
+import java.util.List;
 import java.util.UUID;
 
 /**
@@ -13,6 +14,23 @@ public record GateDecision(Outcome outcome, UUID orderId, Instant deadline, long
 
     GateDecision(Outcome outcome, UUID orderId, Instant deadline, long unitsLeft, int quantity) {
         this(outcome, orderId, deadline, unitsLeft, quantity, null);
+    }
+
+    /**
+     * What reserve.lua answered: the outcome's code, then for a replay the first admission, else
+     * the order's id ("" when refused), its deadline in epoch milliseconds (0 when none) and, when
+     * sold out, the units left.
+     */
+    static GateDecision of(List<?> answer, int quantity) {
+        Outcome outcome = Outcome.ofCode((Long) answer.get(0));
+        if (outcome == Outcome.REPLAY) {
+            return replay((String) answer.get(1), quantity);
+        }
+        String admittedAs = (String) answer.get(1);
+        long deadline = (Long) answer.get(2);
+        long unitsLeft = answer.size() > 3 ? (Long) answer.get(3) : -1;
+        return new GateDecision(outcome, admittedAs.isEmpty() ? null : UUID.fromString(admittedAs),
+                deadline == 0 ? null : Instant.ofEpochMilli(deadline), unitsLeft, quantity);
     }
 
     /**

@@ -11,7 +11,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.data.redis.core.script.RedisScript;
 import org.springframework.stereotype.Component;
 
 /**
@@ -22,8 +21,6 @@ import org.springframework.stereotype.Component;
  */
 @Component
 public class GateReturns {
-
-    private static final RedisScript<List> RESTOCK = RedisGate.script("restock", List.class);
 
     /** A buyer standing by, and the order they are served as if units are free for them. */
     public record StandingOrder(UUID orderId, String userId, int quantity) {
@@ -83,7 +80,7 @@ public class GateReturns {
             args.add(order.userId());
             args.add(Integer.toString(order.quantity()));
         }
-        List<?> answer = redis.execute(RESTOCK, List.of(keys.meta(itemId), keys.tokens(itemId), keys.buyers(itemId),
+        List<?> answer = redis.execute(GateScripts.RESTOCK, List.of(keys.meta(itemId), keys.tokens(itemId), keys.buyers(itemId),
                 keys.pending(itemId), keys.confirmed(itemId), keys.returned(itemId), keys.withdrawn(itemId)),
                 args.toArray());
         if ((Long) answer.get(0) == 0) {

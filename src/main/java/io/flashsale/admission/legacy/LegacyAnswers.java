@@ -1,5 +1,6 @@
 package io.flashsale.admission.legacy;
 
+import io.flashsale.admission.OrderView;
 import io.flashsale.shared.ApiException;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -21,6 +22,8 @@ public class LegacyAnswers {
     static final String QUEUED = "queued";
     static final String OUT_OF_STOCK = "OUT_OF_STOCK";
     static final String ALREADY_PURCHASED = "USER_ALREADY_PURCHASED";
+
+    private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
 
     private final HttpStatus refusalStatus;
 
@@ -56,6 +59,22 @@ public class LegacyAnswers {
             body.put("order_id", orderId.toString()); // an order whose outcome is not known yet
         }
         return ResponseEntity.status(e.code().status()).headers(headers -> e.headers().forEach(headers::set)).body(body);
+    }
+
+    /** The order's state under the Go field names the original answered, only OrderID and Status filled. */
+    static Map<String, Object> result(OrderView order) {
+        var answer = new LinkedHashMap<String, Object>();
+        answer.put("OrderID", order.orderId().toString());
+        answer.put("Status", switch (order.status()) {
+            case PENDING -> "pending";
+            case CONFIRMED, PAID -> "success";
+            case FAILED, EXPIRED, CANCELLED -> "failed";
+        });
+        answer.put("ProcessingState", "");
+        answer.put("FailReason", null);
+        answer.put("CreatedAt", ZERO_TIME);
+        answer.put("UpdatedAt", ZERO_TIME);
+        return answer;
     }
 
     static ResponseEntity<Map<String, Object>> error(HttpStatus status, String message) {

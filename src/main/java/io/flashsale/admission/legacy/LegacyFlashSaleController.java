@@ -6,8 +6,6 @@ import io.flashsale.admission.OrderStatusQuery;
 import io.flashsale.admission.OrderView;
 import io.flashsale.admission.PlaceOrder;
 import io.flashsale.admission.PurchaseAdmission;
-import io.flashsale.admission.gate.GateWarmup.WarmedSale;
-import io.flashsale.admission.gate.GateWarmup;
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.sale.SaleItem;
 import io.flashsale.shared.ApiException;
@@ -17,7 +15,6 @@ import io.flashsale.shared.FaultInjection;
 import io.flashsale.shared.Role;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.Validator;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -43,25 +40,22 @@ import org.springframework.web.bind.annotation.RestController;
 public class LegacyFlashSaleController {
 
     private static final Pattern UUID_TEXT = Pattern.compile("[0-9a-fA-F]{8}(-[0-9a-fA-F]{4}){3}-[0-9a-fA-F]{12}");
-    private static final String ZERO_TIME = "0001-01-01T00:00:00Z";
 
     private final PurchaseAdmission admission;
     private final OrderStatusQuery statuses;
     private final RedisGate gate;
-    private final GateWarmup warmup;
     private final Validator validator;
     private final BuyerIdentity buyers;
     private final LegacyProducts products;
     private final LegacyAnswers answers;
     private final FaultInjection faults;
 
-    LegacyFlashSaleController(PurchaseAdmission admission, OrderStatusQuery statuses, RedisGate gate, GateWarmup warmup,
-                              Validator validator, BuyerIdentity buyers, LegacyProducts products, LegacyAnswers answers,
+    LegacyFlashSaleController(PurchaseAdmission admission, OrderStatusQuery statuses, RedisGate gate, Validator validator,
+                              BuyerIdentity buyers, LegacyProducts products, LegacyAnswers answers,
                               FaultInjection faults) {
         this.admission = admission;
         this.statuses = statuses;
         this.gate = gate;
-        this.warmup = warmup;
         this.validator = validator;
         this.buyers = buyers;
         this.products = products;
@@ -119,38 +113,11 @@ public class LegacyFlashSaleController {
             return e.code() == ErrorCode.NOT_FOUND
                     ? LegacyAnswers.error(HttpStatus.NOT_FOUND, "order not found") : LegacyAnswers.failed(e);
         }
-        var answer = new LinkedHashMap<String, Object>();
-        answer.put("OrderID", order.orderId().toString());
-        answer.put("Status", switch (order.status()) {
-            case PENDING -> "pending";
-            case CONFIRMED, PAID -> "success";
-            case FAILED, EXPIRED, CANCELLED -> "failed";
-        });
-        answer.put("ProcessingState", "");
-        answer.put("FailReason", null);
-        answer.put("CreatedAt", ZERO_TIME);
-        answer.put("UpdatedAt", ZERO_TIME);
-        return ResponseEntity.ok(answer);
-    }
-
-    /** The same warm-up as {@code /api/v1/admin/sales/{id}/warmup}, behind the same admin token. */
-    @PostMapping(path = "/admin/flashsales/{saleId}/warmup", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Map<String, Object>> warmUp(@PathVariable String saleId) {
-        OptionalLong parsed = integer(saleId);
-        if (parsed.isEmpty()) {
-            return LegacyAnswers.error(HttpStatus.BAD_REQUEST, "invalid flash sale id");
-        }
-        long sale = parsed.getAsLong();
-        try {
-            warmup.warmUp(sale);
-        } catch (ApiException e) {
-            return LegacyAnswers.failed(e);
-        }
-        return ResponseEntity.ok(Map.of("status", "ok", "message", "warm up successful for flash sale " + sale));
+        return ResponseEntity.ok(LegacyAnswers.result(order));
     }
 
     /** A path id as the original's {@code strconv.Atoi} read it: a signed 64-bit decimal, else nothing. */
-    private static OptionalLong integer(String text) {
+    static OptionalLong integer(String text) {
         try {
             return OptionalLong.of(Long.parseLong(text));
         } catch (NumberFormatException e) {

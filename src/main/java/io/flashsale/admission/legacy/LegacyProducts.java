@@ -13,7 +13,6 @@ import java.time.Instant;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.event.TransactionalEventListener;
 
@@ -44,7 +43,8 @@ class LegacyProducts {
     private final LoadingCache<String, List<SaleItem>> bySku;
     private final LoadingCache<Boolean, Boolean> anyOpen;
 
-    LegacyProducts(SaleCatalog catalog, Clock clock, @Value("${flashsale.catalog.sale-ttl:1s}") Duration ttl) {
+    LegacyProducts(SaleCatalog catalog, Clock clock) {
+        Duration ttl = catalog.saleTtl();
         this.clock = clock;
         this.bySku = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(ttl).build(catalog::itemsWithSku);
         this.anyOpen = Caffeine.newBuilder().maximumSize(1).expireAfterWrite(ttl)

@@ -15,6 +15,7 @@ import io.flashsale.admission.gate.GateKeys;
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.support.EventStream;
 import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
@@ -54,6 +55,7 @@ class BuyerTokenTest {
         properties.add("spring.security.oauth2.resourceserver.jwt.public-key-location", BuyerTokenTest::publicKeyFile);
     }
 
+    @Autowired SaleFixture fixture;
     @LocalServerPort int port;
     @Autowired RedisGate gate;
     @Autowired StringRedisTemplate redis;
@@ -64,7 +66,7 @@ class BuyerTokenTest {
 
     @BeforeEach
     void openSale() {
-        client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        client = fixture.client();
         item = client.openSale(5, 1);
     }
 

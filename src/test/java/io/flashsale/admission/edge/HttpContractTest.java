@@ -3,6 +3,7 @@ package io.flashsale.admission.edge;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.RawHttp;
@@ -15,6 +16,7 @@ import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.stream.Stream;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -25,13 +27,14 @@ import org.springframework.boot.test.web.server.LocalServerPort;
 @FlashSaleIntegrationTest
 class HttpContractTest {
 
+    @Autowired SaleFixture fixture;
     @LocalServerPort int port;
 
     FlashSaleClient client;
 
     @BeforeEach
     void connect() {
-        client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        client = fixture.client();
     }
 
     @Test

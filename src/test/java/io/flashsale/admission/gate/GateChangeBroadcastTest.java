@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
@@ -17,7 +18,6 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -34,7 +34,7 @@ import org.springframework.test.context.TestPropertySource;
         "flashsale.catalog.sale-ttl=60s"})
 class GateChangeBroadcastTest {
 
-    @LocalServerPort int port;
+    @Autowired SaleFixture fixture;
     @Autowired RedisGate gate;
     @Autowired AdmissionProperties settings;
     @Autowired StringRedisTemplate redis;
@@ -46,7 +46,7 @@ class GateChangeBroadcastTest {
 
     @BeforeEach
     void connect() {
-        client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        client = fixture.client();
         await().atMost(Duration.ofSeconds(30)).until(gateChangeListener::isListening);
     }
 

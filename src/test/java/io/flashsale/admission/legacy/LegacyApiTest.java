@@ -4,15 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The original system's clients work unchanged: its code's answers, product ids as SKUs (docs/adr/0045). */
 @FlashSaleIntegrationTest
@@ -20,13 +21,13 @@ class LegacyApiTest {
 
     static final String TOKEN = "Bearer " + FlashSaleIntegrationTest.ADMIN_TOKEN;
 
-    @LocalServerPort int port;
+    @Autowired SaleFixture fixture;
 
     FlashSaleClient client;
 
     @BeforeEach
     void connect() {
-        client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        client = fixture.client();
     }
 
     @Test

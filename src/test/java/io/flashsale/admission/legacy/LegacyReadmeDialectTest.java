@@ -2,13 +2,13 @@ package io.flashsale.admission.legacy;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import java.time.Instant;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.context.TestPropertySource;
 
 /** FLASHSALE_LEGACY_DIALECT=readme: the original's README answers, every refusal a 409 with the same body. */
@@ -16,11 +16,11 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = "flashsale.legacy.dialect=readme")
 class LegacyReadmeDialectTest {
 
-    @LocalServerPort int port;
+    @Autowired SaleFixture fixture;
 
     @Test
     void refusalsAre409WithTheOriginalBodies() {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         CreatedItem item = client.createSale(Instant.now().minusSeconds(1), Instant.now().plusSeconds(600), 1, 1, "1001");
         client.warmUp(item.saleId());
 

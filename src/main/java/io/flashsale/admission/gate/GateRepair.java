@@ -1,0 +1,65 @@
+package io.flashsale.admission.gate;
+
+import io.flashsale.admission.events.LiveChanges;
+import io.flashsale.orders.SettledOrder;
+import java.util.List;
+import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.stereotype.Component;
+
+/** What the reconciler does to an item whose gate drifted from PostgreSQL or lost part of its state. */
+@Component
+public class GateRepair {
+
+    private final StringRedisTemplate redis;
+    private final RedisGate gate;
+    private final GateKeys keys;
+    private final LiveChanges live;
+
+    public GateRepair(StringRedisTemplate redis, RedisGate gate, LiveChanges live) {
+        this.redis = redis;
+        this.gate = gate;
+        this.keys = gate.keys();
+        this.live = live;
+    }
+
+    /**
+     * Sets the item's tokens and buyers to PostgreSQL's if nothing moved since {@code measuredTokens}
+     * was read and the gate counts as many confirmed orders as the snapshot (see repair.lua).
+     * Returns whether it did.
+     */
+    public boolean repair(long itemId, long measuredTokens, GateSnapshot truth) {
+        Long repaired = redis.execute(GateScripts.REPAIR, List.of(keys.tokens(itemId), keys.pending(itemId),
+                keys.confirmed(itemId), keys.buyers(itemId)), GateScripts.repairArguments(measuredTokens, truth).toArray());
+        if (repaired != null && repaired == 1) {
+            gate.announceRestock(itemId);
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * Records confirmed orders of one item in chunks of 1,000 (see {@link RedisGate#confirm}).
+     * Returns how many the gate had not counted yet.
+     */
+    public long confirmAll(long itemId, List<SettledOrder> orders) {
+        long applied = 0;
+        for (int from = 0; from < orders.size(); from += 1_000) {
+            applied += gate.confirm(itemId, orders.subList(from, Math.min(orders.size(), from + 1_000)));
+        }
+        return applied;
+    }
+
+    /**
+     * Whether the item's set of confirmed orders is in Redis. It is missing only before the item's
+     * first confirmation, or if it was lost without the rest of the item.
+     */
+    public boolean hasConfirmedSet(long itemId) {
+        return Boolean.TRUE.equals(redis.hasKey(keys.confirmed(itemId)));
+    }
+
+    /** Takes an item out of the gate (purchases of it answer 503) so that the reconciler rebuilds it whole. */
+    public void unload(long itemId) {
+        redis.delete(keys.tokens(itemId));
+        live.unitsMoved(itemId);
+    }
+}
