@@ -25,7 +25,9 @@ class ArchitectureTests {
      */
     @Test
     void noRepositoryIsUsedAcrossModules() {
-        classes().that().areAnnotatedWith(Repository.class)
+        classes()
+                .that()
+                .areAnnotatedWith(Repository.class)
                 .should(onlyBeAccessedFromTheirOwnModule())
                 .check(MAIN);
     }

@@ -26,7 +26,8 @@ import org.springframework.context.SmartLifecycle;
  */
 class HealthProbesTest {
 
-    private final String name = "it_h_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private final String name =
+            "it_h_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
 
     @BeforeEach
     void createEnvironment() {
@@ -35,8 +36,9 @@ class HealthProbesTest {
 
     @AfterEach
     void removeEnvironment() {
-        IsolatedEnvironment.removeEverythingOf(name, new OrderQueues(name,
-                List.of(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(25))));
+        IsolatedEnvironment.removeEverythingOf(
+                name,
+                new OrderQueues(name, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(25))));
     }
 
     @Test
@@ -56,10 +58,14 @@ class HealthProbesTest {
             Response live = client.get("/actuator/health/liveness");
             assertThat(live.status()).isEqualTo(200);
             assertThat(live.body().path("status").asString()).isEqualTo("UP");
-            assertThat(live.body().toString()).as("liveness leaves the backing services out").doesNotContain("db", "redis", "rabbit");
+            assertThat(live.body().toString())
+                    .as("liveness leaves the backing services out")
+                    .doesNotContain("db", "redis", "rabbit");
 
             closing = CompletableFuture.runAsync(app::close);
-            assertThat(shutdownReached.await(30, TimeUnit.SECONDS)).as("shutdown began").isTrue();
+            assertThat(shutdownReached.await(30, TimeUnit.SECONDS))
+                    .as("shutdown began")
+                    .isTrue();
 
             Response refusing = client.get("/actuator/health/readiness");
             assertThat(refusing.status()).isEqualTo(503);
@@ -77,18 +83,36 @@ class HealthProbesTest {
 
     @Test
     void readinessIsDownAndNamesTheCulpritsWhileRedisAndRabbitMqCannotBeReached() {
-        try (InProcessApp app = InProcessApp.start(name, Map.of(
-                "spring.data.redis.port", "1",
-                "spring.rabbitmq.port", "1",
-                "flashsale.roles", "api"), context -> { })) {
+        try (InProcessApp app = InProcessApp.start(
+                name,
+                Map.of(
+                        "spring.data.redis.port", "1",
+                        "spring.rabbitmq.port", "1",
+                        "flashsale.roles", "api"),
+                context -> {})) {
             var client = app.client();
 
             await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
                 Response ready = client.get("/actuator/health/readiness");
                 assertThat(ready.status()).isEqualTo(503);
-                assertThat(ready.body().path("components").path("redis").path("status").asString()).isEqualTo("DOWN");
-                assertThat(ready.body().path("components").path("rabbit").path("status").asString()).isEqualTo("DOWN");
-                assertThat(ready.body().path("components").path("db").path("status").asString()).isEqualTo("UP");
+                assertThat(ready.body()
+                                .path("components")
+                                .path("redis")
+                                .path("status")
+                                .asString())
+                        .isEqualTo("DOWN");
+                assertThat(ready.body()
+                                .path("components")
+                                .path("rabbit")
+                                .path("status")
+                                .asString())
+                        .isEqualTo("DOWN");
+                assertThat(ready.body()
+                                .path("components")
+                                .path("db")
+                                .path("status")
+                                .asString())
+                        .isEqualTo("UP");
             });
             assertThat(client.get("/actuator/health/liveness").status()).isEqualTo(200);
         }
@@ -101,8 +125,7 @@ class HealthProbesTest {
     private record ShutdownHold(CountDownLatch reached, CountDownLatch release) implements SmartLifecycle {
 
         @Override
-        public void start() {
-        }
+        public void start() {}
 
         @Override
         public void stop() {

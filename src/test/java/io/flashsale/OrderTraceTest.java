@@ -3,10 +3,10 @@ package io.flashsale;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.InProcessApp;
 import io.flashsale.support.IsolatedEnvironment;
-import io.flashsale.shared.OrderQueues;
 import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -35,7 +35,8 @@ class OrderTraceTest {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final String name = "it_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private final String name =
+            "it_t_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private final InMemorySpanExporter apiSpans = InMemorySpanExporter.create();
     private final InMemorySpanExporter workerSpans = InMemorySpanExporter.create();
     private InProcessApp api;
@@ -47,10 +48,10 @@ class OrderTraceTest {
         // Spring) leaves it marked initialized in plain text, and these apps could not switch it to JSON.
         LoggingSystem.get(getClass().getClassLoader()).cleanUp();
         IsolatedEnvironment.createDatabase(name);
-        api = InProcessApp.start(name, settings("api"), context ->
-                context.getBeanFactory().registerSingleton("testSpanExporter", apiSpans));
-        worker = InProcessApp.start(name, settings("worker"), context ->
-                context.getBeanFactory().registerSingleton("testSpanExporter", workerSpans));
+        api = InProcessApp.start(name, settings("api"), context -> context.getBeanFactory()
+                .registerSingleton("testSpanExporter", apiSpans));
+        worker = InProcessApp.start(name, settings("worker"), context -> context.getBeanFactory()
+                .registerSingleton("testSpanExporter", workerSpans));
     }
 
     @AfterEach
@@ -61,8 +62,9 @@ class OrderTraceTest {
         if (api != null) {
             api.close();
         }
-        IsolatedEnvironment.removeEverythingOf(name, new OrderQueues(name,
-                List.of(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(25))));
+        IsolatedEnvironment.removeEverythingOf(
+                name,
+                new OrderQueues(name, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(25))));
     }
 
     @Test
@@ -71,8 +73,11 @@ class OrderTraceTest {
         var item = client.openSale(3, 1);
 
         UUID orderId = client.buy(item.itemId(), "alice", 1).orderId();
-        await().atMost(Duration.ofSeconds(20)).until(() ->
-                client.get("/api/v1/orders/" + orderId).body().path("status").asString().equals("CONFIRMED"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.get("/api/v1/orders/" + orderId)
+                .body()
+                .path("status")
+                .asString()
+                .equals("CONFIRMED"));
 
         // One JVM has one logging set-up, so the lines are told apart by logger: each is a bean of one role only.
         JsonNode admitted = awaitLogLine(output, orderId, "io.flashsale.admission.OrderQueueing");
@@ -93,34 +98,54 @@ class OrderTraceTest {
             SpanData settle = named(workerTrace, "settle order");
             SpanData sync = named(workerTrace, "sync gate");
             assertThat(publish.getParentSpanId()).isEqualTo(request.getSpanId());
-            assertThat(settle.getParentSpanId()).as("the worker continues the message's trace").isEqualTo(publish.getSpanId());
-            assertThat(settle.getAttributes().get(AttributeKey.stringKey("flashsale.order.id"))).isEqualTo(orderId.toString());
-            assertThat(settle.getAttributes().get(AttributeKey.stringKey("flashsale.order.status"))).isEqualTo("CONFIRMED");
+            assertThat(settle.getParentSpanId())
+                    .as("the worker continues the message's trace")
+                    .isEqualTo(publish.getSpanId());
+            assertThat(settle.getAttributes().get(AttributeKey.stringKey("flashsale.order.id")))
+                    .isEqualTo(orderId.toString());
+            assertThat(settle.getAttributes().get(AttributeKey.stringKey("flashsale.order.status")))
+                    .isEqualTo("CONFIRMED");
             assertThat(sync.getParentSpanId()).isEqualTo(settle.getSpanId());
         });
     }
 
     private JsonNode awaitLogLine(CapturedOutput output, UUID orderId, String logger) {
-        return await().atMost(Duration.ofSeconds(10)).until(() -> output.getOut().lines()
-                .filter(line -> line.startsWith("{"))
-                .map(JSON::readTree)
-                .filter(line -> line.path("orderId").asString("").equals(orderId.toString()))
-                .filter(line -> line.path("log").path("logger").asString("").equals(logger))
-                .findFirst().orElse(null), line -> line != null);
+        return await().atMost(Duration.ofSeconds(10))
+                .until(
+                        () -> output.getOut()
+                                .lines()
+                                .filter(line -> line.startsWith("{"))
+                                .map(JSON::readTree)
+                                .filter(line ->
+                                        line.path("orderId").asString("").equals(orderId.toString()))
+                                .filter(line -> line.path("log")
+                                        .path("logger")
+                                        .asString("")
+                                        .equals(logger))
+                                .findFirst()
+                                .orElse(null),
+                        line -> line != null);
     }
 
     private static List<SpanData> inTrace(InMemorySpanExporter spans, String traceId) {
-        return spans.getFinishedSpanItems().stream().filter(span -> span.getTraceId().equals(traceId)).toList();
+        return spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getTraceId().equals(traceId))
+                .toList();
     }
 
     private static SpanData single(List<SpanData> spans, SpanKind kind) {
-        return spans.stream().filter(span -> span.getKind() == kind).reduce((a, b) -> {
-            throw new AssertionError("More than one " + kind + " span: " + spans);
-        }).orElseThrow(() -> new AssertionError("No " + kind + " span in " + spans));
+        return spans.stream()
+                .filter(span -> span.getKind() == kind)
+                .reduce((a, b) -> {
+                    throw new AssertionError("More than one " + kind + " span: " + spans);
+                })
+                .orElseThrow(() -> new AssertionError("No " + kind + " span in " + spans));
     }
 
     private static SpanData named(List<SpanData> spans, String name) {
-        return spans.stream().filter(span -> span.getName().equals(name)).findFirst()
+        return spans.stream()
+                .filter(span -> span.getName().equals(name))
+                .findFirst()
                 .orElseThrow(() -> new AssertionError("No span '" + name + "' in " + spans));
     }
 

@@ -3,5 +3,4 @@ package io.flashsale;
 import org.springframework.test.context.TestPropertySource;
 
 @TestPropertySource(properties = "flashsale.gate.mode=check-only")
-class PurchaseUnderLoadInCheckOnlyModeTest extends PurchaseUnderLoadScenario {
-}
+class PurchaseUnderLoadInCheckOnlyModeTest extends PurchaseUnderLoadScenario {}

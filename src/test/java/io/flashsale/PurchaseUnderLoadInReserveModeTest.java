@@ -1,5 +1,4 @@
 package io.flashsale;
 
 /** Reserve is the default mode, so this shares the application context of the other tests. */
-class PurchaseUnderLoadInReserveModeTest extends PurchaseUnderLoadScenario {
-}
+class PurchaseUnderLoadInReserveModeTest extends PurchaseUnderLoadScenario {}

@@ -1,8 +1,8 @@
 package io.flashsale;
 
-import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.support.Crowd;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
@@ -29,10 +29,17 @@ abstract class PurchaseUnderLoadScenario {
     private static final int STOCK = 200;
     private static final int IN_FLIGHT = 64;
 
-    @LocalServerPort int port;
-    @Autowired JdbcClient jdbc;
-    @Autowired StringRedisTemplate redis;
-    @Autowired RedisGate gate;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    RedisGate gate;
 
     @Test
     void sellsExactlyTheStockOnceEachAndLosesNoAcceptedOrder() {
@@ -41,10 +48,16 @@ abstract class PurchaseUnderLoadScenario {
 
         var crowd = new Crowd().buy(client, item.itemId(), crowd(), IN_FLIGHT);
 
-        assertThat(crowd.statuses().keySet()).as("answers by status: %s", crowd.statuses()).containsOnly(202, 409);
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(60));
-        int confirmed = jdbc.sql("SELECT coalesce(sum(quantity), 0) FROM orders WHERE item_id = ? AND status = 'CONFIRMED'")
-                .param(item.itemId()).query(Integer.class).single();
+        assertThat(crowd.statuses().keySet())
+                .as("answers by status: %s", crowd.statuses())
+                .containsOnly(202, 409);
+        new SaleInvariants(jdbc, redis, gate.keys())
+                .awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(60));
+        int confirmed = jdbc.sql(
+                        "SELECT coalesce(sum(quantity), 0) FROM orders WHERE item_id = ? AND status = 'CONFIRMED'")
+                .param(item.itemId())
+                .query(Integer.class)
+                .single();
         assertThat(confirmed).isEqualTo(STOCK);
     }
 

@@ -23,6 +23,7 @@ class AdmissionMetrics {
 
     /** What admission answered: admitted, replayed, or the refusal's error code in lower case. */
     static final String ADMITTED = "admitted";
+
     static final String REPLAYED = "replayed";
     /** Anything unexpected (a 500). */
     static final String ERROR = "error";
@@ -32,7 +33,8 @@ class AdmissionMetrics {
     private final MeterRegistry meters;
     private final Map<String, Counter> requests = new ConcurrentHashMap<>();
     private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
-    private final Map<OrderRequestedPublisher.Outcome, Timer> publishes = new EnumMap<>(OrderRequestedPublisher.Outcome.class);
+    private final Map<OrderRequestedPublisher.Outcome, Timer> publishes =
+            new EnumMap<>(OrderRequestedPublisher.Outcome.class);
     private final Timer gateReserve;
     private final Timer gateSync;
     private final Counter releasedAfterSettlement;
@@ -47,11 +49,13 @@ class AdmissionMetrics {
             register(outcomeOf(code));
         }
         for (OrderRequestedPublisher.Outcome outcome : OrderRequestedPublisher.Outcome.values()) {
-            publishes.put(outcome, Timer.builder("flashsale.admission.publish.duration")
-                    .description("Publishing an admitted order until the broker's confirm (or the timeout)")
-                    .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
-                    .serviceLevelObjectives(LATENCY_BUCKETS)
-                    .register(meters));
+            publishes.put(
+                    outcome,
+                    Timer.builder("flashsale.admission.publish.duration")
+                            .description("Publishing an admitted order until the broker's confirm (or the timeout)")
+                            .tag("outcome", outcome.name().toLowerCase(Locale.ROOT))
+                            .serviceLevelObjectives(LATENCY_BUCKETS)
+                            .register(meters));
         }
         gateReserve = gateTimer("reserve");
         gateSync = gateTimer("sync");
@@ -114,7 +118,8 @@ class AdmissionMetrics {
 
     private Timer gateTimer(String operation) {
         return Timer.builder("flashsale.gate.duration")
-                .description("Calls to the Redis gate's Lua scripts: reserve on the purchase path, sync after settlement")
+                .description(
+                        "Calls to the Redis gate's Lua scripts: reserve on the purchase path, sync after settlement")
                 .tag("operation", operation)
                 .serviceLevelObjectives(durations(1, 2, 5, 10, 25, 50, 100, 250, 1000))
                 .register(meters);

@@ -33,9 +33,8 @@ class BurstSender {
     private static final int MAX_BURST = 500;
 
     /** One request's message, with the request's observation (NOOP if none) so the message carries its trace. */
-    record Outgoing(OrderRequested order, Message message, CorrelationData correlation,
-                    Observation requestObservation) {
-    }
+    record Outgoing(
+            OrderRequested order, Message message, CorrelationData correlation, Observation requestObservation) {}
 
     private final BlockingQueue<Outgoing> outgoing = new LinkedBlockingQueue<>();
     private final RabbitTemplate rabbit;

@@ -1,10 +1,10 @@
 package io.flashsale.admission;
 
-import org.springframework.modulith.NamedInterface;
 import io.flashsale.shared.ApiException;
 import io.flashsale.shared.ErrorCode;
 import java.util.regex.Pattern;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.jwt.Jwt;

@@ -45,8 +45,10 @@ class GateReservation {
         if (idempotencyKey.isEmpty() && soldOut.isSoldOutFor(item.id(), command.quantity())) {
             throw soldOut(item);
         }
-        List<UUID> attempts = idempotencyKey.map(key -> OrderIds.forRequest(gate.keys().prefix(), item.id(),
-                command.userId(), command.quantity(), key)).orElseGet(() -> List.of(OrderIds.fresh()));
+        List<UUID> attempts = idempotencyKey
+                .map(key ->
+                        OrderIds.forRequest(gate.keys().prefix(), item.id(), command.userId(), command.quantity(), key))
+                .orElseGet(() -> List.of(OrderIds.fresh()));
         long gateStarted = System.nanoTime();
         GateDecision decision = gate.reserve(item.id(), attempts, command.userId(), command.quantity(), idempotencyKey);
         metrics.gateReserve().record(System.nanoTime() - gateStarted, TimeUnit.NANOSECONDS);
@@ -56,20 +58,29 @@ class GateReservation {
                 soldOut.markSoldOut(item.id(), decision.unitsLeft());
                 throw soldOut(item);
             }
-            case LIMIT_REACHED -> throw new ApiException(ErrorCode.ALREADY_PURCHASED,
-                    "The per-user limit of " + item.perUserLimit() + " is reached");
+            case LIMIT_REACHED ->
+                throw new ApiException(
+                        ErrorCode.ALREADY_PURCHASED, "The per-user limit of " + item.perUserLimit() + " is reached");
             case NOT_OPEN -> throw notOpen(item, now);
-            case ATTEMPTS_EXHAUSTED -> throw new ApiException(ErrorCode.UNAVAILABLE, "Every attempt under this "
-                    + "Idempotency-Key was withdrawn and nothing was bought; retry with a new key");
-            case NOT_LOADED -> throw item.saleStatus() == SaleStatus.WARMED_UP
-                    ? new ApiException(ErrorCode.UNAVAILABLE, "Item " + item.id() + " is being restored, retry shortly")
-                    : new ApiException(ErrorCode.SALE_NOT_ACTIVE, "The sale has not been warmed up yet");
+            case ATTEMPTS_EXHAUSTED ->
+                throw new ApiException(
+                        ErrorCode.UNAVAILABLE,
+                        "Every attempt under this "
+                                + "Idempotency-Key was withdrawn and nothing was bought; retry with a new key");
+            case NOT_LOADED ->
+                throw item.saleStatus() == SaleStatus.WARMED_UP
+                        ? new ApiException(
+                                ErrorCode.UNAVAILABLE, "Item " + item.id() + " is being restored, retry shortly")
+                        : new ApiException(ErrorCode.SALE_NOT_ACTIVE, "The sale has not been warmed up yet");
         };
     }
 
     static ApiException notOpen(SaleItem item, Instant now) {
-        return new ApiException(ErrorCode.SALE_NOT_ACTIVE, now.isBefore(item.startsAt())
-                ? "The sale starts at " + item.startsAt() : "The sale ended at " + item.endsAt());
+        return new ApiException(
+                ErrorCode.SALE_NOT_ACTIVE,
+                now.isBefore(item.startsAt())
+                        ? "The sale starts at " + item.startsAt()
+                        : "The sale ended at " + item.endsAt());
     }
 
     /**
@@ -79,7 +90,8 @@ class GateReservation {
     private void bindToThisRequest(PlaceOrder command, String key) {
         String request = command.itemId() + "|" + command.quantity();
         idempotencyKeys.bind(command.userId(), key, request).ifPresent(bound -> {
-            throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            throw new ApiException(
+                    ErrorCode.IDEMPOTENCY_KEY_REUSED,
                     "This Idempotency-Key was first used for another request (item|quantity " + bound + ")");
         });
     }

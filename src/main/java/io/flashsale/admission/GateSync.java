@@ -35,8 +35,12 @@ class GateSync {
     private final OrderBook orderBook;
     private final AdmissionMetrics metrics;
 
-    GateSync(RedisGate gate, GateReturns returns, OrderStatusCache statuses, OrderBook orderBook,
-             AdmissionMetrics metrics) {
+    GateSync(
+            RedisGate gate,
+            GateReturns returns,
+            OrderStatusCache statuses,
+            OrderBook orderBook,
+            AdmissionMetrics metrics) {
         this.gate = gate;
         this.returns = returns;
         this.statuses = statuses;
@@ -51,8 +55,9 @@ class GateSync {
 
     private void sync(OrdersSettled event) {
         try {
-            Map<Long, Map<Boolean, List<SettledOrder>>> byItem = event.orders().stream().collect(Collectors.groupingBy(
-                    SettledOrder::itemId, Collectors.partitioningBy(SettledOrder::holdsUnits)));
+            Map<Long, Map<Boolean, List<SettledOrder>>> byItem = event.orders().stream()
+                    .collect(Collectors.groupingBy(
+                            SettledOrder::itemId, Collectors.partitioningBy(SettledOrder::holdsUnits)));
             byItem.forEach((itemId, orders) -> {
                 gate.confirm(itemId, orders.get(true));
                 Map<Boolean, List<SettledOrder>> unsold = orders.get(false).stream()
@@ -60,13 +65,18 @@ class GateSync {
                 if (!unsold.get(true).isEmpty()) {
                     returns.restock(itemId, unsold.get(true), List.of());
                 }
-                List<UUID> released = gate.release(itemId, unsold.get(false).stream().map(SettledOrder::orderId).toList());
+                List<UUID> released = gate.release(
+                        itemId,
+                        unsold.get(false).stream().map(SettledOrder::orderId).toList());
                 orderBook.markCompensated(released);
                 metrics.releasedAfterSettlement(released.size());
             });
             statuses.record(event.orders());
         } catch (RuntimeException e) {
-            log.warn("Could not sync {} settled orders to Redis; the reconciler will: {}", event.orders().size(), e.toString());
+            log.warn(
+                    "Could not sync {} settled orders to Redis; the reconciler will: {}",
+                    event.orders().size(),
+                    e.toString());
         }
     }
 }

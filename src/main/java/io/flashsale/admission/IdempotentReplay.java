@@ -41,20 +41,27 @@ class IdempotentReplay {
      * failed when PostgreSQL could not decide the order), and the answer must name an order that
      * will be settled. Settlement decides an order once, so a second message changes nothing.
      */
-    OrderAccepted replay(SaleItem item, String userId, GateDecision first, Optional<String> idempotencyKey,
-                                 Instant now) {
+    OrderAccepted replay(
+            SaleItem item, String userId, GateDecision first, Optional<String> idempotencyKey, Instant now) {
         Optional<OrderView> known = statuses.find(first.orderId());
         boolean settled = known.isPresent() && known.get().status() != OrderStatus.PENDING;
-        if (!settled && first.admittedAt() != null && first.admittedAt().plus(firstAttemptOutcomeDelay).isAfter(now)) {
-            throw new ApiException(ErrorCode.IDEMPOTENCY_KEY_IN_USE, "The first request with this Idempotency-Key "
-                    + "is still in progress, retry shortly", Map.of("Retry-After", "1"), Map.of("orderId", first.orderId()));
+        if (!settled
+                && first.admittedAt() != null
+                && first.admittedAt().plus(firstAttemptOutcomeDelay).isAfter(now)) {
+            throw new ApiException(
+                    ErrorCode.IDEMPOTENCY_KEY_IN_USE,
+                    "The first request with this Idempotency-Key " + "is still in progress, retry shortly",
+                    Map.of("Retry-After", "1"),
+                    Map.of("orderId", first.orderId()));
         }
         if (settled) {
             return new OrderAccepted(first.orderId(), known.get().status());
         }
         var order = new OrderRequested(first.orderId(), item.id(), userId, first.quantity(), now, first.deadline());
         if (known.isEmpty()) {
-            log.atInfo().addKeyValue("orderId", first.orderId().toString()).addKeyValue("itemId", item.id())
+            log.atInfo()
+                    .addKeyValue("orderId", first.orderId().toString())
+                    .addKeyValue("itemId", item.id())
                     .log("Replayed order {} is unknown; queueing it again", first.orderId());
             return queueing.queue(order, idempotencyKey);
         }

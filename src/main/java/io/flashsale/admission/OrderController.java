@@ -43,12 +43,15 @@ class OrderController {
      * of the CPU of such a request (ADR 0008).
      */
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
-    @ApiResponse(responseCode = "202", description = "Admitted and queued",
+    @ApiResponse(
+            responseCode = "202",
+            description = "Admitted and queued",
             content = @Content(schema = @Schema(implementation = OrderAccepted.class)))
-    ResponseEntity<?> place(@Valid @RequestBody PlaceOrder command,
+    ResponseEntity<?> place(
+            @Valid @RequestBody PlaceOrder command,
             @RequestHeader(name = "Idempotency-Key", required = false)
-            @Pattern(regexp = "[\\x21-\\x7E]{1,128}", message = "must be 1 to 128 visible ASCII characters")
-            String idempotencyKey) {
+                    @Pattern(regexp = "[\\x21-\\x7E]{1,128}", message = "must be 1 to 128 visible ASCII characters")
+                    String idempotencyKey) {
         PlaceOrder order = command.forBuyer(buyers.buyerFor(command.userId()));
         OrderAccepted accepted;
         try {
@@ -56,7 +59,9 @@ class OrderController {
         } catch (ApiException refused) {
             return ProblemDetailsAdvice.refusal(refused);
         }
-        return ResponseEntity.accepted().location(URI.create("/api/v1/orders/" + accepted.orderId())).body(accepted);
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/v1/orders/" + accepted.orderId()))
+                .body(accepted);
     }
 
     @GetMapping("/{orderId}")

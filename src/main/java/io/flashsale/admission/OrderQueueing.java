@@ -26,7 +26,9 @@ class OrderQueueing {
         if (publisher.publish(order) != OrderRequestedPublisher.Outcome.CONFIRMED) {
             return withdrawal.withdraw(order, idempotencyKey);
         }
-        log.atInfo().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())
+        log.atInfo()
+                .addKeyValue("orderId", order.orderId().toString())
+                .addKeyValue("itemId", order.itemId())
                 .log("Order {} for item {} admitted and queued", order.orderId(), order.itemId());
         return new OrderAccepted(order.orderId(), OrderStatus.PENDING);
     }

@@ -44,8 +44,12 @@ public class OrderRequestedPublisher {
     private final AdmissionMetrics metrics;
     private final ObservationRegistry observations;
 
-    OrderRequestedPublisher(BurstSender sender, OrderMessages messages, AdmissionProperties settings,
-                            AdmissionMetrics metrics, ObservationRegistry observations) {
+    OrderRequestedPublisher(
+            BurstSender sender,
+            OrderMessages messages,
+            AdmissionProperties settings,
+            AdmissionMetrics metrics,
+            ObservationRegistry observations) {
         this.sender = sender;
         this.messages = messages;
         this.settings = settings;
@@ -68,9 +72,11 @@ public class OrderRequestedPublisher {
         Message message = messages.encode(order);
         var correlation = new CorrelationData(order.orderId().toString());
         Observation request = observations.getCurrentObservation();
-        sender.submit(new BurstSender.Outgoing(order, message, correlation, request == null ? Observation.NOOP : request));
+        sender.submit(
+                new BurstSender.Outgoing(order, message, correlation, request == null ? Observation.NOOP : request));
         try {
-            var confirm = correlation.getFuture().get(settings.gate().publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            var confirm =
+                    correlation.getFuture().get(settings.gate().publishTimeout().toMillis(), TimeUnit.MILLISECONDS);
             if (correlation.getReturned() != null) {
                 warn(order).log("Broker could not route order {}", order.orderId());
                 return Outcome.REJECTED;
@@ -82,10 +88,18 @@ public class OrderRequestedPublisher {
             }
             return Outcome.CONFIRMED;
         } catch (ExecutionException e) {
-            warn(order).log("Could not publish order {}: {}", order.orderId(), e.getCause().toString());
+            warn(order)
+                    .log(
+                            "Could not publish order {}: {}",
+                            order.orderId(),
+                            e.getCause().toString());
             return Outcome.REJECTED;
         } catch (TimeoutException e) {
-            warn(order).log("No confirm for order {} within {}", order.orderId(), settings.gate().publishTimeout());
+            warn(order)
+                    .log(
+                            "No confirm for order {} within {}",
+                            order.orderId(),
+                            settings.gate().publishTimeout());
             return Outcome.UNCONFIRMED;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,7 +1,6 @@
 package io.flashsale.admission;
 
 import io.flashsale.admission.events.LiveChanges;
-import io.flashsale.admission.events.EventStreams;
 import io.flashsale.admission.gate.AdmissionProperties;
 import io.flashsale.admission.gate.GateKeys;
 import io.flashsale.admission.gate.RedisGate;
@@ -44,8 +43,11 @@ public class OrderStatusCache {
     /** One pipeline for a burst of admitted orders (see {@link BurstSender}). */
     void markPending(Collection<OrderRequested> orders) {
         // NX: a final status written by a fast settlement must not be hidden (ADR 0005).
-        write(orders.stream().map(OrderView::pending).toList(),
-                settings.reservation().ttl().plus(settings.gate().statusTtl()), SetOption.ifAbsent(), true);
+        write(
+                orders.stream().map(OrderView::pending).toList(),
+                settings.reservation().ttl().plus(settings.gate().statusTtl()),
+                SetOption.ifAbsent(),
+                true);
     }
 
     /**
@@ -69,12 +71,18 @@ public class OrderStatusCache {
         Expiration expiration = Expiration.from(ttl);
         redis.executePipelined((RedisCallback<Object>) connection -> {
             if (markComplete) {
-                connection.stringCommands().set(bytes(keys.statusesCompleteSince()),
-                        bytes(Long.toString(System.currentTimeMillis())), Expiration.persistent(), SetOption.ifAbsent());
+                connection
+                        .stringCommands()
+                        .set(
+                                bytes(keys.statusesCompleteSince()),
+                                bytes(Long.toString(System.currentTimeMillis())),
+                                Expiration.persistent(),
+                                SetOption.ifAbsent());
             }
             for (OrderView order : orders) {
-                connection.stringCommands().set(bytes(keys.orderStatus(order.orderId())), bytes(encode(order)),
-                        expiration, option);
+                connection
+                        .stringCommands()
+                        .set(bytes(keys.orderStatus(order.orderId())), bytes(encode(order)), expiration, option);
             }
             return null;
         });
@@ -97,8 +105,13 @@ public class OrderStatusCache {
 
     static OrderView decode(UUID orderId, String value) {
         String[] parts = value.split("\\|", 5);
-        return new OrderView(orderId, Long.parseLong(parts[0]), parts[4], Integer.parseInt(parts[1]),
-                OrderStatus.valueOf(parts[2]), parts[3].isEmpty() ? null : parts[3]);
+        return new OrderView(
+                orderId,
+                Long.parseLong(parts[0]),
+                parts[4],
+                Integer.parseInt(parts[1]),
+                OrderStatus.valueOf(parts[2]),
+                parts[3].isEmpty() ? null : parts[3]);
     }
 
     private static byte[] bytes(String value) {

@@ -1,6 +1,5 @@
 package io.flashsale.admission;
 
-import org.springframework.modulith.NamedInterface;
 import io.flashsale.admission.gate.AdmissionProperties;
 import io.flashsale.orders.OrderBook;
 import io.flashsale.shared.ApiException;
@@ -13,6 +12,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.springframework.modulith.NamedInterface;
 import org.springframework.stereotype.Component;
 
 /**
@@ -37,14 +37,21 @@ public class OrderStatusQuery {
     private final Duration longestUnsettled;
     private final boolean confirmedMayChange;
 
-    OrderStatusQuery(OrderStatusCache statuses, OrderBook orderBook, Clock clock, AdmissionProperties settings,
-                     PaymentProperties payment) {
+    OrderStatusQuery(
+            OrderStatusCache statuses,
+            OrderBook orderBook,
+            Clock clock,
+            AdmissionProperties settings,
+            PaymentProperties payment) {
         this.statuses = statuses;
         this.orderBook = orderBook;
         this.clock = clock;
         this.confirmedMayChange = payment.isOn();
         // an order is settled or expired within its reservation, give or take a reconciler pass
-        this.longestUnsettled = settings.reservation().ttl().plus(settings.gate().publishTimeout()).plusMinutes(1);
+        this.longestUnsettled = settings.reservation()
+                .ttl()
+                .plus(settings.gate().publishTimeout())
+                .plusMinutes(1);
     }
 
     public Optional<OrderView> find(UUID orderId) {
@@ -67,10 +74,14 @@ public class OrderStatusQuery {
      *                      status is not readable until it is settled
      */
     public OrderView require(UUID orderId) {
-        return find(orderId).orElseThrow(() -> mayBeUnsettled(orderId)
-                ? new ApiException(ErrorCode.UNAVAILABLE, "The status of order " + orderId
-                        + " is being recovered, retry shortly", Map.of("Retry-After", "2"), Map.of("orderId", orderId))
-                : new ApiException(ErrorCode.NOT_FOUND, "No order " + orderId));
+        return find(orderId)
+                .orElseThrow(() -> mayBeUnsettled(orderId)
+                        ? new ApiException(
+                                ErrorCode.UNAVAILABLE,
+                                "The status of order " + orderId + " is being recovered, retry shortly",
+                                Map.of("Retry-After", "2"),
+                                Map.of("orderId", orderId))
+                        : new ApiException(ErrorCode.NOT_FOUND, "No order " + orderId));
     }
 
     private boolean mayBeUnsettled(UUID orderId) {

@@ -38,8 +38,13 @@ class OrderWithdrawal {
     private final AdmissionMetrics metrics;
     private final OrderMetrics orderMetrics;
 
-    OrderWithdrawal(OrderBook orderBook, RedisGate gate, IdempotencyKeys idempotencyKeys, OrderStatusCache statusCache,
-                    AdmissionMetrics metrics, OrderMetrics orderMetrics) {
+    OrderWithdrawal(
+            OrderBook orderBook,
+            RedisGate gate,
+            IdempotencyKeys idempotencyKeys,
+            OrderStatusCache statusCache,
+            AdmissionMetrics metrics,
+            OrderMetrics orderMetrics) {
         this.orderBook = orderBook;
         this.gate = gate;
         this.idempotencyKeys = idempotencyKeys;
@@ -59,26 +64,34 @@ class OrderWithdrawal {
         try {
             decidedHere = orderBook.insertIfAbsent(withdrawn);
         } catch (RuntimeException e) {
-            log.atWarn().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())
+            log.atWarn()
+                    .addKeyValue("orderId", order.orderId().toString())
+                    .addKeyValue("itemId", order.itemId())
                     .log("Order {} is unconfirmed and cannot be decided now: {}", order.orderId(), e.toString());
             throw outcomeNotKnownYet(order);
         }
         if (!decidedHere) {
             SettledOrder decided = orderBook.find(order.orderId()).orElseThrow();
-            log.atInfo().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())
+            log.atInfo()
+                    .addKeyValue("orderId", order.orderId().toString())
+                    .addKeyValue("itemId", order.itemId())
                     .log("Order {} was unconfirmed but already settled as {}", order.orderId(), decided.status());
             return new OrderAccepted(order.orderId(), decided.status());
         }
         orderMetrics.settled(OrderMetrics.Settler.API, List.of(withdrawn));
         giveBack(order, withdrawn, idempotencyKey);
-        throw new ApiException(ErrorCode.UNAVAILABLE, "The order could not be queued and nothing was bought, retry shortly");
+        throw new ApiException(
+                ErrorCode.UNAVAILABLE, "The order could not be queued and nothing was bought, retry shortly");
     }
 
     /** The 503 of an order that may or may not be queued: nothing is decided, the body names the order. */
     static ApiException outcomeNotKnownYet(OrderRequested order) {
-        return new ApiException(ErrorCode.UNAVAILABLE, "The order's outcome is not known yet: read it at "
-                + "/api/v1/orders/" + order.orderId() + ", or retry with the same Idempotency-Key",
-                Map.of("Retry-After", "1"), Map.of("orderId", order.orderId()));
+        return new ApiException(
+                ErrorCode.UNAVAILABLE,
+                "The order's outcome is not known yet: read it at " + "/api/v1/orders/" + order.orderId()
+                        + ", or retry with the same Idempotency-Key",
+                Map.of("Retry-After", "1"),
+                Map.of("orderId", order.orderId()));
     }
 
     /** The reservation and the Idempotency-Key go back; if Redis fails now, the reconciler releases the reservation. */
@@ -86,15 +99,22 @@ class OrderWithdrawal {
         try {
             var released = gate.release(order.itemId(), List.of(order.orderId()));
             orderBook.markCompensated(released);
-            idempotencyKey.ifPresent(key -> idempotencyKeys.forget(order.itemId(), order.orderId(), order.userId(), key));
+            idempotencyKey.ifPresent(
+                    key -> idempotencyKeys.forget(order.itemId(), order.orderId(), order.userId(), key));
             statusCache.record(List.of(withdrawn));
             metrics.releasedOnWithdrawal(released.size());
-            log.atInfo().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())
+            log.atInfo()
+                    .addKeyValue("orderId", order.orderId().toString())
+                    .addKeyValue("itemId", order.itemId())
                     .log("Withdrew order {} ({} reservation released)", order.orderId(), released.size());
         } catch (RuntimeException e) {
-            log.atWarn().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())
-                    .log("Withdrew order {} but could not give its reservation back; the reconciler will: {}",
-                            order.orderId(), e.toString());
+            log.atWarn()
+                    .addKeyValue("orderId", order.orderId().toString())
+                    .addKeyValue("itemId", order.itemId())
+                    .log(
+                            "Withdrew order {} but could not give its reservation back; the reconciler will: {}",
+                            order.orderId(),
+                            e.toString());
         }
     }
 }

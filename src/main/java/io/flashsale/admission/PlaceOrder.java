@@ -13,8 +13,9 @@ import jakarta.validation.constraints.Size;
  */
 public record PlaceOrder(
         @NotNull @Positive Long itemId,
-        @Size(min = 1, max = 64) @Pattern(regexp = "[A-Za-z0-9._:@-]+", message = "may contain letters, digits and . _ : @ - only")
-        String userId,
+        @Size(min = 1, max = 64)
+                @Pattern(regexp = "[A-Za-z0-9._:@-]+", message = "may contain letters, digits and . _ : @ - only")
+                String userId,
         @Min(1) @Max(1000) Integer quantity) {
 
     public PlaceOrder {

@@ -8,15 +8,15 @@ import io.flashsale.shared.ApiException;
 import io.flashsale.shared.ErrorCode;
 import io.flashsale.shared.FaultInjection;
 import io.flashsale.shared.OrderRequested;
-import org.springframework.amqp.AmqpException;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
-import org.springframework.data.redis.RedisSystemException;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.amqp.AmqpException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.data.redis.RedisSystemException;
 import org.springframework.stereotype.Service;
 
 /**
@@ -40,8 +40,15 @@ public class PurchaseAdmission {
     private final AdmissionMetrics metrics;
     private final PurchaseRateLimits rateLimits;
 
-    PurchaseAdmission(SaleCatalog catalog, GateReservation reservation, IdempotentReplay replays, OrderQueueing queueing,
-                      Clock clock, FaultInjection faults, AdmissionMetrics metrics, PurchaseRateLimits rateLimits) {
+    PurchaseAdmission(
+            SaleCatalog catalog,
+            GateReservation reservation,
+            IdempotentReplay replays,
+            OrderQueueing queueing,
+            Clock clock,
+            FaultInjection faults,
+            AdmissionMetrics metrics,
+            PurchaseRateLimits rateLimits) {
         this.catalog = catalog;
         this.reservation = reservation;
         this.replays = replays;
@@ -62,8 +69,10 @@ public class PurchaseAdmission {
         } catch (ApiException e) {
             outcome = AdmissionMetrics.outcomeOf(e.code());
             throw e;
-        } catch (TransientDataAccessException | DataAccessResourceFailureException | AmqpException
-                 | RedisSystemException e) {
+        } catch (TransientDataAccessException
+                | DataAccessResourceFailureException
+                | AmqpException
+                | RedisSystemException e) {
             outcome = AdmissionMetrics.outcomeOf(ErrorCode.UNAVAILABLE);
             throw e;
         } finally {
@@ -71,16 +80,15 @@ public class PurchaseAdmission {
         }
     }
 
-    private record Answer(OrderAccepted accepted, boolean replayed) {
-    }
+    private record Answer(OrderAccepted accepted, boolean replayed) {}
 
     private Answer admitOrReplay(PlaceOrder command, Optional<String> idempotencyKey) {
         rateLimits.checkBuyer(command.userId());
         SaleItem item = catalog.cachedItem(command.itemId())
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No item " + command.itemId()));
         if (command.quantity() > item.perUserLimit()) {
-            throw new ApiException(ErrorCode.VALIDATION_FAILED,
-                    "quantity exceeds the per-user limit of " + item.perUserLimit());
+            throw new ApiException(
+                    ErrorCode.VALIDATION_FAILED, "quantity exceeds the per-user limit of " + item.perUserLimit());
         }
         Instant now = clock.instant();
         if (!item.isOpenAt(now)) {
@@ -90,7 +98,8 @@ public class PurchaseAdmission {
         if (decision.outcome() == GateDecision.Outcome.REPLAY) {
             return new Answer(replays.replay(item, command.userId(), decision, idempotencyKey, now), true);
         }
-        var order = new OrderRequested(decision.orderId(), item.id(), command.userId(), command.quantity(), now, decision.deadline());
+        var order = new OrderRequested(
+                decision.orderId(), item.id(), command.userId(), command.quantity(), now, decision.deadline());
         faults.beforePublishing(order);
         return new Answer(queueing.queue(order, idempotencyKey), false);
     }

@@ -61,15 +61,19 @@ class BuyerPages implements WebMvcConfigurer {
         return new ServerTime(now, now.toEpochMilli());
     }
 
-    record ServerTime(Instant now, long epochMillis) {
-    }
+    record ServerTime(Instant now, long epochMillis) {}
 
     @Override
     public void addResourceHandlers(ResourceHandlerRegistry registry) {
-        registry.addResourceHandler("/assets/**").addResourceLocations("classpath:/web/assets/").setCacheControl(REVALIDATE);
+        registry.addResourceHandler("/assets/**")
+                .addResourceLocations("classpath:/web/assets/")
+                .setCacheControl(REVALIDATE);
     }
 
     private static ResponseEntity<Resource> page(Resource file) {
-        return ResponseEntity.ok().contentType(MediaType.TEXT_HTML).cacheControl(REVALIDATE).body(file);
+        return ResponseEntity.ok()
+                .contentType(MediaType.TEXT_HTML)
+                .cacheControl(REVALIDATE)
+                .body(file);
     }
 }

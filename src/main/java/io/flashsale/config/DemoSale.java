@@ -1,10 +1,10 @@
 package io.flashsale.config;
 
 import io.flashsale.admission.gate.GateWarmup;
-import io.flashsale.shared.AdminToken;
 import io.flashsale.sale.CreateSale;
 import io.flashsale.sale.Sale;
 import io.flashsale.sale.SaleCatalog;
+import io.flashsale.shared.AdminToken;
 import io.flashsale.shared.ConditionalOnRole;
 import io.flashsale.shared.Role;
 import java.math.BigDecimal;
@@ -51,24 +51,42 @@ class DemoSale implements ApplicationRunner {
         String base = "http://localhost:" + environment.getProperty("local.server.port", "8080");
         List<Sale> live = catalog.openAndUpcoming();
         if (!live.isEmpty()) {
-            log.info("Demo: sale {} is open or to come already; not creating another. Buyer's page: {}/sales/{}",
-                    live.getFirst().id(), base, live.getFirst().id());
+            log.info(
+                    "Demo: sale {} is open or to come already; not creating another. Buyer's page: {}/sales/{}",
+                    live.getFirst().id(),
+                    base,
+                    live.getFirst().id());
             return;
         }
         Duration startsIn = environment.getProperty("flashsale.demo.starts-in", Duration.class, Duration.ofSeconds(30));
         Instant now = clock.instant();
         Instant startsAt = now.plus(startsIn);
-        Sale sale = catalog.create(new CreateSale("Demo flash sale", startsAt, startsAt.plus(Duration.ofDays(1)),
+        Sale sale = catalog.create(new CreateSale(
+                "Demo flash sale",
+                startsAt,
+                startsAt.plus(Duration.ofDays(1)),
                 List.of(new CreateSale.Item("DEMO-1", "Demo item", new BigDecimal("9.99"), 100, 1))));
         warmup.warmUp(sale.id());
         long itemId = sale.items().getFirst().id();
-        log.info("""
+        log.info(
+                """
                 Demo sale {} opens at {} (in {} s) with 100 units of item {}. Admin token: {}
                   Buyer's page: {}/sales/{}   (all sales: {}/)
                   Buy:    curl -s -X POST {}/api/v1/orders -H 'Content-Type: application/json' -d '{"itemId":{},"userId":"alice"}'
                   Status: curl -s {}/api/v1/orders/<orderId>
                   Stock:  curl -s {}/api/v1/sales/{}""",
-                sale.id(), sale.startsAt(), startsIn.toSeconds(), itemId, adminToken.forLog(), base, sale.id(), base,
-                base, itemId, base, base, sale.id());
+                sale.id(),
+                sale.startsAt(),
+                startsIn.toSeconds(),
+                itemId,
+                adminToken.forLog(),
+                base,
+                sale.id(),
+                base,
+                base,
+                itemId,
+                base,
+                base,
+                sale.id());
     }
 }

@@ -32,8 +32,12 @@ class FaultInjectionConfiguration {
     FaultInjection configuredFaults(FaultInjectionProperties settings) {
         String failSettlementOf = settings.failSettlementOfUser();
         String haltBeforePublishOf = settings.haltBeforePublishOfUser();
-        log.warn("FAULT INJECTION IS ON: settlement fails for user '{}' and the facade's '{}', the API halts before "
-                + "publishing for user '{}'", failSettlementOf, FaultInjection.ORIGINAL_TEST_BUYER, haltBeforePublishOf);
+        log.warn(
+                "FAULT INJECTION IS ON: settlement fails for user '{}' and the facade's '{}', the API halts before "
+                        + "publishing for user '{}'",
+                failSettlementOf,
+                FaultInjection.ORIGINAL_TEST_BUYER,
+                haltBeforePublishOf);
         return new FaultInjection() {
             @Override
             public void beforeSettling(OrderRequested order) {
@@ -46,7 +50,8 @@ class FaultInjectionConfiguration {
             @Override
             public String admittedBuyer(String buyer) {
                 return buyer.equals(FaultInjection.ORIGINAL_TEST_BUYER)
-                        ? FaultInjection.ORIGINAL_TEST_BUYER + ":" + UUID.randomUUID() : buyer;
+                        ? FaultInjection.ORIGINAL_TEST_BUYER + ":" + UUID.randomUUID()
+                        : buyer;
             }
 
             @Override

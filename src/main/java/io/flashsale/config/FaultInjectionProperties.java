@@ -10,6 +10,5 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param haltBeforePublishOfUser  the buyer whose purchase halts the API process between reserving and publishing
  */
 @ConfigurationProperties("flashsale.faults")
-record FaultInjectionProperties(@DefaultValue("") String failSettlementOfUser,
-                                @DefaultValue("") String haltBeforePublishOfUser) {
-}
+record FaultInjectionProperties(
+        @DefaultValue("") String failSettlementOfUser, @DefaultValue("") String haltBeforePublishOfUser) {}

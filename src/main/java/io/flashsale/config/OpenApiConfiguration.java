@@ -18,16 +18,30 @@ class OpenApiConfiguration {
     @Bean
     OpenAPI flashSaleApi() {
         return new OpenAPI()
-                .info(new Info().title("flashsale").version("v1")
-                        .description("""
+                .info(
+                        new Info()
+                                .title("flashsale")
+                                .version("v1")
+                                .description(
+                                        """
                                 Flash-sale purchase API. Errors are RFC 9457 problem details with a stable `code`.
                                 Admin endpoints need the admin token (`Authorization: Bearer <FLASHSALE_ADMIN_TOKEN>`).
                                 When a JWT key is configured, purchases and order status need a buyer's bearer JWT;
                                 the buyer is its subject."""))
                 .components(new Components()
-                        .addSecuritySchemes("adminToken", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
-                                .description("FLASHSALE_ADMIN_TOKEN"))
-                        .addSecuritySchemes("buyerJwt", new SecurityScheme().type(SecurityScheme.Type.HTTP).scheme("bearer")
-                                .bearerFormat("JWT").description("Required only when a JWT verification key or JWK set is configured")));
+                        .addSecuritySchemes(
+                                "adminToken",
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("bearer")
+                                        .description("FLASHSALE_ADMIN_TOKEN"))
+                        .addSecuritySchemes(
+                                "buyerJwt",
+                                new SecurityScheme()
+                                        .type(SecurityScheme.Type.HTTP)
+                                        .scheme("bearer")
+                                        .bearerFormat("JWT")
+                                        .description(
+                                                "Required only when a JWT verification key or JWK set is configured")));
     }
 }

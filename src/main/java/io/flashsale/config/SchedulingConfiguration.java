@@ -6,5 +6,4 @@ import org.springframework.scheduling.annotation.EnableScheduling;
 /** Every role polls its gauges (queue depths, stock) in the background; the reconciler runs on it too. */
 @Configuration(proxyBeanMethods = false)
 @EnableScheduling
-class SchedulingConfiguration {
-}
+class SchedulingConfiguration {}

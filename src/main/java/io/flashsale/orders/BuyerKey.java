@@ -1,4 +1,3 @@
 package io.flashsale.orders;
 
-public record BuyerKey(long itemId, String userId) {
-}
+public record BuyerKey(long itemId, String userId) {}

@@ -3,8 +3,8 @@ package io.flashsale.orders;
 import io.flashsale.shared.OrderStatus;
 import io.flashsale.shared.PaymentProperties;
 import java.sql.ResultSet;
-import java.sql.Timestamp;
 import java.sql.SQLException;
+import java.sql.Timestamp;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
@@ -49,24 +49,34 @@ public class OrderBook {
         if (orders.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql("""
+        return jdbc.sql(
+                        """
                         INSERT INTO orders (order_id, item_id, user_id, quantity, status, reason, created_at, pay_by)
                         SELECT o.*, CASE WHEN o.status = 'CONFIRMED' AND ?::bigint > 0
                                          THEN statement_timestamp() + ?::bigint * interval '1 millisecond' END
                         FROM unnest(?::uuid[], ?::bigint[], ?::text[], ?::int[], ?::text[], ?::text[],
                                     ?::timestamptz[]) AS o(order_id, item_id, user_id, quantity, status, reason, created_at)
                         ON CONFLICT (order_id) DO NOTHING
-                        RETURNING\s""" + COLUMNS)
-                .params(paymentWindowMillis, paymentWindowMillis,
+                        RETURNING\s"""
+                                + COLUMNS)
+                .params(
+                        paymentWindowMillis,
+                        paymentWindowMillis,
                         orders.stream().map(order -> order.orderId().toString()).toArray(String[]::new),
                         orders.stream().map(SettledOrder::itemId).toArray(Long[]::new),
                         orders.stream().map(SettledOrder::userId).toArray(String[]::new),
                         orders.stream().map(SettledOrder::quantity).toArray(Integer[]::new),
                         orders.stream().map(order -> order.status().name()).toArray(String[]::new),
-                        orders.stream().map(order -> order.reason() == null ? null : order.reason().name())
+                        orders.stream()
+                                .map(order -> order.reason() == null
+                                        ? null
+                                        : order.reason().name())
                                 .toArray(String[]::new),
-                        orders.stream().map(order -> order.requestedAt().toString()).toArray(String[]::new))
-                .query(OrderBook::settledOrder).list();
+                        orders.stream()
+                                .map(order -> order.requestedAt().toString())
+                                .toArray(String[]::new))
+                .query(OrderBook::settledOrder)
+                .list();
     }
 
     /** First writer wins: true if this call decided the order's fate. */
@@ -78,7 +88,8 @@ public class OrderBook {
         Map<UUID, SettledOrder> found = new HashMap<>();
         jdbc.sql("SELECT " + COLUMNS + " FROM orders WHERE order_id = ANY(?::uuid[])")
                 .param(orderIds.stream().map(UUID::toString).toArray(String[]::new))
-                .query(OrderBook::settledOrder).list()
+                .query(OrderBook::settledOrder)
+                .list()
                 .forEach(order -> found.put(order.orderId(), order));
         return found;
     }
@@ -101,34 +112,47 @@ public class OrderBook {
     public List<SettledOrder> confirmedOrdersOf(long itemId) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM orders WHERE item_id = ? AND status IN ('CONFIRMED', 'PAID')"
                         + " ORDER BY created_at")
-                .param(itemId).query(OrderBook::settledOrder).list();
+                .param(itemId)
+                .query(OrderBook::settledOrder)
+                .list();
     }
 
     /** The CANCELLED orders of one item: their units went back on sale, and the gate must never count them again. */
     public List<UUID> cancelledOrderIdsOf(long itemId) {
         return jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND status = 'CANCELLED'")
-                .param(itemId).query(UUID.class).list();
+                .param(itemId)
+                .query(UUID.class)
+                .list();
     }
 
     /** The orders of one item the API withdrew after an unconfirmed publish (their ids are spent). */
     public List<UUID> withdrawnOrderIdsOf(long itemId) {
         return jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND status = 'FAILED' AND reason = ?")
-                .params(itemId, FailureReason.PUBLISH_UNCONFIRMED.name()).query(UUID.class).list();
+                .params(itemId, FailureReason.PUBLISH_UNCONFIRMED.name())
+                .query(UUID.class)
+                .list();
     }
 
     /** Whether PostgreSQL holds any order of the item that holds units (CONFIRMED or PAID). */
     public boolean hasConfirmedOrders(long itemId) {
         return jdbc.sql("SELECT EXISTS (SELECT 1 FROM orders WHERE item_id = ? AND status IN ('CONFIRMED', 'PAID'))")
-                .param(itemId).query(Boolean.class).single();
+                .param(itemId)
+                .query(Boolean.class)
+                .single();
     }
 
     /** Maps a row of {@code orders} read with at least the columns of {@link #COLUMNS}. */
     public static SettledOrder settledOrder(ResultSet rs, int row) throws SQLException {
         String reason = rs.getString("reason");
         Timestamp payBy = rs.getTimestamp("pay_by");
-        return new SettledOrder(rs.getObject("order_id", UUID.class), rs.getLong("item_id"), rs.getString("user_id"),
-                rs.getInt("quantity"), OrderStatus.valueOf(rs.getString("status")),
-                reason == null ? null : FailureReason.valueOf(reason), rs.getTimestamp("created_at").toInstant(),
+        return new SettledOrder(
+                rs.getObject("order_id", UUID.class),
+                rs.getLong("item_id"),
+                rs.getString("user_id"),
+                rs.getInt("quantity"),
+                OrderStatus.valueOf(rs.getString("status")),
+                reason == null ? null : FailureReason.valueOf(reason),
+                rs.getTimestamp("created_at").toInstant(),
                 payBy == null ? null : payBy.toInstant());
     }
 }

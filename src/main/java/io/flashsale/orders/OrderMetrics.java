@@ -20,7 +20,9 @@ public class OrderMetrics {
 
     /** Who wrote the row, with the outcomes it can write (registered up front, at zero). */
     public enum Settler {
-        WORKER(new Outcome(OrderStatus.CONFIRMED, null), new Outcome(OrderStatus.FAILED, FailureReason.SOLD_OUT),
+        WORKER(
+                new Outcome(OrderStatus.CONFIRMED, null),
+                new Outcome(OrderStatus.FAILED, FailureReason.SOLD_OUT),
                 new Outcome(OrderStatus.FAILED, FailureReason.LIMIT_EXCEEDED),
                 new Outcome(OrderStatus.EXPIRED, FailureReason.RESERVATION_EXPIRED)),
         DLQ(new Outcome(OrderStatus.FAILED, FailureReason.SETTLEMENT_FAILED)),
@@ -34,11 +36,9 @@ public class OrderMetrics {
         }
     }
 
-    private record Outcome(OrderStatus status, FailureReason reason) {
-    }
+    private record Outcome(OrderStatus status, FailureReason reason) {}
 
-    private record Key(Settler settler, OrderStatus status, FailureReason reason) {
-    }
+    private record Key(Settler settler, OrderStatus status, FailureReason reason) {}
 
     private final MeterRegistry meters;
     private final Map<Key, Counter> counters = new ConcurrentHashMap<>();

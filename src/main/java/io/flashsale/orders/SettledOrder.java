@@ -10,11 +10,24 @@ import java.util.UUID;
  * end of a CONFIRMED order's payment window, as PostgreSQL wrote it (null when there is no window,
  * and in what a worker decides before its insert).
  */
-public record SettledOrder(UUID orderId, long itemId, String userId, int quantity, OrderStatus status,
-                           FailureReason reason, Instant requestedAt, Instant payBy) {
+public record SettledOrder(
+        UUID orderId,
+        long itemId,
+        String userId,
+        int quantity,
+        OrderStatus status,
+        FailureReason reason,
+        Instant requestedAt,
+        Instant payBy) {
 
-    public SettledOrder(UUID orderId, long itemId, String userId, int quantity, OrderStatus status,
-                        FailureReason reason, Instant requestedAt) {
+    public SettledOrder(
+            UUID orderId,
+            long itemId,
+            String userId,
+            int quantity,
+            OrderStatus status,
+            FailureReason reason,
+            Instant requestedAt) {
         this(orderId, itemId, userId, quantity, status, reason, requestedAt, null);
     }
 
@@ -31,8 +44,8 @@ public record SettledOrder(UUID orderId, long itemId, String userId, int quantit
     }
 
     private static SettledOrder of(OrderRequested order, OrderStatus status, FailureReason reason) {
-        return new SettledOrder(order.orderId(), order.itemId(), order.userId(), order.quantity(), status, reason,
-                order.requestedAt());
+        return new SettledOrder(
+                order.orderId(), order.itemId(), order.userId(), order.quantity(), status, reason, order.requestedAt());
     }
 
     public boolean isConfirmed() {

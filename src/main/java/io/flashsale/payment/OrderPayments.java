@@ -1,13 +1,13 @@
 package io.flashsale.payment;
 
 import io.flashsale.admission.BuyerIdentity;
-import io.flashsale.admission.gate.GateReturns;
 import io.flashsale.admission.OrderStatusQuery;
 import io.flashsale.admission.OrderView;
-import io.flashsale.payment.PaymentLedger.PaymentState;
-import io.flashsale.payment.PaymentMetrics.PaymentOutcome;
+import io.flashsale.admission.gate.GateReturns;
 import io.flashsale.orders.FailureReason;
 import io.flashsale.orders.SettledOrder;
+import io.flashsale.payment.PaymentLedger.PaymentState;
+import io.flashsale.payment.PaymentMetrics.PaymentOutcome;
 import io.flashsale.shared.ApiException;
 import io.flashsale.shared.ErrorCode;
 import io.flashsale.shared.OrderStatus;
@@ -37,8 +37,13 @@ class OrderPayments {
     private final GateReturns gate;
     private final PaymentMetrics metrics;
 
-    OrderPayments(PaymentLedger ledger, UnitReturns returns, OrderStatusQuery statuses, BuyerIdentity buyers,
-                  GateReturns gate, PaymentMetrics metrics) {
+    OrderPayments(
+            PaymentLedger ledger,
+            UnitReturns returns,
+            OrderStatusQuery statuses,
+            BuyerIdentity buyers,
+            GateReturns gate,
+            PaymentMetrics metrics) {
         this.ledger = ledger;
         this.returns = returns;
         this.statuses = statuses;
@@ -52,13 +57,16 @@ class OrderPayments {
         Optional<SettledOrder> paid = ledger.pay(orderId, paymentReference);
         if (paid.isPresent()) {
             metrics.payment(PaymentOutcome.PAID);
-            log.atInfo().addKeyValue("orderId", orderId.toString()).addKeyValue("itemId", order.itemId())
+            log.atInfo()
+                    .addKeyValue("orderId", orderId.toString())
+                    .addKeyValue("itemId", order.itemId())
                     .log("Order {} of item {} paid", orderId, order.itemId());
             cache(paid.get());
             return OrderView.of(paid.get());
         }
         Optional<PaymentState> state = ledger.paymentState(orderId);
-        if (state.isPresent() && state.get().order().status() == OrderStatus.PAID
+        if (state.isPresent()
+                && state.get().order().status() == OrderStatus.PAID
                 && paymentReference.equals(state.get().paymentReference())) {
             metrics.payment(PaymentOutcome.REPEATED);
             return OrderView.of(state.get().order());
@@ -77,9 +85,13 @@ class OrderPayments {
             return now.get();
         }
         String status = now.map(view -> view.status().name()).orElse("unknown");
-        throw new ApiException(ErrorCode.NOT_CANCELLABLE, "Order " + orderId + " is " + status
-                + (now.isPresent() && now.get().status() == OrderStatus.CONFIRMED ? " and final (no payment window)" : "")
-                + ": only a CONFIRMED, unpaid hold can be cancelled");
+        throw new ApiException(
+                ErrorCode.NOT_CANCELLABLE,
+                "Order " + orderId + " is " + status
+                        + (now.isPresent() && now.get().status() == OrderStatus.CONFIRMED
+                                ? " and final (no payment window)"
+                                : "")
+                        + ": only a CONFIRMED, unpaid hold can be cancelled");
     }
 
     private ApiException refuse(UUID orderId, String paymentReference, Optional<PaymentState> state) {
@@ -96,8 +108,8 @@ class OrderPayments {
                 outcome = PaymentOutcome.ALREADY_PAID;
                 code = ErrorCode.ALREADY_PAID;
                 detail = "Order " + orderId + " is paid already, with another payment reference";
-            } else if (state.get().windowClosed() && (order.status() == OrderStatus.CONFIRMED
-                    || order.reason() == FailureReason.PAYMENT_TIMEOUT)) {
+            } else if (state.get().windowClosed()
+                    && (order.status() == OrderStatus.CONFIRMED || order.reason() == FailureReason.PAYMENT_TIMEOUT)) {
                 outcome = PaymentOutcome.WINDOW_CLOSED;
                 code = ErrorCode.PAYMENT_WINDOW_CLOSED;
                 detail = "The payment window of order " + orderId + " closed at " + order.payBy()
@@ -112,7 +124,8 @@ class OrderPayments {
         }
         metrics.payment(outcome);
         ledger.recordRefusal(orderId, paymentReference, code.name());
-        log.atWarn().addKeyValue("orderId", orderId.toString())
+        log.atWarn()
+                .addKeyValue("orderId", orderId.toString())
                 .log("Payment {} of order {} refused ({}); recorded for a refund", paymentReference, orderId, code);
         return new ApiException(code, detail, Map.of(), Map.of("orderId", orderId));
     }

@@ -36,17 +36,28 @@ class PaymentMetrics {
 
     PaymentMetrics(MeterRegistry meters) {
         for (PaymentOutcome outcome : PaymentOutcome.values()) {
-            payments.put(outcome, Counter.builder("flashsale.payments")
-                    .description("Payment requests by what they were answered; every refusal is a refund to make")
-                    .tag("outcome", lower(outcome)).register(meters));
+            payments.put(
+                    outcome,
+                    Counter.builder("flashsale.payments")
+                            .description(
+                                    "Payment requests by what they were answered; every refusal is a refund to make")
+                            .tag("outcome", lower(outcome))
+                            .register(meters));
         }
-        for (FailureReason reason : new FailureReason[] {FailureReason.PAYMENT_TIMEOUT, FailureReason.BUYER_CANCELLED}) {
-            cancellations.put(reason, Counter.builder("flashsale.cancellations")
-                    .description("CONFIRMED orders cancelled, by reason (payment_timeout: the timeouts)")
-                    .tag("reason", lower(reason)).register(meters));
-            unitsReturned.put(reason, Counter.builder("flashsale.units.returned")
-                    .description("Units of cancelled orders put back in PostgreSQL's available, by reason")
-                    .tag("reason", lower(reason)).register(meters));
+        for (FailureReason reason :
+                new FailureReason[] {FailureReason.PAYMENT_TIMEOUT, FailureReason.BUYER_CANCELLED}) {
+            cancellations.put(
+                    reason,
+                    Counter.builder("flashsale.cancellations")
+                            .description("CONFIRMED orders cancelled, by reason (payment_timeout: the timeouts)")
+                            .tag("reason", lower(reason))
+                            .register(meters));
+            unitsReturned.put(
+                    reason,
+                    Counter.builder("flashsale.units.returned")
+                            .description("Units of cancelled orders put back in PostgreSQL's available, by reason")
+                            .tag("reason", lower(reason))
+                            .register(meters));
         }
     }
 

@@ -2,11 +2,11 @@ package io.flashsale.payment;
 
 import io.flashsale.admission.gate.GateReturns;
 import io.flashsale.admission.gate.GateReturns.Restocked;
-import io.flashsale.sale.SaleCatalog;
-import io.flashsale.sale.SaleItem;
 import io.flashsale.orders.FailureReason;
 import io.flashsale.orders.OrderBook;
 import io.flashsale.orders.SettledOrder;
+import io.flashsale.sale.SaleCatalog;
+import io.flashsale.sale.SaleItem;
 import io.flashsale.standby.StandbyQueue;
 import java.time.Clock;
 import java.time.Duration;
@@ -47,8 +47,14 @@ public class UnitReturns {
     private final PaymentMetrics metrics;
     private final Clock clock;
 
-    UnitReturns(PaymentLedger ledger, StandbyQueue standby, GateReturns gate, OrderBook orderBook, SaleCatalog catalog,
-                PaymentMetrics metrics, Clock clock) {
+    UnitReturns(
+            PaymentLedger ledger,
+            StandbyQueue standby,
+            GateReturns gate,
+            OrderBook orderBook,
+            SaleCatalog catalog,
+            PaymentMetrics metrics,
+            Clock clock) {
         this.ledger = ledger;
         this.standby = standby;
         this.gate = gate;
@@ -69,9 +75,13 @@ public class UnitReturns {
         int cancelled = 0;
         for (var overdue : ledger.overdue(BATCH).entrySet()) {
             try {
-                cancelled += cancel(overdue.getKey(), overdue.getValue(), FailureReason.PAYMENT_TIMEOUT).size();
+                cancelled += cancel(overdue.getKey(), overdue.getValue(), FailureReason.PAYMENT_TIMEOUT)
+                        .size();
             } catch (RuntimeException e) {
-                log.warn("Could not cancel the overdue holds of item {}, will try again: {}", overdue.getKey(), e.toString());
+                log.warn(
+                        "Could not cancel the overdue holds of item {}, will try again: {}",
+                        overdue.getKey(),
+                        e.toString());
             }
         }
         return cancelled;
@@ -85,13 +95,16 @@ public class UnitReturns {
      */
     public int finishUnfinished(Duration grace, Duration rebuiltUntil) {
         int finished = 0;
-        for (Map.Entry<Long, List<SettledOrder>> item : ledger.unfinishedReturns(grace, BATCH).entrySet()) {
+        for (Map.Entry<Long, List<SettledOrder>> item :
+                ledger.unfinishedReturns(grace, BATCH).entrySet()) {
             long itemId = item.getKey();
             Optional<Restocked> done = giveBackToGate(itemId, item.getValue(), null);
             if (done.isPresent() && done.get().loaded()) {
                 finished += item.getValue().size();
-            } else if (done.isPresent() && saleEndedBefore(itemId, clock.instant().minus(rebuiltUntil))) {
-                orderBook.markCompensated(item.getValue().stream().map(SettledOrder::orderId).toList());
+            } else if (done.isPresent()
+                    && saleEndedBefore(itemId, clock.instant().minus(rebuiltUntil))) {
+                orderBook.markCompensated(
+                        item.getValue().stream().map(SettledOrder::orderId).toList());
             }
         }
         if (finished > 0) {
@@ -105,10 +118,18 @@ public class UnitReturns {
         if (cancelled.isEmpty()) {
             return cancelled;
         }
-        metrics.cancelled(reason, cancelled.size(), cancelled.stream().mapToInt(SettledOrder::quantity).sum());
-        cancelled.forEach(order -> log.atInfo().addKeyValue("orderId", order.orderId().toString())
+        metrics.cancelled(
+                reason,
+                cancelled.size(),
+                cancelled.stream().mapToInt(SettledOrder::quantity).sum());
+        cancelled.forEach(order -> log.atInfo()
+                .addKeyValue("orderId", order.orderId().toString())
                 .addKeyValue("itemId", itemId)
-                .log("Order {} of item {} cancelled ({}); {} units back on sale", order.orderId(), itemId, reason,
+                .log(
+                        "Order {} of item {} cancelled ({}); {} units back on sale",
+                        order.orderId(),
+                        itemId,
+                        reason,
                         order.quantity()));
         giveBackToGate(itemId, cancelled, clock.instant());
         return cancelled;
@@ -129,16 +150,23 @@ public class UnitReturns {
                 return Optional.of(restocked);
             }
             gate.recordStatuses(cancelled);
-            orderBook.markCompensated(cancelled.stream().map(SettledOrder::orderId).toList());
+            orderBook.markCompensated(
+                    cancelled.stream().map(SettledOrder::orderId).toList());
             return Optional.of(restocked);
         } catch (RuntimeException e) {
-            log.warn("Could not give the units of {} cancelled orders of item {} back to the gate; the reconciler will: {}",
-                    cancelled.size(), itemId, e.toString());
+            log.warn(
+                    "Could not give the units of {} cancelled orders of item {} back to the gate; the reconciler will: {}",
+                    cancelled.size(),
+                    itemId,
+                    e.toString());
             return Optional.empty();
         }
     }
 
     private boolean saleEndedBefore(long itemId, Instant instant) {
-        return catalog.cachedItem(itemId).map(SaleItem::endsAt).map(end -> end.isBefore(instant)).orElse(true);
+        return catalog.cachedItem(itemId)
+                .map(SaleItem::endsAt)
+                .map(end -> end.isBefore(instant))
+                .orElse(true);
     }
 }

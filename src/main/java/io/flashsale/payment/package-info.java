@@ -4,5 +4,6 @@
  * row and PostgreSQL decides (one conditional UPDATE each); the units of a cancelled order go back
  * on sale exactly once, in PostgreSQL with the cancellation, then in the gate (restock.lua).
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "sale", "orders", "admission::gate", "admission::buyer", "standby"})
+@org.springframework.modulith.ApplicationModule(
+        allowedDependencies = {"shared", "sale", "orders", "admission::gate", "admission::buyer", "standby"})
 package io.flashsale.payment;

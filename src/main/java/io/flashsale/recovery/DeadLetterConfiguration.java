@@ -1,8 +1,8 @@
 package io.flashsale.recovery;
 
-import io.flashsale.sale.SaleCatalog;
 import io.flashsale.orders.OrderBook;
 import io.flashsale.orders.OrderMetrics;
+import io.flashsale.sale.SaleCatalog;
 import io.flashsale.shared.ConditionalOnRole;
 import io.flashsale.shared.OrderMessages;
 import io.flashsale.shared.OrderQueues;
@@ -20,17 +20,23 @@ import org.springframework.context.annotation.Configuration;
 class DeadLetterConfiguration {
 
     @Bean
-    SimpleMessageListenerContainer deadLetterContainer(ConnectionFactory connectionFactory, OrderQueues queues,
-                                                       OrderBook orderBook, SaleCatalog catalog, ParkingLot parkingLot,
-                                                       OrderMessages messages, ApplicationEventPublisher events,
-                                                       OrderMetrics orderMetrics) {
+    SimpleMessageListenerContainer deadLetterContainer(
+            ConnectionFactory connectionFactory,
+            OrderQueues queues,
+            OrderBook orderBook,
+            SaleCatalog catalog,
+            ParkingLot parkingLot,
+            OrderMessages messages,
+            ApplicationEventPublisher events,
+            OrderMetrics orderMetrics) {
         var container = new SimpleMessageListenerContainer(connectionFactory);
         container.setQueueNames(queues.deadLetterQueue());
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
         container.setPrefetchCount(10);
         // Each dead letter is handled in the trace of its order (its headers keep the traceparent).
         container.setObservationEnabled(true);
-        container.setMessageListener(new DeadLetterListener(orderBook, catalog, parkingLot, messages, events, orderMetrics));
+        container.setMessageListener(
+                new DeadLetterListener(orderBook, catalog, parkingLot, messages, events, orderMetrics));
         return container;
     }
 }

@@ -1,12 +1,12 @@
 package io.flashsale.recovery;
 
 import com.rabbitmq.client.Channel;
-import io.flashsale.sale.SaleCatalog;
 import io.flashsale.orders.FailureReason;
 import io.flashsale.orders.OrderBook;
 import io.flashsale.orders.OrderMetrics;
 import io.flashsale.orders.OrdersSettled;
 import io.flashsale.orders.SettledOrder;
+import io.flashsale.sale.SaleCatalog;
 import io.flashsale.shared.OrderMessages;
 import io.flashsale.shared.OrderRequested;
 import java.time.Duration;
@@ -35,8 +35,13 @@ class DeadLetterListener implements ChannelAwareMessageListener {
     private final ApplicationEventPublisher events;
     private final OrderMetrics orderMetrics;
 
-    DeadLetterListener(OrderBook orderBook, SaleCatalog catalog, ParkingLot parkingLot, OrderMessages messages,
-                       ApplicationEventPublisher events, OrderMetrics orderMetrics) {
+    DeadLetterListener(
+            OrderBook orderBook,
+            SaleCatalog catalog,
+            ParkingLot parkingLot,
+            OrderMessages messages,
+            ApplicationEventPublisher events,
+            OrderMetrics orderMetrics) {
         this.orderBook = orderBook;
         this.catalog = catalog;
         this.parkingLot = parkingLot;
@@ -67,7 +72,9 @@ class DeadLetterListener implements ChannelAwareMessageListener {
             orderMetrics.settled(OrderMetrics.Settler.DLQ, List.of(failed));
         }
         SettledOrder row = orderBook.find(order.orderId()).orElseThrow();
-        log.atWarn().addKeyValue("orderId", order.orderId().toString()).addKeyValue("itemId", order.itemId())
+        log.atWarn()
+                .addKeyValue("orderId", order.orderId().toString())
+                .addKeyValue("itemId", order.itemId())
                 .log("Dead letter for order {} of item {}: settled {}", order.orderId(), order.itemId(), row.status());
         events.publishEvent(new OrdersSettled(List.of(row)));
     }

@@ -1,7 +1,7 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.admission.gate.PendingReservation;
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleItem;
 import org.slf4j.Logger;
@@ -25,10 +25,18 @@ class DriftMeter {
         long tokens = gate.tokens(item.id()).orElse(0L);
         int available = catalog.freshItem(item.id()).map(SaleItem::available).orElse(0);
         // check-only mode reserves too, for buyers served from the standby list (restock.lua)
-        long reserved = gate.pendingReservations(item.id()).stream().mapToLong(PendingReservation::quantity).sum();
+        long reserved = gate.pendingReservations(item.id()).stream()
+                .mapToLong(PendingReservation::quantity)
+                .sum();
         long value = tokens - (available - reserved);
         if (value != 0) {
-            log.info("Item {}: gate drift {} (tokens {}, available {}, reserved {})", item.id(), value, tokens, available, reserved);
+            log.info(
+                    "Item {}: gate drift {} (tokens {}, available {}, reserved {})",
+                    item.id(),
+                    value,
+                    tokens,
+                    available,
+                    reserved);
         }
         return value;
     }

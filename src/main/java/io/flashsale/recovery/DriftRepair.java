@@ -1,10 +1,10 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.gate.GateWarmup;
 import io.flashsale.admission.gate.GateRepair;
+import io.flashsale.admission.gate.GateWarmup;
 import io.flashsale.admission.gate.RedisGate;
-import io.flashsale.sale.SaleItem;
 import io.flashsale.orders.OrderBook;
+import io.flashsale.sale.SaleItem;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Map;
@@ -53,8 +53,7 @@ class DriftRepair {
      * the gate, to be rebuilt.
      */
     boolean unloadIfPartlyLost(SaleItem item) {
-        boolean missing = !repair.hasConfirmedSet(item.id())
-                && orderBook.hasConfirmedOrders(item.id());
+        boolean missing = !repair.hasConfirmedSet(item.id()) && orderBook.hasConfirmedOrders(item.id());
         if (!missing) {
             missingConfirmedSet.remove(item.id());
             return false;
@@ -84,8 +83,12 @@ class DriftRepair {
         long tokens = gate.tokens(itemId).orElseThrow();
         var truth = warmup.snapshotOf(item);
         if (repair.repair(itemId, tokens, truth)) {
-            log.warn("Item {}: drift {} while quiet; tokens set from {} to PostgreSQL's available {}, buyers to its holdings",
-                    itemId, drift, tokens, truth.available());
+            log.warn(
+                    "Item {}: drift {} while quiet; tokens set from {} to PostgreSQL's available {}, buyers to its holdings",
+                    itemId,
+                    drift,
+                    tokens,
+                    truth.available());
         }
     }
 }

@@ -1,12 +1,12 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.admission.gate.PendingReservation;
-import io.flashsale.sale.SaleItem;
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.orders.OrderBook;
 import io.flashsale.orders.OrderMetrics;
 import io.flashsale.orders.OrdersSettled;
 import io.flashsale.orders.SettledOrder;
+import io.flashsale.sale.SaleItem;
 import io.flashsale.shared.OrderRequested;
 import java.time.Duration;
 import java.time.Instant;
@@ -36,8 +36,13 @@ class LeftoverReservations {
     private final ReconcilerProperties settings;
     private final Duration reservationTtl;
 
-    LeftoverReservations(RedisGate gate, OrderBook orderBook, OrderMetrics orderMetrics,
-                         ApplicationEventPublisher events, ReconcilerProperties settings, Duration reservationTtl) {
+    LeftoverReservations(
+            RedisGate gate,
+            OrderBook orderBook,
+            OrderMetrics orderMetrics,
+            ApplicationEventPublisher events,
+            ReconcilerProperties settings,
+            Duration reservationTtl) {
         this.gate = gate;
         this.orderBook = orderBook;
         this.orderMetrics = orderMetrics;
@@ -54,27 +59,38 @@ class LeftoverReservations {
      */
     void settle(SaleItem item, Instant now) {
         List<PendingReservation> leftovers = gate.pendingReservations(item.id()).stream()
-                .filter(reservation -> reservedAt(reservation).plus(settings.grace()).isBefore(now))
+                .filter(reservation ->
+                        reservedAt(reservation).plus(settings.grace()).isBefore(now))
                 .sorted(Comparator.comparing(PendingReservation::deadline))
                 .limit(MAX_LEFTOVERS_PER_TICK)
                 .toList();
         if (leftovers.isEmpty()) {
             return;
         }
-        Map<UUID, SettledOrder> rows = new HashMap<>(orderBook.find(leftovers.stream().map(PendingReservation::orderId).toList()));
+        Map<UUID, SettledOrder> rows = new HashMap<>(orderBook.find(
+                leftovers.stream().map(PendingReservation::orderId).toList()));
         List<OrderRequested> orphans = leftovers.stream()
                 .filter(reservation -> !rows.containsKey(reservation.orderId()))
-                .filter(reservation -> reservation.deadline().plus(settings.grace()).isBefore(now))
+                .filter(reservation ->
+                        reservation.deadline().plus(settings.grace()).isBefore(now))
                 .map(this::asOrder)
                 .toList();
-        List<SettledOrder> expiring = orphans.stream().map(SettledOrder::expired).toList();
+        List<SettledOrder> expiring =
+                orphans.stream().map(SettledOrder::expired).toList();
         var expired = orderBook.insert(expiring);
-        orderMetrics.settled(OrderMetrics.Settler.RECONCILER,
-                expiring.stream().filter(order -> expired.contains(order.orderId())).toList());
+        orderMetrics.settled(
+                OrderMetrics.Settler.RECONCILER,
+                expiring.stream()
+                        .filter(order -> expired.contains(order.orderId()))
+                        .toList());
         rows.putAll(orderBook.find(expired));
         if (!rows.isEmpty()) {
-            log.info("Item {}: {} leftover reservations, {} expired now, {} settled earlier and synced now", item.id(),
-                    leftovers.size(), expired.size(), rows.size() - expired.size());
+            log.info(
+                    "Item {}: {} leftover reservations, {} expired now, {} settled earlier and synced now",
+                    item.id(),
+                    leftovers.size(),
+                    expired.size(),
+                    rows.size() - expired.size());
             events.publishEvent(new OrdersSettled(List.copyOf(rows.values())));
         }
     }
@@ -84,7 +100,12 @@ class LeftoverReservations {
     }
 
     private OrderRequested asOrder(PendingReservation reservation) {
-        return new OrderRequested(reservation.orderId(), reservation.itemId(), reservation.userId(), reservation.quantity(),
-                reservedAt(reservation), reservation.deadline());
+        return new OrderRequested(
+                reservation.orderId(),
+                reservation.itemId(),
+                reservation.userId(),
+                reservation.quantity(),
+                reservedAt(reservation),
+                reservation.deadline());
     }
 }

@@ -36,11 +36,16 @@ class LostItemRestore {
      */
     void restore(SaleItem item, Instant now) {
         if (now.isBefore(item.endsAt()) && !settlementPipelineIsEmpty()) {
-            log.info("Item {} is missing from Redis; waiting for queued orders to settle before restoring it", item.id());
+            log.info(
+                    "Item {} is missing from Redis; waiting for queued orders to settle before restoring it",
+                    item.id());
             return;
         }
         long tokens = warmup.restore(item);
-        log.warn("Item {} was missing from Redis and has been restored from PostgreSQL with {} tokens", item.id(), tokens);
+        log.warn(
+                "Item {} was missing from Redis and has been restored from PostgreSQL with {} tokens",
+                item.id(),
+                tokens);
     }
 
     /**
@@ -54,7 +59,9 @@ class LostItemRestore {
         for (int retry = 1; retry <= queues.retryDelays().size(); retry++) {
             names.add(queues.retryQueue(retry));
         }
-        return names.stream().map(rabbitAdmin::getQueueInfo).filter(Objects::nonNull)
+        return names.stream()
+                .map(rabbitAdmin::getQueueInfo)
+                .filter(Objects::nonNull)
                 .allMatch(info -> info.getMessageCount() == 0);
     }
 }

@@ -35,7 +35,9 @@ class ParkingLot {
         handOff.send("", queues.parkingLot(), message);
         parked.increment();
         String payload = new String(message.getBody(), StandardCharsets.UTF_8);
-        log.error("Parked a dead letter ({}); raw payload: {}", why,
+        log.error(
+                "Parked a dead letter ({}); raw payload: {}",
+                why,
                 payload.length() > LOGGED_PAYLOAD ? payload.substring(0, LOGGED_PAYLOAD) + "…" : payload);
     }
 }

@@ -24,8 +24,8 @@ class PaymentTimeoutSweeper {
     private final StandbyQueue standby;
     private final ReconcilerProperties settings;
 
-    PaymentTimeoutSweeper(ReconcilerLeadership leadership, UnitReturns returns, StandbyQueue standby,
-                          ReconcilerProperties settings) {
+    PaymentTimeoutSweeper(
+            ReconcilerLeadership leadership, UnitReturns returns, StandbyQueue standby, ReconcilerProperties settings) {
         this.leadership = leadership;
         this.returns = returns;
         this.standby = standby;

@@ -50,9 +50,18 @@ class Reconciler {
     private final MultiGauge drift;
 
     /** The three processes come in built; this class only decides, per item and tick, which runs. */
-    Reconciler(ReconcilerLeadership leadership, SaleCatalog catalog, RedisGate gate, ReconcilerProperties settings,
-               Duration reservationTtl, Clock clock, MeterRegistry meters, LeftoverReservations leftovers,
-               LostItemRestore restore, DriftMeter driftMeter, DriftRepair driftRepair) {
+    Reconciler(
+            ReconcilerLeadership leadership,
+            SaleCatalog catalog,
+            RedisGate gate,
+            ReconcilerProperties settings,
+            Duration reservationTtl,
+            Clock clock,
+            MeterRegistry meters,
+            LeftoverReservations leftovers,
+            LostItemRestore restore,
+            DriftMeter driftMeter,
+            DriftRepair driftRepair) {
         this.leadership = leadership;
         this.catalog = catalog;
         this.gate = gate;
@@ -64,9 +73,11 @@ class Reconciler {
         this.driftMeter = driftMeter;
         this.driftRepair = driftRepair;
         this.drift = MultiGauge.builder(DRIFT)
-                .description("Redis tokens minus (PostgreSQL available - pending reservations)").register(meters);
+                .description("Redis tokens minus (PostgreSQL available - pending reservations)")
+                .register(meters);
         Gauge.builder("flashsale.reconciler.leader", leadership, l -> l.holdsLeadership() ? 1 : 0)
-                .description("1 if this process is the reconciler leader").register(meters);
+                .description("1 if this process is the reconciler leader")
+                .register(meters);
     }
 
     @Scheduled(fixedDelayString = ReconcilerProperties.INTERVAL)
@@ -84,7 +95,9 @@ class Reconciler {
         // A reservation taken just before the end may stay pending one ttl longer, and is expired
         // only once grace has passed too; half a minute more and a few intervals make sure some tick
         // falls after that, even if Redis or PostgreSQL was out of reach meanwhile.
-        Instant oldestSettlingEnd = now.minus(reservationTtl).minus(settings.grace()).minusSeconds(30)
+        Instant oldestSettlingEnd = now.minus(reservationTtl)
+                .minus(settings.grace())
+                .minusSeconds(30)
                 .minus(settings.interval().multipliedBy(3));
         for (SaleItem item : catalog.liveItemsEndingAfter(now.minus(settings.endedSaleRetention()))) {
             try {

@@ -4,14 +4,14 @@ import io.flashsale.admission.gate.AdmissionProperties;
 import io.flashsale.admission.gate.GateRepair;
 import io.flashsale.admission.gate.GateWarmup;
 import io.flashsale.admission.gate.RedisGate;
-import io.flashsale.payment.UnitReturns;
-import io.flashsale.standby.StandbyQueue;
-import io.flashsale.sale.SaleCatalog;
 import io.flashsale.orders.OrderBook;
 import io.flashsale.orders.OrderMetrics;
+import io.flashsale.payment.UnitReturns;
+import io.flashsale.sale.SaleCatalog;
 import io.flashsale.shared.ConditionalOnRole;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.Role;
+import io.flashsale.standby.StandbyQueue;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import javax.sql.DataSource;
@@ -31,18 +31,46 @@ class ReconcilerConfiguration {
     }
 
     @Bean
-    Reconciler reconciler(ReconcilerLeadership leadership, SaleCatalog catalog, RedisGate gate,
-                          ReconcilerProperties settings, AdmissionProperties admission, Clock clock, MeterRegistry meters,
-                          LeftoverReservations leftovers, LostItemRestore restore, DriftRepair driftRepair) {
-        return new Reconciler(leadership, catalog, gate, settings, admission.reservation().ttl(), clock, meters,
-                leftovers, restore, new DriftMeter(gate, catalog), driftRepair);
+    Reconciler reconciler(
+            ReconcilerLeadership leadership,
+            SaleCatalog catalog,
+            RedisGate gate,
+            ReconcilerProperties settings,
+            AdmissionProperties admission,
+            Clock clock,
+            MeterRegistry meters,
+            LeftoverReservations leftovers,
+            LostItemRestore restore,
+            DriftRepair driftRepair) {
+        return new Reconciler(
+                leadership,
+                catalog,
+                gate,
+                settings,
+                admission.reservation().ttl(),
+                clock,
+                meters,
+                leftovers,
+                restore,
+                new DriftMeter(gate, catalog),
+                driftRepair);
     }
 
     @Bean
-    LeftoverReservations leftoverReservations(RedisGate gate, OrderBook orderBook, OrderMetrics orderMetrics,
-                                              ApplicationEventPublisher events, ReconcilerProperties settings,
-                                              AdmissionProperties admission) {
-        return new LeftoverReservations(gate, orderBook, orderMetrics, events, settings, admission.reservation().ttl());
+    LeftoverReservations leftoverReservations(
+            RedisGate gate,
+            OrderBook orderBook,
+            OrderMetrics orderMetrics,
+            ApplicationEventPublisher events,
+            ReconcilerProperties settings,
+            AdmissionProperties admission) {
+        return new LeftoverReservations(
+                gate,
+                orderBook,
+                orderMetrics,
+                events,
+                settings,
+                admission.reservation().ttl());
     }
 
     @Bean
@@ -56,8 +84,8 @@ class ReconcilerConfiguration {
     }
 
     @Bean
-    PaymentTimeoutSweeper paymentTimeoutSweeper(ReconcilerLeadership leadership, UnitReturns returns,
-                                                StandbyQueue standby, ReconcilerProperties settings) {
+    PaymentTimeoutSweeper paymentTimeoutSweeper(
+            ReconcilerLeadership leadership, UnitReturns returns, StandbyQueue standby, ReconcilerProperties settings) {
         return new PaymentTimeoutSweeper(leadership, returns, standby, settings);
     }
 }

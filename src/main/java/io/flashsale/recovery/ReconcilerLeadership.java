@@ -70,7 +70,8 @@ class ReconcilerLeadership implements AutoCloseable {
      */
     private void closeSession() {
         if (session != null) {
-            try (var connection = session; var statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
+            try (var connection = session;
+                    var statement = connection.prepareStatement("SELECT pg_advisory_unlock(?)")) {
                 if (leader) {
                     statement.setLong(1, LOCK_KEY);
                     statement.execute();

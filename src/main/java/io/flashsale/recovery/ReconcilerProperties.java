@@ -12,8 +12,10 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                           them (their stock is read from the gate)
  */
 @ConfigurationProperties("flashsale.reconciler")
-public record ReconcilerProperties(@DefaultValue("2s") Duration interval, @DefaultValue("5s") Duration grace,
-                                   @DefaultValue("24h") Duration endedSaleRetention) {
+public record ReconcilerProperties(
+        @DefaultValue("2s") Duration interval,
+        @DefaultValue("5s") Duration grace,
+        @DefaultValue("24h") Duration endedSaleRetention) {
 
     /**
      * The reconciler's and the payment sweeper's {@code @Scheduled} delay: {@link #interval()} of this

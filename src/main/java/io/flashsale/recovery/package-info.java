@@ -2,5 +2,6 @@
  * Recovery: the dead-letter handler, compensation and the reconciler that keeps Redis in line
  * with PostgreSQL.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "sale", "orders", "admission::gate", "payment", "standby"})
+@org.springframework.modulith.ApplicationModule(
+        allowedDependencies = {"shared", "sale", "orders", "admission::gate", "payment", "standby"})
 package io.flashsale.recovery;

@@ -13,5 +13,4 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param saleTtl the public view of a sale, {@code available} included
  */
 @ConfigurationProperties("flashsale.catalog")
-record CatalogProperties(@DefaultValue("10s") Duration itemTtl, @DefaultValue("1s") Duration saleTtl) {
-}
+record CatalogProperties(@DefaultValue("10s") Duration itemTtl, @DefaultValue("1s") Duration saleTtl) {}

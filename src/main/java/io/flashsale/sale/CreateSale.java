@@ -43,8 +43,7 @@ public record CreateSale(
             @NotBlank @Size(max = 200) @StorableText String name,
             @NotNull @DecimalMin("0") @Digits(integer = 10, fraction = 2) BigDecimal price,
             @Min(1) @Max(10_000_000) int stock,
-            @Min(1) @Max(1_000) int perUserLimit) {
-    }
+            @Min(1) @Max(1_000) int perUserLimit) {}
 
     @AssertTrue(message = "endsAt must be after startsAt")
     boolean isWindowValid() {
@@ -53,7 +52,12 @@ public record CreateSale(
 
     @AssertTrue(message = "item skus must be unique within a sale")
     boolean isSkusUnique() {
-        return items == null || items.stream().filter(item -> item != null).map(Item::sku).distinct().count()
-                == items.stream().filter(item -> item != null).count();
+        return items == null
+                || items.stream()
+                                .filter(item -> item != null)
+                                .map(Item::sku)
+                                .distinct()
+                                .count()
+                        == items.stream().filter(item -> item != null).count();
     }
 }

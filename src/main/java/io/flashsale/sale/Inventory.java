@@ -27,13 +27,17 @@ public class Inventory {
 
     /** Locks the rows in id order, so two batches touching the same items cannot deadlock. */
     public Map<Long, StockLevel> lock(Collection<Long> itemIds) {
-        return jdbc.sql("""
+        return jdbc
+                .sql(
+                        """
                         SELECT id, available, per_user_limit FROM flash_sale_items
                         WHERE id = ANY(?) ORDER BY id FOR UPDATE
                         """)
                 .param(itemIds.toArray(Long[]::new))
-                .query((rs, row) -> new StockLevel(rs.getLong("id"), rs.getInt("available"), rs.getInt("per_user_limit")))
-                .list().stream()
+                .query((rs, row) ->
+                        new StockLevel(rs.getLong("id"), rs.getInt("available"), rs.getInt("per_user_limit")))
+                .list()
+                .stream()
                 .collect(Collectors.toMap(StockLevel::itemId, Function.identity()));
     }
 
@@ -41,12 +45,15 @@ public class Inventory {
         if (unitsByItem.isEmpty()) {
             return;
         }
-        jdbc.sql("""
+        jdbc.sql(
+                        """
                         UPDATE flash_sale_items i SET available = i.available - sold.units
                         FROM unnest(?::bigint[], ?::int[]) AS sold(item_id, units)
                         WHERE i.id = sold.item_id
                         """)
-                .params(unitsByItem.keySet().toArray(Long[]::new), unitsByItem.values().toArray(Integer[]::new))
+                .params(
+                        unitsByItem.keySet().toArray(Long[]::new),
+                        unitsByItem.values().toArray(Integer[]::new))
                 .update();
     }
 
@@ -55,15 +62,17 @@ public class Inventory {
         if (unitsByItem.isEmpty()) {
             return;
         }
-        jdbc.sql("""
+        jdbc.sql(
+                        """
                         UPDATE flash_sale_items i SET available = i.available + returned.units
                         FROM unnest(?::bigint[], ?::int[]) AS returned(item_id, units)
                         WHERE i.id = returned.item_id
                         """)
-                .params(unitsByItem.keySet().toArray(Long[]::new), unitsByItem.values().toArray(Integer[]::new))
+                .params(
+                        unitsByItem.keySet().toArray(Long[]::new),
+                        unitsByItem.values().toArray(Integer[]::new))
                 .update();
     }
 
-    public record StockLevel(long itemId, int available, int perUserLimit) {
-    }
+    public record StockLevel(long itemId, int available, int perUserLimit) {}
 }

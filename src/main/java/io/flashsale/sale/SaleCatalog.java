@@ -131,6 +131,7 @@ public class SaleCatalog {
     }
 
     private static SaleChanged changed(Sale sale) {
-        return new SaleChanged(sale.id(), sale.items().stream().map(SaleItem::id).toList());
+        return new SaleChanged(
+                sale.id(), sale.items().stream().map(SaleItem::id).toList());
     }
 }

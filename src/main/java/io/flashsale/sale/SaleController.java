@@ -40,12 +40,12 @@ class SaleController {
         return new SaleList(catalog.openAndUpcoming().stream().map(SaleView::of).toList());
     }
 
-    record SaleList(List<SaleView> sales) {
-    }
+    record SaleList(List<SaleView> sales) {}
 
     @GetMapping("/sales/{saleId}")
     SaleView show(@PathVariable @Positive long saleId) {
-        return catalog.cachedSale(saleId).map(SaleView::of)
+        return catalog.cachedSale(saleId)
+                .map(SaleView::of)
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No sale " + saleId));
     }
 }

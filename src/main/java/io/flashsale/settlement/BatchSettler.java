@@ -1,9 +1,9 @@
 package io.flashsale.settlement;
 
-import io.flashsale.orders.OrderBook;
-import io.flashsale.orders.SettledOrder;
 import io.flashsale.orders.BuyerHoldings;
 import io.flashsale.orders.BuyerKey;
+import io.flashsale.orders.OrderBook;
+import io.flashsale.orders.SettledOrder;
 import io.flashsale.sale.Inventory;
 import io.flashsale.sale.Inventory.StockLevel;
 import io.flashsale.shared.FaultInjection;
@@ -45,15 +45,15 @@ class BatchSettler {
      * @param written     the rows this batch wrote (the orders it decided)
      * @param unknownItem orders naming no item, to be dead-lettered
      */
-    record Settlement(List<SettledOrder> settled, List<SettledOrder> written, List<OrderRequested> unknownItem) {
-    }
+    record Settlement(List<SettledOrder> settled, List<SettledOrder> written, List<OrderRequested> unknownItem) {}
 
     @Transactional
     public Settlement settle(List<OrderRequested> batch) {
         Map<UUID, OrderRequested> orders = new LinkedHashMap<>();
         batch.forEach(order -> orders.putIfAbsent(order.orderId(), order));
 
-        Map<Long, StockLevel> stock = inventory.lock(orders.values().stream().map(OrderRequested::itemId).distinct().toList());
+        Map<Long, StockLevel> stock = inventory.lock(
+                orders.values().stream().map(OrderRequested::itemId).distinct().toList());
         Map<UUID, SettledOrder> alreadySettled = orderBook.find(orders.keySet());
         List<OrderRequested> unknownItem = new ArrayList<>();
         List<OrderRequested> toDecide = new ArrayList<>();
@@ -65,16 +65,21 @@ class BatchSettler {
         }
 
         toDecide.forEach(faults::beforeSettling);
-        var buyers = toDecide.stream().map(order -> new BuyerKey(order.itemId(), order.userId())).distinct().toList();
+        var buyers = toDecide.stream()
+                .map(order -> new BuyerKey(order.itemId(), order.userId()))
+                .distinct()
+                .toList();
         List<SettledOrder> decisions = SettlementPolicy.decide(toDecide, stock, holdings.of(buyers), clock.instant());
         // A row another writer (dead-letter handler, reconciler) won meanwhile is theirs: it takes no stock here.
         // The rows as written carry a CONFIRMED order's payBy, which its buyer's page shows.
         List<SettledOrder> won = orderBook.write(decisions);
         List<SettledOrder> sold = won.stream().filter(SettledOrder::isConfirmed).toList();
-        holdings.add(sold.stream().collect(Collectors.groupingBy(
-                order -> new BuyerKey(order.itemId(), order.userId()), Collectors.summingInt(SettledOrder::quantity))));
-        inventory.deduct(sold.stream().collect(Collectors.groupingBy(
-                SettledOrder::itemId, Collectors.summingInt(SettledOrder::quantity))));
+        holdings.add(sold.stream()
+                .collect(Collectors.groupingBy(
+                        order -> new BuyerKey(order.itemId(), order.userId()),
+                        Collectors.summingInt(SettledOrder::quantity))));
+        inventory.deduct(sold.stream()
+                .collect(Collectors.groupingBy(SettledOrder::itemId, Collectors.summingInt(SettledOrder::quantity))));
 
         List<SettledOrder> settled = new ArrayList<>(alreadySettled.values());
         settled.addAll(won);

@@ -45,13 +45,18 @@ class DeliveryOutcomes {
      * channel is this batch), and each order's outcome is logged in its trace.
      */
     void committed(Settlement settlement, List<Delivery> deliveries, Channel channel) throws IOException {
-        Set<UUID> unknownItem = settlement.unknownItem().stream().map(OrderRequested::orderId).collect(Collectors.toSet());
+        Set<UUID> unknownItem =
+                settlement.unknownItem().stream().map(OrderRequested::orderId).collect(Collectors.toSet());
         Map<UUID, SettledOrder> rows = settlement.settled().stream()
                 .collect(Collectors.toMap(SettledOrder::orderId, Function.identity(), (first, second) -> first));
         for (Delivery delivery : deliveries) {
             if (unknownItem.contains(delivery.order().orderId())) {
-                logFor(delivery, Level.WARN, "Order {} names unknown item {}; dead-lettering it",
-                        delivery.order().orderId(), delivery.order().itemId());
+                logFor(
+                        delivery,
+                        Level.WARN,
+                        "Order {} names unknown item {}; dead-lettering it",
+                        delivery.order().orderId(),
+                        delivery.order().itemId());
                 retries.deadLetter(delivery.message(), channel);
             } else {
                 if (!unknownItem.isEmpty()) {
@@ -60,8 +65,14 @@ class DeliveryOutcomes {
                 SettledOrder row = rows.get(delivery.order().orderId());
                 if (row != null) {
                     delivery.span().tag("flashsale.order.status", row.status().name());
-                    logFor(delivery, Level.INFO, "Order {} of item {} settled {}{}", row.orderId(), row.itemId(),
-                            row.status(), row.reason() == null ? "" : " (" + row.reason() + ")");
+                    logFor(
+                            delivery,
+                            Level.INFO,
+                            "Order {} of item {} settled {}{}",
+                            row.orderId(),
+                            row.itemId(),
+                            row.status(),
+                            row.reason() == null ? "" : " (" + row.reason() + ")");
                 }
             }
         }
@@ -82,8 +93,12 @@ class DeliveryOutcomes {
     void failed(Delivery delivery, Channel channel, RuntimeException failure) throws IOException {
         delivery.span().error(failure);
         if (FailureKind.of(failure) == FailureKind.PERMANENT) {
-            logFor(delivery, Level.WARN, "Order {} cannot be settled, dead-lettering it: {}",
-                    delivery.order().orderId(), failure.toString());
+            logFor(
+                    delivery,
+                    Level.WARN,
+                    "Order {} cannot be settled, dead-lettering it: {}",
+                    delivery.order().orderId(),
+                    failure.toString());
             retries.deadLetter(delivery.message(), channel);
         } else {
             // In the order's trace, so that the retry copy carries it on.

@@ -26,16 +26,20 @@ enum FailureKind {
 
     static FailureKind of(Throwable failure) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof CannotGetJdbcConnectionException || cause instanceof CannotCreateTransactionException
+            if (cause instanceof CannotGetJdbcConnectionException
+                    || cause instanceof CannotCreateTransactionException
                     || cause instanceof DataAccessResourceFailureException
-                    || cause instanceof SQLTransientConnectionException || cause instanceof SQLRecoverableException
+                    || cause instanceof SQLTransientConnectionException
+                    || cause instanceof SQLRecoverableException
                     || isConnectionState(cause)) {
                 return DATABASE_DOWN;
             }
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
-            if (cause instanceof TransientDataAccessException || cause instanceof RecoverableDataAccessException
-                    || cause instanceof SQLTransientException || isTransientState(cause)) {
+            if (cause instanceof TransientDataAccessException
+                    || cause instanceof RecoverableDataAccessException
+                    || cause instanceof SQLTransientException
+                    || isTransientState(cause)) {
                 return TRANSIENT;
             }
             if (cause instanceof NonTransientDataAccessException || isIntegrityState(cause)) {

@@ -1,10 +1,10 @@
 package io.flashsale.settlement;
 
-import io.flashsale.orders.OrdersSettled;
-import io.flashsale.orders.OrderMetrics;
 import com.rabbitmq.client.Channel;
-import io.flashsale.settlement.BatchSettler.Settlement;
+import io.flashsale.orders.OrderMetrics;
 import io.flashsale.orders.OrderMetrics.Settler;
+import io.flashsale.orders.OrdersSettled;
+import io.flashsale.settlement.BatchSettler.Settlement;
 import io.flashsale.shared.OrderMessages;
 import io.flashsale.shared.OrderRequested;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -47,9 +47,16 @@ class OrderRequestListener implements ChannelAwareBatchMessageListener {
     private final OrderMetrics orderMetrics;
     private final Clock clock;
 
-    OrderRequestListener(BatchSettler settler, CircuitBreaker databaseBreaker, DeliveryOutcomes outcomes,
-                         OrderMessages messages, ApplicationEventPublisher events, SettlementTracing tracing,
-                         SettlementMetrics metrics, OrderMetrics orderMetrics, Clock clock) {
+    OrderRequestListener(
+            BatchSettler settler,
+            CircuitBreaker databaseBreaker,
+            DeliveryOutcomes outcomes,
+            OrderMessages messages,
+            ApplicationEventPublisher events,
+            SettlementTracing tracing,
+            SettlementMetrics metrics,
+            OrderMetrics orderMetrics,
+            Clock clock) {
         this.settler = settler;
         this.databaseBreaker = databaseBreaker;
         this.outcomes = outcomes;
@@ -75,7 +82,8 @@ class OrderRequestListener implements ChannelAwareBatchMessageListener {
                 }
             }
             if (!deliveries.isEmpty()) {
-                Span batch = tracing.startBatch(deliveries.stream().map(Delivery::span).toList());
+                Span batch = tracing.startBatch(
+                        deliveries.stream().map(Delivery::span).toList());
                 try (var scope = tracing.inScope(batch)) {
                     settle(deliveries, channel);
                 } finally {
@@ -93,7 +101,8 @@ class OrderRequestListener implements ChannelAwareBatchMessageListener {
         Settlement settlement;
         long started = System.nanoTime();
         try {
-            settlement = databaseBreaker.executeSupplier(() -> settler.settle(deliveries.stream().map(Delivery::order).toList()));
+            settlement = databaseBreaker.executeSupplier(() ->
+                    settler.settle(deliveries.stream().map(Delivery::order).toList()));
             metrics.transaction(started, true);
         } catch (RuntimeException e) {
             metrics.transaction(started, false);
@@ -103,7 +112,9 @@ class OrderRequestListener implements ChannelAwareBatchMessageListener {
         orderMetrics.settled(Settler.WORKER, settlement.written());
         metrics.committed(settlement.written(), clock.instant());
         outcomes.committed(settlement, deliveries, channel);
-        List<Span> syncs = deliveries.stream().map(delivery -> tracing.startStep(delivery.span(), "sync gate")).toList();
+        List<Span> syncs = deliveries.stream()
+                .map(delivery -> tracing.startStep(delivery.span(), "sync gate"))
+                .toList();
         try {
             events.publishEvent(new OrdersSettled(settlement.settled()));
         } finally {
@@ -111,11 +122,13 @@ class OrderRequestListener implements ChannelAwareBatchMessageListener {
         }
     }
 
-    private void handleFailure(List<Delivery> deliveries, Channel channel, RuntimeException failure) throws IOException {
+    private void handleFailure(List<Delivery> deliveries, Channel channel, RuntimeException failure)
+            throws IOException {
         if (DeliveryOutcomes.isOutage(failure)) {
             outcomes.returnToQueue(deliveries, channel, failure);
         } else if (deliveries.size() > 1) {
-            log.warn("A batch of {} failed ({}); settling its orders one by one", deliveries.size(), failure.toString());
+            log.warn(
+                    "A batch of {} failed ({}); settling its orders one by one", deliveries.size(), failure.toString());
             for (Delivery delivery : deliveries) {
                 settle(List.of(delivery), channel);
             }

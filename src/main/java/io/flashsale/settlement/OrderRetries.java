@@ -40,8 +40,13 @@ class OrderRetries {
         String orderId = message.getMessageProperties().getMessageId();
         int attempt = attemptOf(message);
         if (attempt >= queues.maxAttempts()) {
-            log.atWarn().addKeyValue("orderId", orderId)
-                    .log("Order message {} failed {} attempts, dead-lettering it: {}", orderId, attempt, failure.toString());
+            log.atWarn()
+                    .addKeyValue("orderId", orderId)
+                    .log(
+                            "Order message {} failed {} attempts, dead-lettering it: {}",
+                            orderId,
+                            attempt,
+                            failure.toString());
             deadLetter(message, channel);
             return;
         }
@@ -51,8 +56,14 @@ class OrderRetries {
                 .setHeader(DUE_HEADER, clock.millis() + delay.toMillis())
                 .build();
         if (handOff(message, retry, "", queues.retryQueue(attempt), channel)) {
-            log.atInfo().addKeyValue("orderId", orderId)
-                    .log("Order message {} failed attempt {}, retrying after {}: {}", orderId, attempt, delay, failure.toString());
+            log.atInfo()
+                    .addKeyValue("orderId", orderId)
+                    .log(
+                            "Order message {} failed attempt {}, retrying after {}: {}",
+                            orderId,
+                            attempt,
+                            delay,
+                            failure.toString());
         }
     }
 
@@ -68,8 +79,11 @@ class OrderRetries {
         try {
             handOff.send(exchange, routingKey, copy);
         } catch (RuntimeException e) {
-            log.warn("Could not hand off order message {} to {}, returning it to the queue: {}",
-                    copy.getMessageProperties().getMessageId(), routingKey, e.toString());
+            log.warn(
+                    "Could not hand off order message {} to {}, returning it to the queue: {}",
+                    copy.getMessageProperties().getMessageId(),
+                    routingKey,
+                    e.toString());
             channel.basicNack(tag, false, true);
             return false;
         }

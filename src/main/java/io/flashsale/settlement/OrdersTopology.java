@@ -30,15 +30,22 @@ class OrdersTopology {
 
     @Bean
     Declarables orderQueueDeclarations(OrderQueues names) {
-        DirectExchange orders = ExchangeBuilder.directExchange(names.exchange()).durable(true).build();
-        DirectExchange deadLetters = ExchangeBuilder.directExchange(names.deadLetterExchange()).durable(true).build();
+        DirectExchange orders =
+                ExchangeBuilder.directExchange(names.exchange()).durable(true).build();
+        DirectExchange deadLetters = ExchangeBuilder.directExchange(names.deadLetterExchange())
+                .durable(true)
+                .build();
         Queue ordersQueue = QueueBuilder.durable(names.queue())
                 .deadLetterExchange(names.deadLetterExchange())
                 .deadLetterRoutingKey(names.deadLetterQueue())
                 .build();
         Queue deadLetterQueue = QueueBuilder.durable(names.deadLetterQueue()).build();
 
-        List<Declarable> declarables = new ArrayList<>(List.of(orders, deadLetters, ordersQueue, deadLetterQueue,
+        List<Declarable> declarables = new ArrayList<>(List.of(
+                orders,
+                deadLetters,
+                ordersQueue,
+                deadLetterQueue,
                 QueueBuilder.durable(names.parkingLot()).build(),
                 BindingBuilder.bind(ordersQueue).to(orders).with(names.queue()),
                 BindingBuilder.bind(deadLetterQueue).to(deadLetters).with(names.deadLetterQueue())));

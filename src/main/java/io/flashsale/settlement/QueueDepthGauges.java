@@ -52,11 +52,17 @@ class QueueDepthGauges {
     private void register(MeterRegistry meters, String queue, String kind) {
         var info = new AtomicReference<QueueInformation>();
         latest.put(queue, info);
-        Gauge.builder("flashsale.queue.messages", info, i -> i.get() == null ? Double.NaN : i.get().getMessageCount())
+        Gauge.builder(
+                        "flashsale.queue.messages",
+                        info,
+                        i -> i.get() == null ? Double.NaN : i.get().getMessageCount())
                 .description("Messages ready in the queue")
                 .tags("queue", queue, "kind", kind)
                 .register(meters);
-        Gauge.builder("flashsale.queue.consumers", info, i -> i.get() == null ? Double.NaN : i.get().getConsumerCount())
+        Gauge.builder(
+                        "flashsale.queue.consumers",
+                        info,
+                        i -> i.get() == null ? Double.NaN : i.get().getConsumerCount())
                 .description("Consumers attached to the queue")
                 .tags("queue", queue, "kind", kind)
                 .register(meters);

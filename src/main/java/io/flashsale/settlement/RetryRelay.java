@@ -43,9 +43,12 @@ class RetryRelay implements ChannelAwareMessageListener {
         this.queues = queues;
         this.clock = clock;
         for (int retry = 1; retry <= queues.retryDelays().size(); retry++) {
-            delayOfQueue.put(queues.retryQueue(retry), queues.retryDelays().get(retry - 1).toMillis());
+            delayOfQueue.put(
+                    queues.retryQueue(retry),
+                    queues.retryDelays().get(retry - 1).toMillis());
         }
-        this.longestDelay = delayOfQueue.values().stream().mapToLong(Long::longValue).max().orElse(0);
+        this.longestDelay =
+                delayOfQueue.values().stream().mapToLong(Long::longValue).max().orElse(0);
     }
 
     void start() {
@@ -72,8 +75,10 @@ class RetryRelay implements ChannelAwareMessageListener {
         try {
             handOff.send(queues.exchange(), queues.queue(), message);
         } catch (RuntimeException e) {
-            log.warn("Could not return retry copy {} to the orders queue, will try again: {}",
-                    message.getMessageProperties().getMessageId(), e.toString());
+            log.warn(
+                    "Could not return retry copy {} to the orders queue, will try again: {}",
+                    message.getMessageProperties().getMessageId(),
+                    e.toString());
             Thread.sleep(PAUSE_AFTER_FAILURE);
             channel.basicNack(tag, false, true);
             return;

@@ -26,8 +26,12 @@ class RetryRelays implements SmartLifecycle {
     private final List<SimpleMessageListenerContainer> containers = new ArrayList<>();
     private final RetryRelay relay;
 
-    RetryRelays(ConnectionFactory connectionFactory, AmqpAdmin admin, ConfirmedHandOff handOff, OrderQueues queues,
-                Clock clock) {
+    RetryRelays(
+            ConnectionFactory connectionFactory,
+            AmqpAdmin admin,
+            ConfirmedHandOff handOff,
+            OrderQueues queues,
+            Clock clock) {
         relay = new RetryRelay(handOff, queues, clock);
         for (int retry = 1; retry <= queues.retryDelays().size(); retry++) {
             var container = new SimpleMessageListenerContainer(connectionFactory);

@@ -45,40 +45,64 @@ class SettlementConfiguration {
     CircuitBreaker settlementDatabaseBreaker(SettlementProperties settings, MeterRegistry meters) {
         var breakers = CircuitBreakerRegistry.ofDefaults();
         TaggedCircuitBreakerMetrics.ofCircuitBreakerRegistry(breakers).bindTo(meters);
-        return breakers.circuitBreaker("settlement-database", CircuitBreakerConfig.custom()
-                .slidingWindow(4, 2, SlidingWindowType.COUNT_BASED)
-                .failureRateThreshold(50)
-                .recordException(failure -> FailureKind.of(failure) == FailureKind.DATABASE_DOWN)
-                .ignoreException(failure -> FailureKind.of(failure) != FailureKind.DATABASE_DOWN)
-                .waitDurationInOpenState(settings.databaseProbeInterval())
-                .automaticTransitionFromOpenToHalfOpenEnabled(true)
-                .permittedNumberOfCallsInHalfOpenState(1)
-                .build());
+        return breakers.circuitBreaker(
+                "settlement-database",
+                CircuitBreakerConfig.custom()
+                        .slidingWindow(4, 2, SlidingWindowType.COUNT_BASED)
+                        .failureRateThreshold(50)
+                        .recordException(failure -> FailureKind.of(failure) == FailureKind.DATABASE_DOWN)
+                        .ignoreException(failure -> FailureKind.of(failure) != FailureKind.DATABASE_DOWN)
+                        .waitDurationInOpenState(settings.databaseProbeInterval())
+                        .automaticTransitionFromOpenToHalfOpenEnabled(true)
+                        .permittedNumberOfCallsInHalfOpenState(1)
+                        .build());
     }
 
     @Bean
-    OrderRequestListener orderRequestListener(BatchSettler settler, CircuitBreaker settlementDatabaseBreaker,
-                                              RabbitTemplate rabbit, OrderQueues queues, OrderMessages messages,
-                                              ApplicationEventPublisher events, ObjectProvider<Tracer> tracer,
-                                              ObjectProvider<Propagator> propagator, MeterRegistry meters,
-                                              OrderMetrics orderMetrics, Clock clock) {
-        var tracing = new SettlementTracing(tracer.getIfAvailable(() -> Tracer.NOOP),
-                propagator.getIfAvailable(() -> Propagator.NOOP));
+    OrderRequestListener orderRequestListener(
+            BatchSettler settler,
+            CircuitBreaker settlementDatabaseBreaker,
+            RabbitTemplate rabbit,
+            OrderQueues queues,
+            OrderMessages messages,
+            ApplicationEventPublisher events,
+            ObjectProvider<Tracer> tracer,
+            ObjectProvider<Propagator> propagator,
+            MeterRegistry meters,
+            OrderMetrics orderMetrics,
+            Clock clock) {
+        var tracing = new SettlementTracing(
+                tracer.getIfAvailable(() -> Tracer.NOOP), propagator.getIfAvailable(() -> Propagator.NOOP));
         var retries = new OrderRetries(new ConfirmedHandOff(rabbit), queues, clock);
-        return new OrderRequestListener(settler, settlementDatabaseBreaker, new DeliveryOutcomes(retries, tracing), messages, events,
-                tracing, new SettlementMetrics(meters), orderMetrics, clock);
+        return new OrderRequestListener(
+                settler,
+                settlementDatabaseBreaker,
+                new DeliveryOutcomes(retries, tracing),
+                messages,
+                events,
+                tracing,
+                new SettlementMetrics(meters),
+                orderMetrics,
+                clock);
     }
 
     @Bean
-    RetryRelays retryRelays(ConnectionFactory connectionFactory, AmqpAdmin admin, RabbitTemplate rabbit, OrderQueues queues,
-                            Clock clock) {
+    RetryRelays retryRelays(
+            ConnectionFactory connectionFactory,
+            AmqpAdmin admin,
+            RabbitTemplate rabbit,
+            OrderQueues queues,
+            Clock clock) {
         return new RetryRelays(connectionFactory, admin, new ConfirmedHandOff(rabbit), queues, clock);
     }
 
     @Bean
-    SimpleMessageListenerContainer settlementContainer(ConnectionFactory connectionFactory, OrderQueues queues,
-                                                       SettlementProperties settings, OrderRequestListener listener,
-                                                       CircuitBreaker settlementDatabaseBreaker) {
+    SimpleMessageListenerContainer settlementContainer(
+            ConnectionFactory connectionFactory,
+            OrderQueues queues,
+            SettlementProperties settings,
+            OrderRequestListener listener,
+            CircuitBreaker settlementDatabaseBreaker) {
         var container = new SimpleMessageListenerContainer(connectionFactory);
         container.setQueueNames(queues.queue());
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
@@ -98,22 +122,27 @@ class SettlementConfiguration {
     /** Stops consuming while the breaker is open; its half-open state lets one batch probe the database. */
     private static void pauseWhileBreakerIsOpen(CircuitBreaker breaker, SimpleMessageListenerContainer container) {
         // Not on the listener thread: stopping the container waits for that very thread.
-        ExecutorService switcher = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("settlement-breaker").factory());
+        ExecutorService switcher = Executors.newSingleThreadExecutor(
+                Thread.ofVirtual().name("settlement-breaker").factory());
         breaker.getEventPublisher().onStateTransition(event -> {
             switch (event.getStateTransition().getToState()) {
                 case OPEN, FORCED_OPEN -> {
-                    log.warn("PostgreSQL unreachable: pausing settlement, probing every {}",
-                            breaker.getCircuitBreakerConfig().getWaitIntervalFunctionInOpenState().apply(1) + "ms");
+                    log.warn(
+                            "PostgreSQL unreachable: pausing settlement, probing every {}",
+                            breaker.getCircuitBreakerConfig()
+                                            .getWaitIntervalFunctionInOpenState()
+                                            .apply(1) + "ms");
                     switcher.execute(container::stop);
                 }
-                case HALF_OPEN -> switcher.execute(() -> {
-                    if (!container.isRunning()) {
-                        log.info("Probing PostgreSQL with the next batch");
-                        container.start();
-                    }
-                });
+                case HALF_OPEN ->
+                    switcher.execute(() -> {
+                        if (!container.isRunning()) {
+                            log.info("Probing PostgreSQL with the next batch");
+                            container.start();
+                        }
+                    });
                 case CLOSED -> log.info("PostgreSQL is back: settlement resumed");
-                default -> { }
+                default -> {}
             }
         });
     }

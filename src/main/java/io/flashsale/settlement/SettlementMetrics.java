@@ -30,7 +30,8 @@ class SettlementMetrics {
         failed = batchTimer(meters, "failed");
         lag = Timer.builder("flashsale.settlement.lag")
                 .description("Time from an order's admission to the commit of its row by a worker")
-                .serviceLevelObjectives(millis(10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 300_000))
+                .serviceLevelObjectives(
+                        millis(10, 50, 100, 250, 500, 1000, 2500, 5000, 10_000, 30_000, 60_000, 300_000))
                 .register(meters);
     }
 

@@ -1,8 +1,8 @@
 package io.flashsale.settlement;
 
-import io.flashsale.orders.SettledOrder;
-import io.flashsale.orders.FailureReason;
 import io.flashsale.orders.BuyerKey;
+import io.flashsale.orders.FailureReason;
+import io.flashsale.orders.SettledOrder;
 import io.flashsale.sale.Inventory.StockLevel;
 import io.flashsale.shared.OrderRequested;
 import java.time.Instant;
@@ -18,11 +18,10 @@ import java.util.Map;
  */
 final class SettlementPolicy {
 
-    private SettlementPolicy() {
-    }
+    private SettlementPolicy() {}
 
-    static List<SettledOrder> decide(List<OrderRequested> orders, Map<Long, StockLevel> stock,
-                                     Map<BuyerKey, Integer> holdings, Instant now) {
+    static List<SettledOrder> decide(
+            List<OrderRequested> orders, Map<Long, StockLevel> stock, Map<BuyerKey, Integer> holdings, Instant now) {
         Map<Long, Integer> available = new HashMap<>();
         stock.forEach((itemId, level) -> available.put(itemId, level.available()));
         Map<BuyerKey, Integer> held = new HashMap<>(holdings);
@@ -33,7 +32,8 @@ final class SettlementPolicy {
             int left = available.get(order.itemId());
             if (order.isPastDeadline(now)) {
                 decisions.add(SettledOrder.expired(order));
-            } else if (alreadyHeld + order.quantity() > stock.get(order.itemId()).perUserLimit()) {
+            } else if (alreadyHeld + order.quantity()
+                    > stock.get(order.itemId()).perUserLimit()) {
                 decisions.add(SettledOrder.failed(order, FailureReason.LIMIT_EXCEEDED));
             } else if (order.quantity() > left) {
                 decisions.add(SettledOrder.failed(order, FailureReason.SOLD_OUT));

@@ -33,7 +33,8 @@ class SettlementTracing {
 
     /** Starts the span of one order's settlement, in the trace its message carries. */
     Span continueOrder(Message message, OrderRequested order) {
-        return propagator.extract(message.getMessageProperties(), HEADERS)
+        return propagator
+                .extract(message.getMessageProperties(), HEADERS)
                 .name("settle order")
                 .kind(Span.Kind.CONSUMER)
                 .remoteServiceName("RabbitMQ")
@@ -44,7 +45,8 @@ class SettlementTracing {
 
     /** Starts the span of the batch as a whole, linked to the spans of the orders it settles. */
     Span startBatch(List<Span> orders) {
-        Span.Builder batch = tracer.spanBuilder().setNoParent().name("settle batch").tag("flashsale.batch.size", orders.size());
+        Span.Builder batch =
+                tracer.spanBuilder().setNoParent().name("settle batch").tag("flashsale.batch.size", orders.size());
         orders.forEach(order -> batch.addLink(new Link(order)));
         return batch.start();
     }

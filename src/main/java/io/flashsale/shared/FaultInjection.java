@@ -7,12 +7,10 @@ package io.flashsale.shared;
  */
 public interface FaultInjection {
 
-    FaultInjection NONE = new FaultInjection() {
-    };
+    FaultInjection NONE = new FaultInjection() {};
 
     /** Called by a worker for each order it is about to settle. */
-    default void beforeSettling(OrderRequested order) {
-    }
+    default void beforeSettling(OrderRequested order) {}
 
     /**
      * The buyer a purchase through the compatibility facade is admitted as. Under the profile, the
@@ -28,6 +26,5 @@ public interface FaultInjection {
     String ORIGINAL_TEST_BUYER = "force-fail";
 
     /** Called by the API after the gate reserved and before the order is published. */
-    default void beforePublishing(OrderRequested order) {
-    }
+    default void beforePublishing(OrderRequested order) {}
 }

@@ -14,8 +14,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * queue; after the last one it is dead-lettered.
  */
 @ConfigurationProperties("flashsale.messaging")
-public record OrderQueues(@DefaultValue("flashsale") String prefix,
-                          @DefaultValue({"1s", "5s", "25s"}) List<Duration> retryDelays) {
+public record OrderQueues(
+        @DefaultValue("flashsale") String prefix, @DefaultValue({"1s", "5s", "25s"}) List<Duration> retryDelays) {
 
     /** Where the API publishes {@link OrderRequested}. */
     public String exchange() {

@@ -8,13 +8,17 @@ import java.util.UUID;
  * reservation (reserve mode); past it the order is never confirmed. It is null in check-only mode,
  * where nothing is reserved and so nothing can expire.
  */
-public record OrderRequested(UUID orderId, long itemId, String userId, int quantity,
-                             Instant requestedAt, Instant deadline) {
+public record OrderRequested(
+        UUID orderId, long itemId, String userId, int quantity, Instant requestedAt, Instant deadline) {
 
     /** What a message must carry to become an order row; anything else is dead-lettered. */
     public boolean isWellFormed() {
-        return orderId != null && userId != null && !userId.isBlank() && userId.length() <= 64
-                && quantity >= 1 && requestedAt != null;
+        return orderId != null
+                && userId != null
+                && !userId.isBlank()
+                && userId.length() <= 64
+                && quantity >= 1
+                && requestedAt != null;
     }
 
     public boolean isPastDeadline(Instant now) {

@@ -6,7 +6,12 @@ package io.flashsale.shared;
  * back on sale). FAILED and EXPIRED orders never held units.
  */
 public enum OrderStatus {
-    PENDING, CONFIRMED, PAID, CANCELLED, FAILED, EXPIRED;
+    PENDING,
+    CONFIRMED,
+    PAID,
+    CANCELLED,
+    FAILED,
+    EXPIRED;
 
     /** Whether an order in this status holds its units (counted as sold). */
     public boolean holdsUnits() {

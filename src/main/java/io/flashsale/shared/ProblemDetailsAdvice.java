@@ -1,11 +1,18 @@
 package io.flashsale.shared;
 
+import io.lettuce.core.RedisException;
 import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
 import org.springframework.amqp.AmqpException;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessException;
+import org.springframework.data.redis.ClusterRedirectException;
+import org.springframework.data.redis.ClusterStateFailureException;
+import org.springframework.data.redis.RedisConnectionFailureException;
+import org.springframework.data.redis.RedisSystemException;
+import org.springframework.data.redis.TooManyClusterRedirectionsException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -20,13 +27,6 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
 import org.springframework.web.context.request.WebRequest;
 import org.springframework.web.method.annotation.HandlerMethodValidationException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
-import io.lettuce.core.RedisException;
-import org.springframework.data.redis.ClusterRedirectException;
-import org.springframework.data.redis.ClusterStateFailureException;
-import org.springframework.data.redis.RedisConnectionFailureException;
-import org.springframework.data.redis.RedisSystemException;
-import org.springframework.data.redis.TooManyClusterRedirectionsException;
-import org.springframework.dao.QueryTimeoutException;
 
 /**
  * Every error leaves as RFC 9457 problem details carrying a stable {@code code}, including the
@@ -78,14 +78,24 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
      * Spring Data Redis does not classify further (a connection reset mid-command, CLUSTERDOWN
      * while a cluster fails over, a redirect loop) are outages of the same kind.
      */
-    @ExceptionHandler({RedisConnectionFailureException.class, QueryTimeoutException.class,
-            DataAccessResourceFailureException.class, TransientDataAccessException.class, AmqpException.class,
-            RedisSystemException.class, ClusterStateFailureException.class, ClusterRedirectException.class,
-            TooManyClusterRedirectionsException.class, RedisException.class})
+    @ExceptionHandler({
+        RedisConnectionFailureException.class,
+        QueryTimeoutException.class,
+        DataAccessResourceFailureException.class,
+        TransientDataAccessException.class,
+        AmqpException.class,
+        RedisSystemException.class,
+        ClusterStateFailureException.class,
+        ClusterRedirectException.class,
+        TooManyClusterRedirectionsException.class,
+        RedisException.class
+    })
     ResponseEntity<ProblemDetail> unavailable(Exception e) {
         log.warn("Answering 503: {}", e.toString());
         var response = problem(ErrorCode.UNAVAILABLE, "A backing service is unavailable, retry later");
-        return ResponseEntity.status(response.getStatusCode()).header(HttpHeaders.RETRY_AFTER, "1").body(response.getBody());
+        return ResponseEntity.status(response.getStatusCode())
+                .header(HttpHeaders.RETRY_AFTER, "1")
+                .body(response.getBody());
     }
 
     @ExceptionHandler(Exception.class)
@@ -95,8 +105,8 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     }
 
     @Override
-    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(
+            MethodArgumentNotValidException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ProblemDetail body = e.getBody();
         body.setDetail("Request body is not valid");
         body.setProperty("errors", ValidationErrors.of(e));
@@ -108,24 +118,27 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
      * {@code @Valid} body: the same {@code errors} list as a body's ({@link ValidationErrors}).
      */
     @Override
-    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
-            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(
+            HandlerMethodValidationException e, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         boolean bodyOnly = e.getParameterValidationResults().stream().allMatch(ParameterErrors.class::isInstance);
-        ProblemDetail body = ProblemDetail.forStatusAndDetail(HttpStatus.BAD_REQUEST,
-                bodyOnly ? "Request body is not valid" : "Request parameters are not valid");
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(
+                HttpStatus.BAD_REQUEST, bodyOnly ? "Request body is not valid" : "Request parameters are not valid");
         body.setProperty("errors", ValidationErrors.of(e));
         return handleExceptionInternal(e, body, headers, HttpStatus.BAD_REQUEST, request);
     }
 
     @Override
-    protected ResponseEntity<Object> handleExceptionInternal(Exception e, Object body, HttpHeaders headers,
-            HttpStatusCode status, WebRequest request) {
+    protected ResponseEntity<Object> handleExceptionInternal(
+            Exception e, Object body, HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         ProblemDetail problem = body instanceof ProblemDetail detail ? detail : ProblemDetail.forStatus(status);
         if (status.value() == 400) {
             // The framework's own text may name Java types; say what the client can act on.
-            problem.setDetail(problem.getDetail() == null || problem.getDetail().contains("java.")
-                    || problem.getDetail().contains("Failed to read request")
-                    ? "Request is malformed or has fields of the wrong type" : problem.getDetail());
+            problem.setDetail(
+                    problem.getDetail() == null
+                                    || problem.getDetail().contains("java.")
+                                    || problem.getDetail().contains("Failed to read request")
+                            ? "Request is malformed or has fields of the wrong type"
+                            : problem.getDetail());
         }
         if (status.value() == 404 && e instanceof org.springframework.web.servlet.resource.NoResourceFoundException) {
             problem.setDetail("Nothing is served at this path");

@@ -27,11 +27,13 @@ class ProblemErrorController implements ErrorController {
         Object attribute = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
         // Without the container's attribute a client asked for /error itself: nothing is served there
         // (it was answered 500, an error of ours, for any request to that path).
-        int status = attribute == null ? 404 : attribute instanceof Integer code && code >= 400 && code <= 599 ? code : 500;
+        int status =
+                attribute == null ? 404 : attribute instanceof Integer code && code >= 400 && code <= 599 ? code : 500;
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        response.getOutputStream().write(ProblemResponses.json(status, uri instanceof String path ? path : request.getRequestURI())
-                .getBytes(StandardCharsets.UTF_8));
+        response.getOutputStream()
+                .write(ProblemResponses.json(status, uri instanceof String path ? path : request.getRequestURI())
+                        .getBytes(StandardCharsets.UTF_8));
     }
 }

@@ -21,11 +21,15 @@ public final class ProblemResponses {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private ProblemResponses() {
-    }
+    private ProblemResponses() {}
 
-    public static void write(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String detail,
-                             Map<String, String> headers) throws IOException {
+    public static void write(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            ErrorCode code,
+            String detail,
+            Map<String, String> headers)
+            throws IOException {
         if (response.isCommitted()) {
             return;
         }

@@ -20,8 +20,13 @@ import java.time.Instant;
  * ISO-8601's four-digit years. {@code null} is valid (say {@code @NotNull} where it is not).
  * See docs/adr/0040.
  */
-@Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT, ElementType.TYPE_USE,
-        ElementType.METHOD})
+@Target({
+    ElementType.FIELD,
+    ElementType.PARAMETER,
+    ElementType.RECORD_COMPONENT,
+    ElementType.TYPE_USE,
+    ElementType.METHOD
+})
 @Retention(RetentionPolicy.RUNTIME)
 @Constraint(validatedBy = StorableInstant.Validator.class)
 public @interface StorableInstant {

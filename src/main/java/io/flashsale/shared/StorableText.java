@@ -17,8 +17,13 @@ import java.lang.annotation.Target;
  * characters are stored, but no name or SKU has a use for them and they corrupt logs and terminals.
  * {@code null} is valid (say {@code @NotNull} where it is not). See docs/adr/0040.
  */
-@Target({ElementType.FIELD, ElementType.PARAMETER, ElementType.RECORD_COMPONENT, ElementType.TYPE_USE,
-        ElementType.METHOD})
+@Target({
+    ElementType.FIELD,
+    ElementType.PARAMETER,
+    ElementType.RECORD_COMPONENT,
+    ElementType.TYPE_USE,
+    ElementType.METHOD
+})
 @Retention(RetentionPolicy.RUNTIME)
 @Constraint(validatedBy = StorableText.Validator.class)
 public @interface StorableText {
@@ -43,7 +48,9 @@ public @interface StorableText {
                 if (Character.isISOControl(c)) {
                     return false;
                 }
-                if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                if (Character.isHighSurrogate(c)
+                        && i + 1 < text.length()
+                        && Character.isLowSurrogate(text.charAt(i + 1))) {
                     i++;
                 } else if (Character.isSurrogate(c)) {
                     return false;

@@ -18,19 +18,23 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
  */
 final class ValidationErrors {
 
-    private ValidationErrors() {
-    }
+    private ValidationErrors() {}
 
     static List<Map<String, String>> of(MethodArgumentNotValidException e) {
         return e.getBindingResult().getAllErrors().stream()
-                .map(error -> entry(error instanceof FieldError field ? field.getField() : error.getObjectName(), error))
+                .map(error ->
+                        entry(error instanceof FieldError field ? field.getField() : error.getObjectName(), error))
                 .toList();
     }
 
     static List<Map<String, String>> of(HandlerMethodValidationException e) {
         return e.getParameterValidationResults().stream()
-                .flatMap(result -> result.getResolvableErrors().stream().map(error -> entry(
-                        error instanceof FieldError field ? field.getField() : nameOf(result.getMethodParameter()), error)))
+                .flatMap(result -> result.getResolvableErrors().stream()
+                        .map(error -> entry(
+                                error instanceof FieldError field
+                                        ? field.getField()
+                                        : nameOf(result.getMethodParameter()),
+                                error)))
                 .toList();
     }
 

@@ -37,8 +37,15 @@ class ServedOrderQueue {
     void requeueUnconfirmed(Duration grace) {
         Map<UUID, OrderRequested> unqueued = new HashMap<>();
         for (StandbyServings.Unqueued served : servings.unqueued(grace, 1_000)) {
-            unqueued.put(served.standbyId(), new OrderRequested(served.orderId(), served.itemId(), served.userId(),
-                    served.quantity(), requestedAt(served.deadline()), served.deadline()));
+            unqueued.put(
+                    served.standbyId(),
+                    new OrderRequested(
+                            served.orderId(),
+                            served.itemId(),
+                            served.userId(),
+                            served.quantity(),
+                            requestedAt(served.deadline()),
+                            served.deadline()));
         }
         queueAll(unqueued);
     }
@@ -61,7 +68,10 @@ class ServedOrderQueue {
                 servings.markQueued(standbyId);
             }
         } catch (RuntimeException e) {
-            log.warn("Could not queue order {} of a standing order; the reconciler will: {}", order.orderId(), e.toString());
+            log.warn(
+                    "Could not queue order {} of a standing order; the reconciler will: {}",
+                    order.orderId(),
+                    e.toString());
         }
     }
 }

@@ -27,12 +27,20 @@ class StandbyController {
     }
 
     /** 202 {standbyId, position}; the same standing order again answers the same. */
-    @PostMapping(path = "/api/v1/items/{itemId}/standby", consumes = MediaType.APPLICATION_JSON_VALUE,
+    @PostMapping(
+            path = "/api/v1/items/{itemId}/standby",
+            consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Map<String, Object>> standBy(@PathVariable @Positive long itemId, @Valid @RequestBody StandBy command) {
+    ResponseEntity<Map<String, Object>> standBy(
+            @PathVariable @Positive long itemId, @Valid @RequestBody StandBy command) {
         Standing standing = desk.standBy(itemId, command);
-        return ResponseEntity.accepted().location(URI.create("/api/v1/standby/" + standing.standbyId()))
-                .body(Map.of("standbyId", standing.standbyId(), "position", standing.position() == null ? 0 : standing.position()));
+        return ResponseEntity.accepted()
+                .location(URI.create("/api/v1/standby/" + standing.standbyId()))
+                .body(Map.of(
+                        "standbyId",
+                        standing.standbyId(),
+                        "position",
+                        standing.position() == null ? 0 : standing.position()));
     }
 
     @GetMapping(path = "/api/v1/standby/{standbyId}", produces = MediaType.APPLICATION_JSON_VALUE)

@@ -37,31 +37,47 @@ class StandbyDesk {
     Standing standBy(long itemId, StandBy command) {
         String buyer = buyers.buyerFor(command.userId());
         int quantity = command.quantity();
-        SaleItem item = catalog.cachedItem(itemId).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No item " + itemId));
+        SaleItem item = catalog.cachedItem(itemId)
+                .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No item " + itemId));
         if (quantity > item.perUserLimit()) {
-            throw new ApiException(ErrorCode.VALIDATION_FAILED, "quantity exceeds the per-user limit of " + item.perUserLimit());
+            throw new ApiException(
+                    ErrorCode.VALIDATION_FAILED, "quantity exceeds the per-user limit of " + item.perUserLimit());
         }
         Instant now = clock.instant();
         if (!item.isOpenAt(now)) {
-            throw new ApiException(ErrorCode.SALE_NOT_ACTIVE, now.isBefore(item.startsAt())
-                    ? "The sale starts at " + item.startsAt() : "The sale ended at " + item.endsAt());
+            throw new ApiException(
+                    ErrorCode.SALE_NOT_ACTIVE,
+                    now.isBefore(item.startsAt())
+                            ? "The sale starts at " + item.startsAt()
+                            : "The sale ended at " + item.endsAt());
         }
-        long tokens = gate.tokens(itemId).orElseThrow(() -> item.saleStatus() == SaleStatus.WARMED_UP
-                ? new ApiException(ErrorCode.UNAVAILABLE, "Item " + itemId + " is being restored, retry shortly",
-                        Map.of("Retry-After", "1"))
-                : new ApiException(ErrorCode.SALE_NOT_ACTIVE, "The sale has not been warmed up yet"));
+        long tokens = gate.tokens(itemId)
+                .orElseThrow(() -> item.saleStatus() == SaleStatus.WARMED_UP
+                        ? new ApiException(
+                                ErrorCode.UNAVAILABLE,
+                                "Item " + itemId + " is being restored, retry shortly",
+                                Map.of("Retry-After", "1"))
+                        : new ApiException(ErrorCode.SALE_NOT_ACTIVE, "The sale has not been warmed up yet"));
         if (tokens >= quantity) {
-            throw new ApiException(ErrorCode.NOT_SOLD_OUT, "Item " + itemId + " has " + tokens + " units left: buy it instead");
+            throw new ApiException(
+                    ErrorCode.NOT_SOLD_OUT, "Item " + itemId + " has " + tokens + " units left: buy it instead");
         }
         if (gate.unitsHeldBy(itemId, buyer) + quantity > item.perUserLimit()) {
-            throw new ApiException(ErrorCode.ALREADY_PURCHASED, "The per-user limit of " + item.perUserLimit() + " is reached");
+            throw new ApiException(
+                    ErrorCode.ALREADY_PURCHASED, "The per-user limit of " + item.perUserLimit() + " is reached");
         }
         UUID standbyId = list.add(itemId, buyer, quantity).orElseGet(() -> {
-            Standing waiting = list.waitingOf(itemId, buyer).orElseThrow(() -> new ApiException(ErrorCode.UNAVAILABLE,
-                    "The standing order changed meanwhile, retry", Map.of("Retry-After", "1")));
+            Standing waiting = list.waitingOf(itemId, buyer)
+                    .orElseThrow(() -> new ApiException(
+                            ErrorCode.UNAVAILABLE,
+                            "The standing order changed meanwhile, retry",
+                            Map.of("Retry-After", "1")));
             if (waiting.quantity() != quantity) {
-                throw new ApiException(ErrorCode.ALREADY_STANDING_BY, "You already stand by for " + waiting.quantity()
-                        + " units of item " + itemId, Map.of(), Map.of("standbyId", waiting.standbyId()));
+                throw new ApiException(
+                        ErrorCode.ALREADY_STANDING_BY,
+                        "You already stand by for " + waiting.quantity() + " units of item " + itemId,
+                        Map.of(),
+                        Map.of("standbyId", waiting.standbyId()));
             }
             return waiting.standbyId();
         });
@@ -80,8 +96,11 @@ class StandbyDesk {
         list.withdraw(standbyId);
         Standing now = list.find(standbyId).orElseThrow();
         if (!Standing.WITHDRAWN.equals(now.status())) {
-            throw new ApiException(ErrorCode.NOT_WAITING, "Standing order " + standbyId + " is " + now.status(),
-                    Map.of(), now.orderId() == null ? Map.of() : Map.of("orderId", now.orderId()));
+            throw new ApiException(
+                    ErrorCode.NOT_WAITING,
+                    "Standing order " + standbyId + " is " + now.status(),
+                    Map.of(),
+                    now.orderId() == null ? Map.of() : Map.of("orderId", now.orderId()));
         }
         return now;
     }

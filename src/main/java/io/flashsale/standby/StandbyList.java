@@ -36,31 +36,41 @@ class StandbyList {
 
     /** Adds a WAITING row; empty if the buyer already waits for this item. */
     Optional<UUID> add(long itemId, String userId, int quantity) {
-        return jdbc.sql("""
+        return jdbc.sql(
+                        """
                         INSERT INTO standby (standby_id, item_id, user_id, quantity) VALUES (?, ?, ?, ?)
                         ON CONFLICT (item_id, user_id) WHERE status = 'WAITING' DO NOTHING RETURNING standby_id
                         """)
-                .params(UUID.randomUUID(), itemId, userId, quantity).query(UUID.class).optional();
+                .params(UUID.randomUUID(), itemId, userId, quantity)
+                .query(UUID.class)
+                .optional();
     }
 
     Optional<Standing> waitingOf(long itemId, String userId) {
-        return jdbc.sql(select("s.item_id = ? AND s.user_id = ? AND s.status = 'WAITING'")).params(itemId, userId)
-                .query(StandbyList::standing).optional();
+        return jdbc.sql(select("s.item_id = ? AND s.user_id = ? AND s.status = 'WAITING'"))
+                .params(itemId, userId)
+                .query(StandbyList::standing)
+                .optional();
     }
 
     Optional<Standing> find(UUID standbyId) {
-        return jdbc.sql(select("s.standby_id = ?")).param(standbyId).query(StandbyList::standing).optional();
+        return jdbc.sql(select("s.standby_id = ?"))
+                .param(standbyId)
+                .query(StandbyList::standing)
+                .optional();
     }
 
     /** WAITING → WITHDRAWN; false if it was not waiting. */
     boolean withdraw(UUID standbyId) {
-        return jdbc.sql("UPDATE standby SET status = 'WITHDRAWN', ended_at = now() WHERE standby_id = ? AND status = 'WAITING'")
-                .param(standbyId).update() == 1;
+        return jdbc.sql(
+                                "UPDATE standby SET status = 'WITHDRAWN', ended_at = now() WHERE standby_id = ? AND status = 'WAITING'")
+                        .param(standbyId)
+                        .update()
+                == 1;
     }
 
     /** A waiting buyer and the order it would be served as. */
-    record Candidate(UUID standbyId, StandingOrder order) {
-    }
+    record Candidate(UUID standbyId, StandingOrder order) {}
 
     /** The first {@code limit} buyers waiting for the item, oldest first. */
     List<Candidate> waiting(long itemId, int limit) {
@@ -69,27 +79,34 @@ class StandbyList {
                 .params(itemId, limit)
                 .query((rs, row) -> {
                     UUID standbyId = rs.getObject("standby_id", UUID.class);
-                    return new Candidate(standbyId, new StandingOrder(orderIdOf(standbyId), rs.getString("user_id"),
-                            rs.getInt("quantity")));
+                    return new Candidate(
+                            standbyId,
+                            new StandingOrder(orderIdOf(standbyId), rs.getString("user_id"), rs.getInt("quantity")));
                 })
                 .list();
     }
 
     List<Long> itemsWithWaiting() {
-        return jdbc.sql("SELECT DISTINCT item_id FROM standby WHERE status = 'WAITING'").query(Long.class).list();
+        return jdbc.sql("SELECT DISTINCT item_id FROM standby WHERE status = 'WAITING'")
+                .query(Long.class)
+                .list();
     }
 
     long waitingCount() {
-        return jdbc.sql("SELECT count(*) FROM standby WHERE status = 'WAITING'").query(Long.class).single();
+        return jdbc.sql("SELECT count(*) FROM standby WHERE status = 'WAITING'")
+                .query(Long.class)
+                .single();
     }
 
     /** WAITING → EXPIRED for every item whose sale has ended; returns how many. */
     int expireEnded() {
-        return jdbc.sql("""
+        return jdbc.sql(
+                        """
                         UPDATE standby s SET status = 'EXPIRED', ended_at = now()
                         FROM flash_sale_items i JOIN flash_sales f ON f.id = i.sale_id
                         WHERE s.item_id = i.id AND s.status = 'WAITING' AND f.ends_at <= now()
-                        """).update();
+                        """)
+                .update();
     }
 
     private static String select(String where) {
@@ -97,13 +114,19 @@ class StandbyList {
                 SELECT s.standby_id, s.item_id, s.user_id, s.quantity, s.status, s.order_id,
                        CASE WHEN s.status = 'WAITING' THEN (SELECT count(*) FROM standby w WHERE w.item_id = s.item_id
                                                            AND w.status = 'WAITING' AND w.seq <= s.seq) END AS position
-                FROM standby s WHERE\s""" + where;
+                FROM standby s WHERE\s"""
+                + where;
     }
 
     private static Standing standing(ResultSet rs, int row) throws SQLException {
         long position = rs.getLong("position");
-        return new Standing(rs.getObject("standby_id", UUID.class), rs.getLong("item_id"), rs.getString("user_id"),
-                rs.getInt("quantity"), rs.getString("status"), rs.wasNull() ? null : (int) position,
+        return new Standing(
+                rs.getObject("standby_id", UUID.class),
+                rs.getLong("item_id"),
+                rs.getString("user_id"),
+                rs.getInt("quantity"),
+                rs.getString("status"),
+                rs.wasNull() ? null : (int) position,
                 rs.getObject("order_id", UUID.class));
     }
 }

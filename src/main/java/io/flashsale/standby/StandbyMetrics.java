@@ -25,15 +25,23 @@ class StandbyMetrics {
     StandbyMetrics(MeterRegistry meters) {
         toStandby = reoffered(meters, "standby");
         toSale = reoffered(meters, "sale");
-        served = Counter.builder("flashsale.standby.served").description("Standing orders served with an order")
+        served = Counter.builder("flashsale.standby.served")
+                .description("Standing orders served with an order")
                 .register(meters);
         reofferLag = Timer.builder("flashsale.standby.reoffer.lag")
                 .description("From a unit's return (its order cancelled) to the waiting buyer it was offered to")
-                .serviceLevelObjectives(Duration.ofMillis(10), Duration.ofMillis(50), Duration.ofMillis(100),
-                        Duration.ofMillis(500), Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(30))
+                .serviceLevelObjectives(
+                        Duration.ofMillis(10),
+                        Duration.ofMillis(50),
+                        Duration.ofMillis(100),
+                        Duration.ofMillis(500),
+                        Duration.ofSeconds(1),
+                        Duration.ofSeconds(5),
+                        Duration.ofSeconds(30))
                 .register(meters);
         Gauge.builder("flashsale.standby.waiting", waiting, AtomicLong::get)
-                .description("Standing orders waiting, all items (measured by the reconciler's leader)").register(meters);
+                .description("Standing orders waiting, all items (measured by the reconciler's leader)")
+                .register(meters);
     }
 
     void offered(int unitsReturned, int unitsToStandby) {
@@ -54,7 +62,9 @@ class StandbyMetrics {
 
     private static Counter reoffered(MeterRegistry meters, String to) {
         return Counter.builder("flashsale.units.reoffered")
-                .description("Units of cancelled orders offered again by the gate: to buyers standing by, or to anybody")
-                .tag("to", to).register(meters);
+                .description(
+                        "Units of cancelled orders offered again by the gate: to buyers standing by, or to anybody")
+                .tag("to", to)
+                .register(meters);
     }
 }

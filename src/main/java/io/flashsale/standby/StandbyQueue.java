@@ -47,8 +47,13 @@ public class StandbyQueue {
     private final StandbyMetrics metrics;
     private final Clock clock;
 
-    StandbyQueue(StandbyList list, StandbyServings servings, ServedOrderQueue queue, GateReturns gate,
-                 StandbyMetrics metrics, Clock clock) {
+    StandbyQueue(
+            StandbyList list,
+            StandbyServings servings,
+            ServedOrderQueue queue,
+            GateReturns gate,
+            StandbyMetrics metrics,
+            Clock clock) {
         this.list = list;
         this.servings = servings;
         this.queue = queue;
@@ -66,13 +71,17 @@ public class StandbyQueue {
     public Restocked restock(long itemId, List<SettledOrder> cancelled, Instant unitsReturnedAt) {
         int units = cancelled.stream().mapToInt(SettledOrder::quantity).sum();
         List<Candidate> candidates = list.waiting(itemId, units + EXTRA_CANDIDATES);
-        Restocked restocked = gate.restock(itemId, cancelled, candidates.stream().map(Candidate::order).toList());
+        Restocked restocked = gate.restock(
+                itemId, cancelled, candidates.stream().map(Candidate::order).toList());
         if (restocked.loaded() && !restocked.admitted().isEmpty()) {
             served(itemId, candidates, restocked.admitted(), unitsReturnedAt);
         }
-        int toStandby = candidates.stream().filter(candidate -> restocked.admitted().stream()
-                        .anyMatch(admitted -> admitted.now() && admitted.orderId().equals(candidate.order().orderId())))
-                .mapToInt(candidate -> candidate.order().quantity()).sum();
+        int toStandby = candidates.stream()
+                .filter(candidate -> restocked.admitted().stream()
+                        .anyMatch(admitted -> admitted.now()
+                                && admitted.orderId().equals(candidate.order().orderId())))
+                .mapToInt(candidate -> candidate.order().quantity())
+                .sum();
         metrics.offered(restocked.unitsReturned(), Math.min(toStandby, restocked.unitsReturned()));
         return restocked;
     }
@@ -101,28 +110,52 @@ public class StandbyQueue {
     private void served(long itemId, List<Candidate> candidates, List<Admitted> admitted, Instant unitsReturnedAt) {
         Map<UUID, Candidate> byOrder = candidates.stream()
                 .collect(Collectors.toMap(candidate -> candidate.order().orderId(), Function.identity()));
-        List<Serving> toServe = admitted.stream().map(order -> new Serving(byOrder.get(order.orderId()).standbyId(),
-                order.orderId(), order.deadline(), order.now() ? unitsReturnedAt : null)).toList();
+        List<Serving> toServe = admitted.stream()
+                .map(order -> new Serving(
+                        byOrder.get(order.orderId()).standbyId(),
+                        order.orderId(),
+                        order.deadline(),
+                        order.now() ? unitsReturnedAt : null))
+                .toList();
         Set<UUID> served = servings.serve(toServe);
         Map<UUID, OrderRequested> toQueue = new HashMap<>();
         List<UUID> notServed = new ArrayList<>();
         for (Serving serving : toServe) {
             Candidate candidate = byOrder.get(serving.orderId());
             if (served.contains(serving.standbyId())) {
-                metrics.served(serving.unitReturnedAt() == null ? null
-                        : Duration.between(serving.unitReturnedAt(), clock.instant()));
-                log.atInfo().addKeyValue("orderId", serving.orderId().toString()).addKeyValue("itemId", itemId)
-                        .log("Standing order {} of item {} served as order {}", serving.standbyId(), itemId, serving.orderId());
-                toQueue.put(serving.standbyId(), new OrderRequested(serving.orderId(), itemId, candidate.order().userId(),
-                        candidate.order().quantity(), queue.requestedAt(serving.deadline()), serving.deadline()));
-            } else if (serving.deadline() != null && list.find(serving.standbyId())
-                    .filter(now -> serving.orderId().equals(now.orderId())).isEmpty()) {
+                metrics.served(
+                        serving.unitReturnedAt() == null
+                                ? null
+                                : Duration.between(serving.unitReturnedAt(), clock.instant()));
+                log.atInfo()
+                        .addKeyValue("orderId", serving.orderId().toString())
+                        .addKeyValue("itemId", itemId)
+                        .log(
+                                "Standing order {} of item {} served as order {}",
+                                serving.standbyId(),
+                                itemId,
+                                serving.orderId());
+                toQueue.put(
+                        serving.standbyId(),
+                        new OrderRequested(
+                                serving.orderId(),
+                                itemId,
+                                candidate.order().userId(),
+                                candidate.order().quantity(),
+                                queue.requestedAt(serving.deadline()),
+                                serving.deadline()));
+            } else if (serving.deadline() != null
+                    && list.find(serving.standbyId())
+                            .filter(now -> serving.orderId().equals(now.orderId()))
+                            .isEmpty()) {
                 notServed.add(serving.orderId());
             }
         }
         if (!notServed.isEmpty()) {
-            log.info("Item {}: {} standing orders were withdrawn or expired as the gate admitted them; releasing",
-                    itemId, notServed.size());
+            log.info(
+                    "Item {}: {} standing orders were withdrawn or expired as the gate admitted them; releasing",
+                    itemId,
+                    notServed.size());
             gate.release(itemId, notServed);
         }
         queue.queueAll(toQueue);

@@ -8,7 +8,8 @@ import java.util.UUID;
  * {@code orderId} once SERVED.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-record Standing(UUID standbyId, long itemId, String userId, int quantity, String status, Integer position, UUID orderId) {
+record Standing(
+        UUID standbyId, long itemId, String userId, int quantity, String status, Integer position, UUID orderId) {
 
     static final String WAITING = "WAITING";
     static final String SERVED = "SERVED";

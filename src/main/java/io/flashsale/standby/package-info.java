@@ -4,5 +4,6 @@
  * can buy them, and each buyer served gets an order that goes through the same gate, queue and
  * settlement as a purchase. Standing orders not served when the sale ends expire.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"shared", "sale", "orders", "admission::gate", "admission::buyer"})
+@org.springframework.modulith.ApplicationModule(
+        allowedDependencies = {"shared", "sale", "orders", "admission::gate", "admission::buyer"})
 package io.flashsale.standby;

@@ -1,15 +1,15 @@
 package io.flashsale.admission;
 
-import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flashsale.admission.gate.RedisGate;
+import io.flashsale.shared.OrderRequested;
 import io.flashsale.support.FlashSaleClient;
-import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
-import io.flashsale.shared.OrderRequested;
+import io.flashsale.support.SaleFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -27,10 +27,18 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FlashSaleIntegrationTest
 class IdempotencyKeyTest {
 
-    @Autowired SaleFixture fixture;
-    @Autowired RedisGate gate;
-    @Autowired JdbcClient jdbc;
-    @Autowired OrderStatusCache statusCache;
+    @Autowired
+    SaleFixture fixture;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    OrderStatusCache statusCache;
+
     FlashSaleClient client;
 
     @BeforeEach
@@ -48,11 +56,18 @@ class IdempotencyKeyTest {
         assertThat(alice.status()).isEqualTo(202);
         assertThat(aliceX.status()).isEqualTo(202);
         assertThat(aliceX.orderId()).as("another buyer's order").isNotEqualTo(alice.orderId());
-        assertThat(client.get("/api/v1/orders/" + aliceX.orderId()).body().path("userId").asString()).isEqualTo("alice:x");
+        assertThat(client.get("/api/v1/orders/" + aliceX.orderId())
+                        .body()
+                        .path("userId")
+                        .asString())
+                .isEqualTo("alice:x");
         assertThat(gate.tokens(item.itemId())).contains(8L);
         awaitQuiet(item, List.of(alice.orderId(), aliceX.orderId()));
         assertThat(jdbc.sql("SELECT user_id FROM orders WHERE item_id = ? AND status = 'CONFIRMED' ORDER BY user_id")
-                .param(item.itemId()).query(String.class).list()).containsExactly("alice", "alice:x");
+                        .param(item.itemId())
+                        .query(String.class)
+                        .list())
+                .containsExactly("alice", "alice:x");
     }
 
     @Test
@@ -68,15 +83,18 @@ class IdempotencyKeyTest {
         for (Response reused : List.of(moreUnits, otherItem)) {
             assertThat(reused.status()).isEqualTo(422);
             assertThat(reused.code()).isEqualTo("IDEMPOTENCY_KEY_REUSED");
-            assertThat(reused.headers().firstValue("Content-Type")).hasValueSatisfying(
-                    type -> assertThat(type).startsWith("application/problem+json"));
+            assertThat(reused.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         }
         assertThat(replay.orderId()).isEqualTo(first.orderId());
         assertThat(gate.tokens(item.itemId())).contains(9L);
         assertThat(gate.tokens(other.itemId())).contains(10L);
         awaitQuiet(item, List.of(first.orderId()));
         assertThat(jdbc.sql("SELECT count(*) FROM orders WHERE user_id = 'alice' AND item_id IN (?, ?)")
-                .params(item.itemId(), other.itemId()).query(Integer.class).single()).isEqualTo(1);
+                        .params(item.itemId(), other.itemId())
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     @Test
@@ -87,18 +105,24 @@ class IdempotencyKeyTest {
         gate.reserve(item.itemId(), List.of(orphan), "crash-buyer", 1, Optional.of("ck-1"));
 
         Response soon = client.buy(item.itemId(), "crash-buyer", 1, "Idempotency-Key", "ck-1");
-        assertThat(soon.status()).as("the first request may still be waiting for the broker").isEqualTo(409);
+        assertThat(soon.status())
+                .as("the first request may still be waiting for the broker")
+                .isEqualTo(409);
         assertThat(soon.code()).isEqualTo("IDEMPOTENCY_KEY_IN_USE");
         assertThat(soon.orderId()).isEqualTo(orphan);
-        Response retry = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).until(
-                () -> client.buy(item.itemId(), "crash-buyer", 1, "Idempotency-Key", "ck-1"), answer -> answer.status() != 409);
+        Response retry = await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> client.buy(item.itemId(), "crash-buyer", 1, "Idempotency-Key", "ck-1"),
+                        answer -> answer.status() != 409);
         Response read = client.get("/api/v1/orders/" + orphan);
 
         assertThat(retry.status()).isEqualTo(202);
         assertThat(retry.orderId()).isEqualTo(orphan);
         assertThat(read.status()).as("readable at once").isEqualTo(200);
         awaitQuiet(item, List.of(orphan));
-        assertThat(client.get("/api/v1/orders/" + orphan).body().path("status").asString()).isEqualTo("CONFIRMED");
+        assertThat(client.get("/api/v1/orders/" + orphan).body().path("status").asString())
+                .isEqualTo("CONFIRMED");
     }
 
     @Test
@@ -108,21 +132,29 @@ class IdempotencyKeyTest {
         // order: the gate admitted it, its PENDING status is cached, no message exists.
         UUID order = UUID.randomUUID();
         var decision = gate.reserve(item.itemId(), List.of(order), "dana", 1, Optional.of("ck-2"));
-        statusCache.markPending(List.of(new OrderRequested(order, item.itemId(), "dana", 1, Instant.now(),
-                decision.deadline())));
+        statusCache.markPending(
+                List.of(new OrderRequested(order, item.itemId(), "dana", 1, Instant.now(), decision.deadline())));
 
-        Response retry = await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(500)).until(
-                () -> client.buy(item.itemId(), "dana", 1, "Idempotency-Key", "ck-2"), answer -> answer.status() != 409);
+        Response retry = await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> client.buy(item.itemId(), "dana", 1, "Idempotency-Key", "ck-2"),
+                        answer -> answer.status() != 409);
 
         assertThat(retry.status()).isEqualTo(202);
         assertThat(retry.orderId()).isEqualTo(order);
         awaitQuiet(item, List.of(order));
-        assertThat(client.get("/api/v1/orders/" + order).body().path("status").asString()).isEqualTo("CONFIRMED");
+        assertThat(client.get("/api/v1/orders/" + order).body().path("status").asString())
+                .isEqualTo("CONFIRMED");
     }
 
     private void awaitQuiet(CreatedItem item, List<UUID> accepted) {
         fixture.invariants().awaitQuietAndAssert(item.itemId(), accepted, Duration.ofSeconds(20));
-        await().atMost(Duration.ofSeconds(10)).until(() -> jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ?")
-                .param(item.itemId()).query(Integer.class).single() >= accepted.size());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ?")
+                                .param(item.itemId())
+                                .query(Integer.class)
+                                .single()
+                        >= accepted.size());
     }
 }

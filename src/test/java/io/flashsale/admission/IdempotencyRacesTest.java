@@ -1,13 +1,13 @@
 package io.flashsale.admission;
 
-import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.support.FlashSaleClient;
-import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.SaleFixture;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -33,9 +33,15 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FlashSaleIntegrationTest
 class IdempotencyRacesTest {
 
-    @Autowired SaleFixture fixture;
-    @Autowired RedisGate gate;
-    @Autowired JdbcClient jdbc;
+    @Autowired
+    SaleFixture fixture;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    JdbcClient jdbc;
+
     FlashSaleClient client;
 
     @BeforeEach
@@ -49,8 +55,8 @@ class IdempotencyRacesTest {
         List<Response> answers = race(12, i -> client.buy(item.itemId(), "racer", 2, "Idempotency-Key", "same"));
 
         assertThat(answers).allSatisfy(answer -> assertThat(answer.status()).isIn(202, 409));
-        assertThat(answers).filteredOn(answer -> answer.status() == 409)
-                .allSatisfy(answer -> assertThat(answer.code()).isEqualTo("IDEMPOTENCY_KEY_IN_USE"));
+        assertThat(answers).filteredOn(answer -> answer.status() == 409).allSatisfy(answer -> assertThat(answer.code())
+                .isEqualTo("IDEMPOTENCY_KEY_IN_USE"));
         assertThat(answers).anySatisfy(answer -> assertThat(answer.status()).isEqualTo(202));
         Set<UUID> ids = new HashSet<>();
         answers.forEach(answer -> ids.add(answer.orderId()));
@@ -73,10 +79,17 @@ class IdempotencyRacesTest {
         answers.stream().filter(answer -> answer.status() != 422).forEach(answer -> ids.add(answer.orderId()));
         assertThat(ids).hasSize(1);
         assertThat(answers).allSatisfy(answer -> assertThat(answer.status()).isIn(202, 409, 422));
-        long bothItemsTokens = gate.tokens(item.itemId()).orElseThrow() + gate.tokens(other.itemId()).orElseThrow();
-        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(20)).until(() -> jdbc.sql(
-                "SELECT count(*) FROM orders WHERE user_id = 'racer'").query(Integer.class).single() == 1);
-        int bought = jdbc.sql("SELECT quantity FROM orders WHERE user_id = 'racer'").query(Integer.class).single();
+        long bothItemsTokens = gate.tokens(item.itemId()).orElseThrow()
+                + gate.tokens(other.itemId()).orElseThrow();
+        org.awaitility.Awaitility.await()
+                .atMost(Duration.ofSeconds(20))
+                .until(() -> jdbc.sql("SELECT count(*) FROM orders WHERE user_id = 'racer'")
+                                .query(Integer.class)
+                                .single()
+                        == 1);
+        int bought = jdbc.sql("SELECT quantity FROM orders WHERE user_id = 'racer'")
+                .query(Integer.class)
+                .single();
         assertThat(20 - bothItemsTokens).as("units reserved by the race").isEqualTo(bought);
     }
 
@@ -84,29 +97,52 @@ class IdempotencyRacesTest {
     void keysAndBuyersThatEncodeAlikeOrDifferInCaseNeverShareAnOrder() {
         CreatedItem item = client.openSale(50, 5);
         String[][] requests = {
-                {"a", "b%3Ac"}, {"a", "b:c"}, {"a:b", "c"}, {"a", "b%253Ac"}, {"a", "b%3ac"},
-                {"c", "K"}, {"c", "k"}, {"C", "k"}, {"d", "x+y"}, {"d", "x%2By"}, {"e", "%"}, {"e", "%25"},
+            {"a", "b%3Ac"},
+            {"a", "b:c"},
+            {"a:b", "c"},
+            {"a", "b%253Ac"},
+            {"a", "b%3ac"},
+            {"c", "K"},
+            {"c", "k"},
+            {"C", "k"},
+            {"d", "x+y"},
+            {"d", "x%2By"},
+            {"e", "%"},
+            {"e", "%25"},
         };
         Set<UUID> ids = new HashSet<>();
         for (String[] request : requests) {
             Response answer = client.buy(item.itemId(), request[0], 1, "Idempotency-Key", request[1]);
-            assertThat(answer.status()).as("%s with key %s", request[0], request[1]).isEqualTo(202);
-            assertThat(ids.add(answer.orderId())).as("%s with key %s has an order of its own", request[0], request[1]).isTrue();
-            assertThat(client.get("/api/v1/orders/" + answer.orderId()).body().path("userId").asString()).isEqualTo(request[0]);
+            assertThat(answer.status())
+                    .as("%s with key %s", request[0], request[1])
+                    .isEqualTo(202);
+            assertThat(ids.add(answer.orderId()))
+                    .as("%s with key %s has an order of its own", request[0], request[1])
+                    .isTrue();
+            assertThat(client.get("/api/v1/orders/" + answer.orderId())
+                            .body()
+                            .path("userId")
+                            .asString())
+                    .isEqualTo(request[0]);
         }
         for (String[] request : requests) {
-            assertThat(client.buy(item.itemId(), request[0], 1, "Idempotency-Key", request[1]).status()).isIn(202, 409);
+            assertThat(client.buy(item.itemId(), request[0], 1, "Idempotency-Key", request[1])
+                            .status())
+                    .isIn(202, 409);
         }
         fixture.invariants().awaitQuietAndAssert(item.itemId(), ids, Duration.ofSeconds(20));
     }
 
     @Test
     void theLegacyFacadeRefusesOddBuyersAndKeepsTheLimit() {
-        CreatedItem item = client.createSale(Instant.now().minusSeconds(1), Instant.now().plusSeconds(600), 10, 1, "ODD-1");
+        CreatedItem item =
+                client.createSale(Instant.now().minusSeconds(1), Instant.now().plusSeconds(600), 10, 1, "ODD-1");
         client.warmUp(item.saleId());
         for (String user : List.of("al%20ice", "al+ice", "\u00e9", "a%3Ab", "x".repeat(65), "")) {
-            Response answer = client.post("/flashsale/precheck?user_id=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
-                    + "&product_id=ODD-1", null);
+            Response answer = client.post(
+                    "/flashsale/precheck?user_id=" + URLEncoder.encode(user, StandardCharsets.UTF_8)
+                            + "&product_id=ODD-1",
+                    null);
             assertThat(answer.status()).as("user_id %s", user).isEqualTo(400);
         }
         Response first = client.post("/flashsale/precheck?user_id=dave&product_id=ODD-1", null);
@@ -116,7 +152,11 @@ class IdempotencyRacesTest {
         assertThat(second.body().path("status").asString()).isEqualTo("USER_ALREADY_PURCHASED");
         UUID order = UUID.fromString(first.body().path("order_id").asString());
         fixture.invariants().awaitQuietAndAssert(item.itemId(), List.of(order), Duration.ofSeconds(20));
-        assertThat(client.get("/flashsale/result/" + order).body().path("Status").asString()).isEqualTo("success");
+        assertThat(client.get("/flashsale/result/" + order)
+                        .body()
+                        .path("Status")
+                        .asString())
+                .isEqualTo("success");
     }
 
     private interface Request {

@@ -22,12 +22,14 @@ class OrderStatusEncodingTest {
     void aFailedOrderKeepsItsReason() {
         var failed = new OrderView(orderId, 7, "alice", 1, OrderStatus.FAILED, "SOLD_OUT");
         assertThat(OrderStatusCache.encode(failed)).isEqualTo("7|1|FAILED|SOLD_OUT|alice");
-        assertThat(OrderStatusCache.decode(orderId, OrderStatusCache.encode(failed))).isEqualTo(failed);
+        assertThat(OrderStatusCache.decode(orderId, OrderStatusCache.encode(failed)))
+                .isEqualTo(failed);
     }
 
     @Test
     void aBuyerWithTheSeparatorInTheirIdReadsBackWhole() {
         var order = new OrderView(orderId, 3, "tenant|alice|x", 1, OrderStatus.CONFIRMED, null);
-        assertThat(OrderStatusCache.decode(orderId, OrderStatusCache.encode(order))).isEqualTo(order);
+        assertThat(OrderStatusCache.decode(orderId, OrderStatusCache.encode(order)))
+                .isEqualTo(order);
     }
 }

@@ -1,13 +1,13 @@
 package io.flashsale.admission;
 
-import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.shared.OrderQueues;
-import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.SaleFixture;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Binding;
 import org.springframework.amqp.core.BindingBuilder;
@@ -25,11 +25,20 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FlashSaleIntegrationTest
 class UnroutableOrderTest {
 
-    @Autowired SaleFixture fixture;
-    @Autowired RedisGate gate;
-    @Autowired JdbcClient jdbc;
-    @Autowired OrderQueues queues;
-    @Autowired ConnectionFactory connectionFactory;
+    @Autowired
+    SaleFixture fixture;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    OrderQueues queues;
+
+    @Autowired
+    ConnectionFactory connectionFactory;
 
     @Test
     void anOrderTheBrokerCannotRouteIsRefusedAndHoldsNoStock() {
@@ -37,7 +46,8 @@ class UnroutableOrderTest {
         CreatedItem item = client.openSale(5, 1);
         var admin = new RabbitAdmin(connectionFactory);
         Binding ordersBinding = BindingBuilder.bind(new Queue(queues.queue()))
-                .to(new DirectExchange(queues.exchange())).with(queues.queue());
+                .to(new DirectExchange(queues.exchange()))
+                .with(queues.queue());
 
         admin.removeBinding(ordersBinding);
         Response refused;
@@ -50,9 +60,14 @@ class UnroutableOrderTest {
         assertThat(refused.status()).isEqualTo(503);
         assertThat(refused.code()).isEqualTo("UNAVAILABLE");
         assertThat(gate.tokens(item.itemId())).contains(5L);
-        assertThat(jdbc.sql("SELECT status || ':' || reason FROM orders WHERE item_id = ?").param(item.itemId())
-                .query(String.class).list()).as("the withdrawn order is decided FAILED, so no late delivery can confirm it")
+        assertThat(jdbc.sql("SELECT status || ':' || reason FROM orders WHERE item_id = ?")
+                        .param(item.itemId())
+                        .query(String.class)
+                        .list())
+                .as("the withdrawn order is decided FAILED, so no late delivery can confirm it")
                 .containsExactly("FAILED:PUBLISH_UNCONFIRMED");
-        assertThat(client.buy(item.itemId(), "alice", 1).status()).as("the refused buyer may buy again").isEqualTo(202);
+        assertThat(client.buy(item.itemId(), "alice", 1).status())
+                .as("the refused buyer may buy again")
+                .isEqualTo(202);
     }
 }

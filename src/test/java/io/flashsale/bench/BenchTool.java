@@ -1,7 +1,7 @@
 package io.flashsale.bench;
 
-import io.flashsale.support.IsolatedEnvironment;
 import io.flashsale.shared.OrderQueues;
+import io.flashsale.support.IsolatedEnvironment;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -17,34 +17,34 @@ import java.util.Map;
  */
 public final class BenchTool {
 
-    private BenchTool() {
-    }
+    private BenchTool() {}
 
     public static void main(String[] args) throws Exception {
         if (args.length == 0) {
             usage();
         }
         Options options = Options.parse(Arrays.copyOfRange(args, 1, args.length));
-        int exit = switch (args[0]) {
-            case "create-db" -> {
-                IsolatedEnvironment.createDatabase(options.name());
-                yield 0;
-            }
-            case "cleanup" -> {
-                BrokerCeiling.deleteBenchQueues(options.name());
-                IsolatedEnvironment.removeEverythingOf(options.name(), queues(options.name()));
-                yield 0;
-            }
-            case "tap" -> BrokerCeiling.tap(options.name());
-            case "raw-consume" -> BrokerCeiling.rawConsume(options);
-            case "raw-publish" -> BrokerCeiling.rawPublish(options);
-            case "sample" -> Sampler.run(options);
-            case "check" -> InvariantCheck.run(options);
-            default -> {
-                usage();
-                yield 2;
-            }
-        };
+        int exit =
+                switch (args[0]) {
+                    case "create-db" -> {
+                        IsolatedEnvironment.createDatabase(options.name());
+                        yield 0;
+                    }
+                    case "cleanup" -> {
+                        BrokerCeiling.deleteBenchQueues(options.name());
+                        IsolatedEnvironment.removeEverythingOf(options.name(), queues(options.name()));
+                        yield 0;
+                    }
+                    case "tap" -> BrokerCeiling.tap(options.name());
+                    case "raw-consume" -> BrokerCeiling.rawConsume(options);
+                    case "raw-publish" -> BrokerCeiling.rawPublish(options);
+                    case "sample" -> Sampler.run(options);
+                    case "check" -> InvariantCheck.run(options);
+                    default -> {
+                        usage();
+                        yield 2;
+                    }
+                };
         System.exit(exit);
     }
 
@@ -54,7 +54,8 @@ public final class BenchTool {
     }
 
     private static void usage() {
-        System.err.println("""
+        System.err.println(
+                """
                 usage: BenchTool <command> --name NAME [options]
                   create-db   --name NAME                          create the database NAME
                   cleanup     --name NAME                          drop database, Redis keys NAME:*, queues and exchanges NAME.*
@@ -76,7 +77,8 @@ public final class BenchTool {
                 if (!args[i].startsWith("--")) {
                     throw new IllegalArgumentException("expected --option, got " + args[i]);
                 }
-                values.computeIfAbsent(args[i].substring(2), key -> new java.util.ArrayList<>()).add(args[i + 1]);
+                values.computeIfAbsent(args[i].substring(2), key -> new java.util.ArrayList<>())
+                        .add(args[i + 1]);
             }
             return new Options(values);
         }

@@ -27,8 +27,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class BrokerCeiling {
 
-    private BrokerCeiling() {
-    }
+    private BrokerCeiling() {}
 
     static String tapQueue(String name) {
         return name + ".bench.tap";
@@ -41,7 +40,8 @@ final class BrokerCeiling {
     /** Binds NAME.bench.tap to the orders exchange with the orders routing key: it gets a copy of every order. */
     static int tap(String name) throws IOException, TimeoutException {
         OrderQueues queues = BenchTool.queues(name);
-        try (Connection connection = connect(); Channel channel = connection.createChannel()) {
+        try (Connection connection = connect();
+                Channel channel = connection.createChannel()) {
             // Same arguments as the application's declaration (durable direct exchange), so either may come first.
             channel.exchangeDeclare(queues.exchange(), "direct", true);
             channel.queueDeclare(tapQueue(name), true, false, false, null);
@@ -51,7 +51,8 @@ final class BrokerCeiling {
     }
 
     static void deleteBenchQueues(String name) throws IOException, TimeoutException {
-        try (Connection connection = connect(); Channel channel = connection.createChannel()) {
+        try (Connection connection = connect();
+                Channel channel = connection.createChannel()) {
             channel.queueDelete(tapQueue(name));
             channel.queueDelete(rawQueue(name));
         }
@@ -67,7 +68,8 @@ final class BrokerCeiling {
         var first = new AtomicLong();
         var last = new AtomicLong();
         long started = System.nanoTime();
-        try (Connection connection = connect(); Channel channel = connection.createChannel()) {
+        try (Connection connection = connect();
+                Channel channel = connection.createChannel()) {
             channel.basicQos(prefetch);
             channel.basicConsume(tapQueue(name), false, new DefaultConsumer(channel) {
                 @Override
@@ -85,9 +87,15 @@ final class BrokerCeiling {
             boolean complete = done.await(options.number("timeout-s", 600), TimeUnit.SECONDS);
             // Like the worker's figure (first to last settlement), timed from the first delivery.
             double seconds = Math.max(last.get() - first.get(), 1) / 1e9;
-            System.out.printf("{\"probe\":\"raw-consume\",\"complete\":%s,\"messages\":%d,\"prefetch\":%d,"
+            System.out.printf(
+                    "{\"probe\":\"raw-consume\",\"complete\":%s,\"messages\":%d,\"prefetch\":%d,"
                             + "\"seconds\":%.3f,\"first_delivery_after_s\":%.3f,\"rate\":%.1f}%n",
-                    complete, received.get(), prefetch, seconds, (first.get() - started) / 1e9, received.get() / seconds);
+                    complete,
+                    received.get(),
+                    prefetch,
+                    seconds,
+                    (first.get() - started) / 1e9,
+                    received.get() / seconds);
             channel.queueDelete(tapQueue(name));
             return complete ? 0 : 1;
         }
@@ -105,24 +113,32 @@ final class BrokerCeiling {
         var permits = new Semaphore(inflight);
         var confirmed = new AtomicLong();
         var nacked = new AtomicLong();
-        try (Connection connection = connect(); Channel channel = connection.createChannel()) {
+        try (Connection connection = connect();
+                Channel channel = connection.createChannel()) {
             channel.queueDeclare(rawQueue(name), true, false, false, null);
             channel.confirmSelect();
-            channel.addConfirmListener((tag, multiple) -> settle(channel, tag, multiple, permits, confirmed),
-                    (tag, multiple) -> {
+            channel.addConfirmListener(
+                    (tag, multiple) -> settle(channel, tag, multiple, permits, confirmed), (tag, multiple) -> {
                         nacked.incrementAndGet();
                         settle(channel, tag, multiple, permits, confirmed);
                     });
-            var properties = new AMQP.BasicProperties.Builder().contentType("application/json").deliveryMode(2);
+            var properties = new AMQP.BasicProperties.Builder()
+                    .contentType("application/json")
+                    .deliveryMode(2);
             long started = System.nanoTime();
             for (long i = 0; i < count; i++) {
                 permits.acquire();
-                channel.basicPublish("", rawQueue(name), true,
-                        properties.messageId(UUID.randomUUID().toString()).build(), body);
+                channel.basicPublish(
+                        "",
+                        rawQueue(name),
+                        true,
+                        properties.messageId(UUID.randomUUID().toString()).build(),
+                        body);
             }
             permits.acquire(inflight);
             double seconds = (System.nanoTime() - started) / 1e9;
-            System.out.printf("{\"probe\":\"raw-publish\",\"messages\":%d,\"confirmed\":%d,\"nacked\":%d,"
+            System.out.printf(
+                    "{\"probe\":\"raw-publish\",\"messages\":%d,\"confirmed\":%d,\"nacked\":%d,"
                             + "\"inflight\":%d,\"message_bytes\":%d,\"seconds\":%.3f,\"rate\":%.1f}%n",
                     count, confirmed.get(), nacked.get(), inflight, body.length, seconds, count / seconds);
             channel.queueDelete(rawQueue(name));
@@ -133,8 +149,8 @@ final class BrokerCeiling {
     // Confirms arrive on the connection's thread in order; "multiple" covers every tag up to this one.
     private static long lastSettled;
 
-    private static synchronized void settle(Channel channel, long tag, boolean multiple, Semaphore permits,
-                                            AtomicLong confirmed) {
+    private static synchronized void settle(
+            Channel channel, long tag, boolean multiple, Semaphore permits, AtomicLong confirmed) {
         int settled = multiple ? (int) (tag - lastSettled) : 1;
         lastSettled = Math.max(lastSettled, tag);
         confirmed.addAndGet(settled);
@@ -144,8 +160,8 @@ final class BrokerCeiling {
     /** An order message as the API publishes it (same record, same JSON), so the size matches. */
     private static byte[] orderMessage() {
         Instant now = Instant.now();
-        var order = new OrderRequested(UUID.randomUUID(), 123_456, "buyer-123456", 1, now,
-                now.plus(5, ChronoUnit.MINUTES));
+        var order =
+                new OrderRequested(UUID.randomUUID(), 123_456, "buyer-123456", 1, now, now.plus(5, ChronoUnit.MINUTES));
         return JsonMapper.builder().build().writeValueAsBytes(order);
     }
 

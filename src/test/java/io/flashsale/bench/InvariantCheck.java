@@ -30,8 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class InvariantCheck {
 
-    private InvariantCheck() {
-    }
+    private InvariantCheck() {}
 
     static int run(BenchTool.Options options) throws IOException {
         String name = options.name();
@@ -54,7 +53,9 @@ final class InvariantCheck {
             for (int i = 0; i < items.size(); i++) {
                 long itemId = Long.parseLong(items.get(i));
                 Set<UUID> accepted = Files.readAllLines(Path.of(acceptedFiles.get(i))).stream()
-                        .map(String::strip).filter(line -> !line.isEmpty()).map(UUID::fromString)
+                        .map(String::strip)
+                        .filter(line -> !line.isEmpty())
+                        .map(UUID::fromString)
                         .collect(Collectors.toSet());
                 Map<String, Object> item = new LinkedHashMap<>();
                 item.put("item", itemId);
@@ -65,7 +66,11 @@ final class InvariantCheck {
                 } catch (AssertionError | RuntimeException e) {
                     allHold = false;
                     item.put("invariants", "VIOLATED");
-                    item.put("failure", e.getMessage() == null ? e.toString() : e.getMessage().strip());
+                    item.put(
+                            "failure",
+                            e.getMessage() == null
+                                    ? e.toString()
+                                    : e.getMessage().strip());
                 }
                 item.put("quiet_at_ms", System.currentTimeMillis());
                 item.putAll(outcomes(jdbc, itemId));
@@ -81,31 +86,42 @@ final class InvariantCheck {
         } finally {
             connections.destroy();
         }
-        Files.writeString(Path.of(options.get("out")), JsonMapper.builder().build().writeValueAsString(result));
+        Files.writeString(
+                Path.of(options.get("out")), JsonMapper.builder().build().writeValueAsString(result));
         System.out.println("invariants " + (allHold ? "hold" : "VIOLATED") + " (" + options.get("out") + ")");
         return allHold ? 0 : 1;
     }
 
     private static Map<String, Object> outcomes(JdbcClient jdbc, long itemId) {
         Map<String, Object> outcomes = new LinkedHashMap<>();
-        outcomes.putAll(jdbc.sql("""
+        outcomes.putAll(jdbc.sql(
+                        """
                         SELECT i.total_stock, i.available, count(o.order_id) AS order_rows,
                                (extract(epoch FROM min(o.settled_at)) * 1000)::bigint AS first_settled_ms,
                                (extract(epoch FROM max(o.settled_at)) * 1000)::bigint AS last_settled_ms,
                                (extract(epoch FROM min(o.created_at)) * 1000)::bigint AS first_created_ms
                         FROM flash_sale_items i LEFT JOIN orders o ON o.item_id = i.id
                         WHERE i.id = ? GROUP BY i.id
-                        """).param(itemId).query().singleRow());
+                        """)
+                .param(itemId)
+                .query()
+                .singleRow());
         Map<String, Long> byOutcome = new LinkedHashMap<>();
-        jdbc.sql("""
+        jdbc.sql(
+                        """
                         SELECT status || coalesce('/' || reason, '') AS outcome, count(*) AS orders
                         FROM orders WHERE item_id = ? GROUP BY 1 ORDER BY 1
-                        """).param(itemId)
-                .query((rs, row) -> byOutcome.put(rs.getString("outcome"), rs.getLong("orders"))).list();
+                        """)
+                .param(itemId)
+                .query((rs, row) -> byOutcome.put(rs.getString("outcome"), rs.getLong("orders")))
+                .list();
         outcomes.put("by_outcome", byOutcome);
-        outcomes.put("settle_transactions", jdbc.sql(
-                        "SELECT count(DISTINCT settled_at) FROM orders WHERE item_id = ?")
-                .param(itemId).query(Long.class).single());
+        outcomes.put(
+                "settle_transactions",
+                jdbc.sql("SELECT count(DISTINCT settled_at) FROM orders WHERE item_id = ?")
+                        .param(itemId)
+                        .query(Long.class)
+                        .single());
         return outcomes;
     }
 
@@ -113,20 +129,24 @@ final class InvariantCheck {
     private static void writeSettlementSeries(JdbcClient jdbc, long itemId, Path csv) throws IOException {
         try (var out = new PrintWriter(Files.newBufferedWriter(csv))) {
             out.println("t_s,settled,age_p50_ms,age_p95_ms,age_p99_ms,age_max_ms");
-            jdbc.sql("""
+            jdbc.sql(
+                            """
                             SELECT extract(epoch FROM date_trunc('second', settled_at))::bigint AS t,
                                    count(*) AS settled,
                                    percentile_cont(ARRAY[0.5, 0.95, 0.99]) WITHIN GROUP (
                                        ORDER BY extract(epoch FROM settled_at - created_at) * 1000) AS p,
                                    max(extract(epoch FROM settled_at - created_at) * 1000) AS age_max
                             FROM orders WHERE item_id = ? GROUP BY 1 ORDER BY 1
-                            """).param(itemId)
+                            """)
+                    .param(itemId)
                     .query((rs, row) -> {
                         Double[] p = (Double[]) rs.getArray("p").getArray();
-                        out.printf("%d,%d,%.1f,%.1f,%.1f,%.1f%n", rs.getLong("t"), rs.getLong("settled"),
-                                p[0], p[1], p[2], rs.getDouble("age_max"));
+                        out.printf(
+                                "%d,%d,%.1f,%.1f,%.1f,%.1f%n",
+                                rs.getLong("t"), rs.getLong("settled"), p[0], p[1], p[2], rs.getDouble("age_max"));
                         return row;
-                    }).list();
+                    })
+                    .list();
         }
     }
 }

@@ -9,7 +9,6 @@ import io.flashsale.support.SaleInvariants;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,8 +31,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class LifecycleRun {
 
-    private LifecycleRun() {
-    }
+    private LifecycleRun() {}
 
     public static void main(String[] args) throws Exception {
         boolean smoke = Boolean.parseBoolean(System.getenv().getOrDefault("BENCH_SMOKE", "false"));
@@ -44,10 +42,20 @@ public final class LifecycleRun {
         Map<String, Object> result = new LinkedHashMap<>();
         boolean held;
         try (var deployment = new Deployment()) {
-            AppProcess app = deployment.start("app", "api,worker,dlq,reconciler", Map.of(
-                    "FLASHSALE_PAYMENT_WINDOW", window + "s", "FLASHSALE_RECONCILER_INTERVAL", "500ms",
-                    "FLASHSALE_RECONCILER_GRACE", "1s", "FLASHSALE_RESERVATION_TTL", "30s",
-                    "JAVA_TOOL_OPTIONS", "-Xmx512m"));
+            AppProcess app = deployment.start(
+                    "app",
+                    "api,worker,dlq,reconciler",
+                    Map.of(
+                            "FLASHSALE_PAYMENT_WINDOW",
+                            window + "s",
+                            "FLASHSALE_RECONCILER_INTERVAL",
+                            "500ms",
+                            "FLASHSALE_RECONCILER_GRACE",
+                            "1s",
+                            "FLASHSALE_RESERVATION_TTL",
+                            "30s",
+                            "JAVA_TOOL_OPTIONS",
+                            "-Xmx512m"));
             FlashSaleClient client = deployment.client(app);
             JdbcClient jdbc = deployment.jdbc();
             CreatedItem item = client.openSale(stock, 1);
@@ -59,20 +67,31 @@ public final class LifecycleRun {
             // busy broker did not confirm in time gives its unit back, as does a reservation whose request timed out)
             var more = Crowd.buyers("buyer", buyers).iterator();
             await(Duration.ofMinutes(5), () -> {
-                long free = client.post("/flashsale/stock/" + item.itemId(), null).body().path("stock").asLong();
+                long free = client.post("/flashsale/stock/" + item.itemId(), null)
+                        .body()
+                        .path("stock")
+                        .asLong();
                 for (long unit = 0; unit < free && more.hasNext(); unit++) {
                     var bought = client.buy(item.itemId(), more.next(), 1);
                     if (bought.status() == 202) {
                         accepted.add(bought.orderId());
                     }
                 }
-                return free == 0 && jdbc.sql("SELECT count(*) FROM orders WHERE order_id = ANY(?::uuid[])")
-                        .param(accepted.stream().map(UUID::toString).toArray(String[]::new)).query(Integer.class).single()
-                        == accepted.size();
+                return free == 0
+                        && jdbc.sql("SELECT count(*) FROM orders WHERE order_id = ANY(?::uuid[])")
+                                        .param(accepted.stream()
+                                                .map(UUID::toString)
+                                                .toArray(String[]::new))
+                                        .query(Integer.class)
+                                        .single()
+                                == accepted.size();
             });
             long soldOutMs = System.currentTimeMillis() - started;
             List<Map<String, Object>> winners = jdbc.sql("SELECT order_id, user_id FROM orders WHERE item_id = ?"
-                    + " AND status = 'CONFIRMED' ORDER BY user_id").param(item.itemId()).query().listOfRows();
+                            + " AND status = 'CONFIRMED' ORDER BY user_id")
+                    .param(item.itemId())
+                    .query()
+                    .listOfRows();
             Set<String> winning = new HashSet<>();
             winners.forEach(row -> winning.add((String) row.get("user_id")));
             // the winners pay or cancel while the losers stand by, as buyers would, side by side
@@ -118,7 +137,10 @@ public final class LifecycleRun {
             Set<UUID> firstWinners = new HashSet<>();
             winners.forEach(row -> firstWinners.add((UUID) row.get("order_id")));
             await(Duration.ofSeconds(window * 4L + 180), () -> {
-                long free = client.post("/flashsale/stock/" + item.itemId(), null).body().path("stock").asLong();
+                long free = client.post("/flashsale/stock/" + item.itemId(), null)
+                        .body()
+                        .path("stock")
+                        .asLong();
                 for (long unit = 0; unit < free && !buyInstead.isEmpty(); unit++) {
                     var bought = client.buy(item.itemId(), buyInstead.poll(), 1);
                     if (bought.status() == 202) {
@@ -126,8 +148,11 @@ public final class LifecycleRun {
                     }
                 }
                 for (UUID order : jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND status = 'CONFIRMED'")
-                        .param(item.itemId()).query(UUID.class).list()) {
-                    if (!firstWinners.contains(order) && client.pay(order, "psp-" + order).status() == 200) {
+                        .param(item.itemId())
+                        .query(UUID.class)
+                        .list()) {
+                    if (!firstWinners.contains(order)
+                            && client.pay(order, "psp-" + order).status() == 200) {
                         paidServed.add(order);
                     }
                 }
@@ -157,19 +182,29 @@ public final class LifecycleRun {
             result.put("winners_cancelling", cancelled);
             result.put("standing_orders", standing.get());
             result.put("standing_orders_placed_after_ms", standingAfterMs);
-            result.put("payments_refused_as_late", jdbc.sql("SELECT count(*) FROM refused_payments r JOIN orders o"
-                    + " ON o.order_id = r.order_id WHERE o.item_id = ? AND r.reason = 'PAYMENT_WINDOW_CLOSED'")
-                    .param(item.itemId()).query(Long.class).single());
+            result.put(
+                    "payments_refused_as_late",
+                    jdbc.sql(
+                                    "SELECT count(*) FROM refused_payments r JOIN orders o"
+                                            + " ON o.order_id = r.order_id WHERE o.item_id = ? AND r.reason = 'PAYMENT_WINDOW_CLOSED'")
+                            .param(item.itemId())
+                            .query(Long.class)
+                            .single());
             result.put("served_and_late_buyers_paid", paidServed.size());
             result.put("late_purchases_instead_of_standby", lateBuys.size());
             result.put("every_unit_paid_after_ms", allPaidMs);
             result.put("by_outcome", outcomes(jdbc, item));
-            result.put("standby", jdbc.sql("SELECT status, count(*) FROM standby WHERE item_id = ? GROUP BY status")
-                    .param(item.itemId()).query((rs, row) -> rs.getString(1) + "=" + rs.getLong(2)).list());
+            result.put(
+                    "standby",
+                    jdbc.sql("SELECT status, count(*) FROM standby WHERE item_id = ? GROUP BY status")
+                            .param(item.itemId())
+                            .query((rs, row) -> rs.getString(1) + "=" + rs.getLong(2))
+                            .list());
             result.put("return_to_served_ms", lag(jdbc, item, "s.ended_at"));
             result.put("return_to_confirmed_ms", lag(jdbc, item, "o.settled_at"));
         }
-        String json = JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(result);
+        String json =
+                JsonMapper.builder().build().writerWithDefaultPrettyPrinter().writeValueAsString(result);
         Files.writeString(out.resolve("results.json"), json);
         System.out.println(json);
         System.out.println("lifecycle: invariants " + (held ? "hold" : "VIOLATED") + ", every unit PAID; "
@@ -179,27 +214,36 @@ public final class LifecycleRun {
 
     /** p50, p95 and max in ms, over the standing orders served with a returned unit. */
     private static Map<String, Object> lag(JdbcClient jdbc, CreatedItem item, String until) {
-        return jdbc.sql("""
+        return jdbc.sql(
+                        """
                         SELECT count(*) AS served,
                                round(percentile_cont(0.5) WITHIN GROUP (ORDER BY extract(epoch FROM %1$s - s.unit_returned_at) * 1000)) AS p50,
                                round(percentile_cont(0.95) WITHIN GROUP (ORDER BY extract(epoch FROM %1$s - s.unit_returned_at) * 1000)) AS p95,
                                round(max(extract(epoch FROM %1$s - s.unit_returned_at) * 1000)) AS max
                         FROM standby s JOIN orders o ON o.order_id = s.order_id
                         WHERE s.item_id = ? AND s.unit_returned_at IS NOT NULL
-                        """.formatted(until)).param(item.itemId()).query().singleRow();
+                        """
+                                .formatted(until))
+                .param(item.itemId())
+                .query()
+                .singleRow();
     }
 
     private static Map<String, Long> outcomes(JdbcClient jdbc, CreatedItem item) {
         Map<String, Long> outcomes = new LinkedHashMap<>();
         jdbc.sql("SELECT status || coalesce('/' || reason, '') AS outcome, count(*) FROM orders WHERE item_id = ?"
-                        + " GROUP BY 1 ORDER BY 1").param(item.itemId())
-                .query((rs, row) -> outcomes.put(rs.getString(1), rs.getLong(2))).list();
+                        + " GROUP BY 1 ORDER BY 1")
+                .param(item.itemId())
+                .query((rs, row) -> outcomes.put(rs.getString(1), rs.getLong(2)))
+                .list();
         return outcomes;
     }
 
     private static int count(JdbcClient jdbc, CreatedItem item, String condition) {
-        return jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ? AND " + condition).param(item.itemId())
-                .query(Integer.class).single();
+        return jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ? AND " + condition)
+                .param(item.itemId())
+                .query(Integer.class)
+                .single();
     }
 
     private static void await(Duration timeout, java.util.function.BooleanSupplier done) throws InterruptedException {

@@ -1,21 +1,21 @@
 package io.flashsale.bench;
 
-import io.flashsale.admission.gate.GateKeys;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import io.flashsale.admission.gate.GateKeys;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.IsolatedEnvironment;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.util.concurrent.TimeoutException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Samples, every --interval-ms until --stop-file appears, what the charts need over time: queue
@@ -26,12 +26,13 @@ import java.util.List;
  */
 final class Sampler {
 
-    private Sampler() {
-    }
+    private Sampler() {}
 
     static int run(BenchTool.Options options) throws Exception {
         String name = options.name();
-        List<Long> items = Arrays.stream(options.get("items").split(",")).map(Long::parseLong).toList();
+        List<Long> items = Arrays.stream(options.get("items").split(","))
+                .map(Long::parseLong)
+                .toList();
         Path out = Path.of(options.get("out"));
         Path stop = Path.of(options.get("stop-file"));
         long interval = options.number("interval-ms", 250);
@@ -39,21 +40,22 @@ final class Sampler {
         OrderQueues queues = BenchTool.queues(name);
         GateKeys keys = new GateKeys(name);
         try (var db = DriverManager.getConnection(IsolatedEnvironment.POSTGRES + name, "postgres", "");
-             // Cheap on purpose: counting the whole orders table twice per sample was eight scans a
-             // second of 100,000 rows and more, charged to the system being measured. Confirmed
-             // units come from the items' stock; the harness buys one unit per order, so they are
-             // the confirmed orders. Other rows are few, and the (item_id, status) index finds them.
-             var statement = db.prepareStatement("""
+                // Cheap on purpose: counting the whole orders table twice per sample was eight scans a
+                // second of 100,000 rows and more, charged to the system being measured. Confirmed
+                // units come from the items' stock; the harness buys one unit per order, so they are
+                // the confirmed orders. Other rows are few, and the (item_id, status) index finds them.
+                var statement = db.prepareStatement(
+                        """
                      SELECT (SELECT coalesce(sum(total_stock - available), 0) FROM flash_sale_items
                               WHERE id = ANY (?)) AS confirmed,
                             (SELECT count(*) FROM orders
                               WHERE item_id = ANY (?) AND status IN ('FAILED', 'EXPIRED')) AS unconfirmed,
                             (SELECT xact_commit FROM pg_stat_database WHERE datname = current_database()) AS commits
                      """);
-             var redisClient = RedisClient.create(RedisURI.create("127.0.0.1", 6379));
-             var redis = redisClient.connect();
-             Connection rabbit = BrokerCeiling.connect();
-             var csv = new PrintWriter(Files.newBufferedWriter(out))) {
+                var redisClient = RedisClient.create(RedisURI.create("127.0.0.1", 6379));
+                var redis = redisClient.connect();
+                Connection rabbit = BrokerCeiling.connect();
+                var csv = new PrintWriter(Files.newBufferedWriter(out))) {
             var itemIds = db.createArrayOf("bigint", items.toArray());
             statement.setArray(1, itemIds);
             statement.setArray(2, itemIds);
@@ -78,8 +80,9 @@ final class Sampler {
                     tokens += value == null ? 0 : Long.parseLong(value);
                     pending += redis.sync().hlen(keys.pending(item));
                 }
-                csv.printf("%d,%d,%d,%d,%d,%d,%d,%d,%d%n", started, orders[0], orders[1], dlq, rows, confirmed,
-                        tokens, pending, commits);
+                csv.printf(
+                        "%d,%d,%d,%d,%d,%d,%d,%d,%d%n",
+                        started, orders[0], orders[1], dlq, rows, confirmed, tokens, pending, commits);
                 csv.flush();
                 Thread.sleep(Math.max(0, interval - (System.currentTimeMillis() - started)));
             }

@@ -1,4 +1,3 @@
 package io.flashsale.payment;
 
-class PaymentWindowInReserveModeTest extends PaymentWindowScenario {
-}
+class PaymentWindowInReserveModeTest extends PaymentWindowScenario {}

@@ -42,13 +42,26 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {"flashsale.payment.window=1h", "flashsale.reconciler.interval=1h"})
 abstract class PaymentWindowScenario {
 
-    @LocalServerPort int port;
-    @Autowired JdbcClient jdbc;
-    @Autowired StringRedisTemplate redis;
-    @Autowired RedisGate gate;
-    @Autowired UnitReturns returns;
-    @Autowired PaymentLedger ledger;
-    @Autowired ApplicationEventPublisher events;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    UnitReturns returns;
+
+    @Autowired
+    PaymentLedger ledger;
+
+    @Autowired
+    ApplicationEventPublisher events;
 
     FlashSaleClient client;
     SaleInvariants invariants;
@@ -65,7 +78,9 @@ abstract class PaymentWindowScenario {
         UUID order = confirmedPurchase(item, "alice", 1);
         Response confirmed = client.get("/api/v1/orders/" + order);
         assertThat(Instant.parse(confirmed.body().path("payBy").asString()))
-                .isBetween(Instant.now().plus(Duration.ofMinutes(55)), Instant.now().plus(Duration.ofMinutes(61)));
+                .isBetween(
+                        Instant.now().plus(Duration.ofMinutes(55)),
+                        Instant.now().plus(Duration.ofMinutes(61)));
 
         Response paid = client.pay(order, "psp-1");
         Response again = client.pay(order, "psp-1");
@@ -80,7 +95,11 @@ abstract class PaymentWindowScenario {
         assertThat(other.code()).isEqualTo("ALREADY_PAID");
         assertThat(cancel.code()).isEqualTo("NOT_CANCELLABLE");
         assertThat(client.status(order)).isEqualTo("PAID");
-        assertThat(client.get("/flashsale/result/" + order).body().path("Status").asString()).isEqualTo("success");
+        assertThat(client.get("/flashsale/result/" + order)
+                        .body()
+                        .path("Status")
+                        .asString())
+                .isEqualTo("success");
         assertThat(refusals(order)).containsExactly("psp-2:ALREADY_PAID");
         assertThat(returns.cancelOverdue()).isZero();
         invariants.awaitQuietAndAssert(item.itemId(), Set.of(order), Duration.ofSeconds(20));
@@ -107,8 +126,8 @@ abstract class PaymentWindowScenario {
         assertThat(timedOut.body().path("status").asString()).isEqualTo("CANCELLED");
         assertThat(timedOut.body().path("reason").asString()).isEqualTo("PAYMENT_TIMEOUT");
         assertThat(timedOut.body().has("payBy")).isFalse();
-        assertThat(refusals(alices)).containsExactlyInAnyOrder("psp-late-1:PAYMENT_WINDOW_CLOSED",
-                "psp-late-2:PAYMENT_WINDOW_CLOSED");
+        assertThat(refusals(alices))
+                .containsExactlyInAnyOrder("psp-late-1:PAYMENT_WINDOW_CLOSED", "psp-late-2:PAYMENT_WINDOW_CLOSED");
         invariants.assertAll(item.itemId(), Set.of(alices));
         assertThat(gate.tokens(item.itemId())).contains(1L);
 
@@ -116,7 +135,11 @@ abstract class PaymentWindowScenario {
         UUID bobs = confirmedPurchase(item, "bob", 1);
         assertThat(client.buy(item.itemId(), "alice", 1).code()).isEqualTo("SOLD_OUT");
         invariants.awaitQuietAndAssert(item.itemId(), Set.of(alices, bobs), Duration.ofSeconds(20));
-        assertThat(client.get("/flashsale/result/" + alices).body().path("Status").asString()).isEqualTo("failed");
+        assertThat(client.get("/flashsale/result/" + alices)
+                        .body()
+                        .path("Status")
+                        .asString())
+                .isEqualTo("failed");
     }
 
     @Test
@@ -138,8 +161,11 @@ abstract class PaymentWindowScenario {
         invariants.assertAll(item.itemId(), Set.of(order));
         invariants.assertBuyersMatchHoldings(item.itemId());
         assertThat(gate.tokens(item.itemId())).contains(5L);
-        assertThat(jdbc.sql("SELECT available FROM flash_sale_items WHERE id = ?").param(item.itemId())
-                .query(Integer.class).single()).isEqualTo(5);
+        assertThat(jdbc.sql("SELECT available FROM flash_sale_items WHERE id = ?")
+                        .param(item.itemId())
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(5);
         UUID rebought = confirmedPurchase(item, "carol", 2);
         invariants.awaitQuietAndAssert(item.itemId(), Set.of(order, rebought), Duration.ofSeconds(20));
     }
@@ -153,8 +179,10 @@ abstract class PaymentWindowScenario {
         assertThat(client.cancel(unknown).status()).isEqualTo(404);
         assertThat(client.pay(UUID.randomUUID(), "").code()).isEqualTo("VALIDATION_FAILED");
         UUID order = confirmedPurchase(item, "dave", 1);
-        assertThat(client.post("/api/v1/orders/" + order + "/payment", "{}").code()).isEqualTo("VALIDATION_FAILED");
-        assertThat(client.post("/api/v1/orders/" + order + "/payment", "{\"paymentReference\":\"has space\"}").code())
+        assertThat(client.post("/api/v1/orders/" + order + "/payment", "{}").code())
+                .isEqualTo("VALIDATION_FAILED");
+        assertThat(client.post("/api/v1/orders/" + order + "/payment", "{\"paymentReference\":\"has space\"}")
+                        .code())
                 .isEqualTo("VALIDATION_FAILED");
         assertThat(client.status(order)).isEqualTo("CONFIRMED");
     }
@@ -200,7 +228,9 @@ abstract class PaymentWindowScenario {
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> confirmedCount(item) == buyers);
         Instant closes = Instant.now().plusMillis(1500);
-        jdbc.sql("UPDATE orders SET pay_by = ? WHERE item_id = ?").params(java.sql.Timestamp.from(closes), item.itemId()).update();
+        jdbc.sql("UPDATE orders SET pay_by = ? WHERE item_id = ?")
+                .params(java.sql.Timestamp.from(closes), item.itemId())
+                .update();
 
         Map<UUID, Response> answers = new ConcurrentHashMap<>();
         AtomicBoolean paying = new AtomicBoolean(true);
@@ -216,7 +246,8 @@ abstract class PaymentWindowScenario {
             }
             List<java.util.concurrent.Future<?>> payments = new ArrayList<>();
             for (UUID order : orders) {
-                long at = Duration.between(Instant.now(), closes).toMillis() + ThreadLocalRandom.current().nextLong(-300, 300);
+                long at = Duration.between(Instant.now(), closes).toMillis()
+                        + ThreadLocalRandom.current().nextLong(-300, 300);
                 payments.add(executor.submit(() -> {
                     LockSupport.parkNanos(Duration.ofMillis(Math.max(0, at)).toNanos());
                     answers.put(order, client.pay(order, "psp-" + order));
@@ -248,37 +279,51 @@ abstract class PaymentWindowScenario {
         invariants.assertBuyersMatchHoldings(item.itemId());
         assertThat(gate.tokens(item.itemId())).contains((long) refused.size());
         assertThat(jdbc.sql("SELECT count(*) FROM refused_payments WHERE order_id = ANY(?::uuid[])")
-                .param(orders.stream().map(UUID::toString).toArray(String[]::new)).query(Integer.class).single())
+                        .param(orders.stream().map(UUID::toString).toArray(String[]::new))
+                        .query(Integer.class)
+                        .single())
                 .isEqualTo(refused.size());
     }
 
     UUID confirmedPurchase(CreatedItem item, String buyer, int quantity) {
         Response accepted = client.buy(item.itemId(), buyer, quantity);
-        assertThat(accepted.status()).as("purchase of %s: %s", buyer, accepted.body()).isEqualTo(202);
+        assertThat(accepted.status())
+                .as("purchase of %s: %s", buyer, accepted.body())
+                .isEqualTo(202);
         UUID order = accepted.orderId();
         await().atMost(Duration.ofSeconds(30)).until(() -> "CONFIRMED".equals(client.status(order)));
         // the gate counts it as sold (the worker's sync ran)
-        await().atMost(Duration.ofSeconds(10)).until(() -> Boolean.TRUE.equals(
-                redis.opsForSet().isMember(gate.keys().confirmed(item.itemId()), order.toString())));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Boolean.TRUE.equals(
+                        redis.opsForSet().isMember(gate.keys().confirmed(item.itemId()), order.toString())));
         return order;
     }
 
     void closeWindow(UUID order) {
-        jdbc.sql("UPDATE orders SET pay_by = now() - interval '1 second' WHERE order_id = ?").param(order).update();
+        jdbc.sql("UPDATE orders SET pay_by = now() - interval '1 second' WHERE order_id = ?")
+                .param(order)
+                .update();
     }
 
     int confirmedCount(CreatedItem item) {
-        return jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ? AND status = 'CONFIRMED'").param(item.itemId())
-                .query(Integer.class).single();
+        return jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ? AND status = 'CONFIRMED'")
+                .param(item.itemId())
+                .query(Integer.class)
+                .single();
     }
 
     SettledOrder row(UUID order) {
         return jdbc.sql("SELECT order_id, item_id, user_id, quantity, status, reason, created_at, pay_by FROM orders"
-                + " WHERE order_id = ?").param(order).query(io.flashsale.orders.OrderBook::settledOrder).single();
+                        + " WHERE order_id = ?")
+                .param(order)
+                .query(io.flashsale.orders.OrderBook::settledOrder)
+                .single();
     }
 
     List<String> refusals(UUID order) {
         return jdbc.sql("SELECT payment_reference || ':' || reason FROM refused_payments WHERE order_id = ?")
-                .param(order).query(String.class).list();
+                .param(order)
+                .query(String.class)
+                .list();
     }
 }

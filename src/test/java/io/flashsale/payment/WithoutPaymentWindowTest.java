@@ -22,11 +22,20 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = "flashsale.payment.window=0")
 class WithoutPaymentWindowTest {
 
-    @LocalServerPort int port;
-    @Autowired JdbcClient jdbc;
-    @Autowired StringRedisTemplate redis;
-    @Autowired RedisGate gate;
-    @Autowired UnitReturns returns;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    UnitReturns returns;
 
     @Test
     void aConfirmedOrderIsFinalAndCanBeNeitherPaidNorCancelled() {
@@ -40,6 +49,7 @@ class WithoutPaymentWindowTest {
         assertThat(client.cancel(order).code()).isEqualTo("NOT_CANCELLABLE");
         assertThat(returns.cancelOverdue()).isZero();
         assertThat(client.status(order)).isEqualTo("CONFIRMED");
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), Set.of(order), Duration.ofSeconds(20));
+        new SaleInvariants(jdbc, redis, gate.keys())
+                .awaitQuietAndAssert(item.itemId(), Set.of(order), Duration.ofSeconds(20));
     }
 }

@@ -1,15 +1,15 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flashsale.support.RecoveryTimes;
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.support.Crowd;
 import io.flashsale.support.FailureScenario;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.LocalServices;
+import io.flashsale.support.RecoveryTimes;
 import io.flashsale.support.SaleInvariants;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,10 +30,17 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FailureScenario
 class BrokerRestartTest {
 
-    @LocalServerPort int port;
-    @Autowired JdbcClient jdbc;
-    @Autowired StringRedisTemplate redis;
-    @Autowired RedisGate gate;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    RedisGate gate;
 
     @Test
     void everyAcceptedOrderIsSettledAfterTheBrokerComesBack() throws Exception {
@@ -42,8 +49,8 @@ class BrokerRestartTest {
         var crowd = new Crowd();
         // The crowd stops once this many orders are accepted: set when the broker is back.
         var enoughAccepted = new AtomicInteger(Integer.MAX_VALUE);
-        CompletableFuture<Crowd> buying = CompletableFuture.supplyAsync(() -> crowd.buyUntil(client, item.itemId(), "buyer", 4,
-                () -> crowd.count(202) >= enoughAccepted.get()));
+        CompletableFuture<Crowd> buying = CompletableFuture.supplyAsync(() ->
+                crowd.buyUntil(client, item.itemId(), "buyer", 4, () -> crowd.count(202) >= enoughAccepted.get()));
 
         await().atMost(Duration.ofSeconds(20)).until(() -> crowd.count(202) > 50);
         LocalServices.stopRabbitApp();
@@ -56,8 +63,11 @@ class BrokerRestartTest {
         enoughAccepted.set(crowd.count(202) + 50);
         buying.get(60, TimeUnit.SECONDS);
 
-        assertThat(crowd.statuses().keySet()).as("answers: %s", crowd.statuses()).containsOnly(202, 503);
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(90));
+        assertThat(crowd.statuses().keySet())
+                .as("answers: %s", crowd.statuses())
+                .containsOnly(202, 503);
+        new SaleInvariants(jdbc, redis, gate.keys())
+                .awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(90));
         RecoveryTimes.report("RabbitMQ started again -> every accepted order settled (load still running)", brokerBack);
         assertThat(client.buy(item.itemId(), "after-restart", 1).status()).isEqualTo(202);
     }

@@ -1,17 +1,17 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.OrderRequested;
 import io.flashsale.support.Crowd;
 import io.flashsale.support.FailureScenario;
-import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.RedisLoss;
+import io.flashsale.support.SaleFixture;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -45,15 +45,32 @@ class CheckOnlyRebuildTest {
         registry.add("flashsale.gate.mode", () -> "check-only");
     }
 
-    @Autowired SaleFixture fixture;
-    @Autowired DataSource dataSource;
-    @Autowired StringRedisTemplate redis;
-    @Autowired RedisGate gate;
-    @Autowired Reconciler reconciler;
-    @Autowired OrderQueues queues;
-    @Autowired ConnectionFactory rabbitConnections;
-    @Autowired RabbitTemplate rabbit;
-    @Autowired JsonMapper json;
+    @Autowired
+    SaleFixture fixture;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    Reconciler reconciler;
+
+    @Autowired
+    OrderQueues queues;
+
+    @Autowired
+    ConnectionFactory rabbitConnections;
+
+    @Autowired
+    RabbitTemplate rabbit;
+
+    @Autowired
+    JsonMapper json;
 
     @Test
     void aRebuildWhileOrdersAreInFlightAKeyedRetryAndADuplicateCountEachSaleOnce() throws Exception {
@@ -63,15 +80,18 @@ class CheckOnlyRebuildTest {
         Response keyed;
         try (Connection lock = dataSource.getConnection()) {
             lock.setAutoCommit(false);
-            lock.createStatement().execute("SELECT id FROM flash_sale_items WHERE id = " + item.itemId() + " FOR UPDATE");
+            lock.createStatement()
+                    .execute("SELECT id FROM flash_sale_items WHERE id = " + item.itemId() + " FOR UPDATE");
             var crowd = new Crowd().buy(client, item.itemId(), Crowd.buyers("held", 6), 6);
             keyed = client.buy(item.itemId(), "alice", 2, "Idempotency-Key", "co-1");
             accepted.addAll(crowd.accepted());
             accepted.add(keyed.orderId());
             assertThat(accepted).hasSize(7);
             var admin = new RabbitAdmin(rabbitConnections);
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    Objects.requireNonNull(admin.getQueueInfo(queues.queue())).getMessageCount() == 0);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Objects.requireNonNull(admin.getQueueInfo(queues.queue()))
+                                    .getMessageCount()
+                            == 0);
 
             RedisLoss.everything(redis, gate.keys());
             await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -87,8 +107,12 @@ class CheckOnlyRebuildTest {
         invariants.awaitQuietAndAssert(item.itemId(), accepted, Duration.ofSeconds(30));
 
         var duplicate = new OrderRequested(keyed.orderId(), item.itemId(), "alice", 2, Instant.now(), null);
-        rabbit.send(queues.exchange(), queues.queue(), MessageBuilder.withBody(json.writeValueAsBytes(duplicate))
-                .setContentType(MessageProperties.CONTENT_TYPE_JSON).build());
+        rabbit.send(
+                queues.exchange(),
+                queues.queue(),
+                MessageBuilder.withBody(json.writeValueAsBytes(duplicate))
+                        .setContentType(MessageProperties.CONTENT_TYPE_JSON)
+                        .build());
         Thread.sleep(2000);
         for (int tick = 0; tick < 4; tick++) {
             reconciler.reconcile();

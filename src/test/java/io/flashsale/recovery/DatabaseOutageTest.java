@@ -1,24 +1,24 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.shared.OrderQueues;
-import io.flashsale.support.RecoveryTimes;
 import io.flashsale.support.Crowd;
 import io.flashsale.support.FailureScenario;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.LocalServices;
+import io.flashsale.support.RecoveryTimes;
 import io.flashsale.support.SaleInvariants;
+import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
-import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
@@ -34,26 +34,43 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FailureScenario
 class DatabaseOutageTest {
 
-    @LocalServerPort int port;
-    @Autowired JdbcClient jdbc;
-    @Autowired StringRedisTemplate redis;
-    @Autowired RedisGate gate;
-    @Autowired OrderQueues queues;
-    @Autowired ConnectionFactory connectionFactory;
-    @Autowired CircuitBreaker breaker;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    OrderQueues queues;
+
+    @Autowired
+    ConnectionFactory connectionFactory;
+
+    @Autowired
+    CircuitBreaker breaker;
 
     @Test
     void ordersAcceptedDuringADatabaseOutageAllSettleAfterwardsAndNoneIsDeadLettered() throws Exception {
-        assumeThat(LocalServices.canControlPostgres()).as("needs root and a local PostgreSQL cluster").isTrue();
+        assumeThat(LocalServices.canControlPostgres())
+                .as("needs root and a local PostgreSQL cluster")
+                .isTrue();
         var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
         var item = client.openSale(300, 1);
         var crowd = new Crowd();
-        CompletableFuture<Crowd> first = CompletableFuture.supplyAsync(() ->
-                crowd.buy(client, item.itemId(), Crowd.buyers("before", 100), 8));
+        CompletableFuture<Crowd> first =
+                CompletableFuture.supplyAsync(() -> crowd.buy(client, item.itemId(), Crowd.buyers("before", 100), 8));
 
         await().atMost(Duration.ofSeconds(10)).until(() -> settledOrders(item.itemId()) > 0);
-        jdbc.sql("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
-                .query().listOfRows();
+        jdbc.sql(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()")
+                .query()
+                .listOfRows();
         first.get();
         var breakerOpenings = new AtomicInteger();
         breaker.getEventPublisher().onStateTransition(event -> {
@@ -64,22 +81,34 @@ class DatabaseOutageTest {
         LocalServices.stopPostgres();
         try {
             crowd.buy(client, item.itemId(), Crowd.buyers("during", 100), 8);
-            assertThat(crowd.count(202)).as("orders accepted while PostgreSQL is down").isGreaterThan(100);
+            assertThat(crowd.count(202))
+                    .as("orders accepted while PostgreSQL is down")
+                    .isGreaterThan(100);
             await().atMost(Duration.ofSeconds(90)).untilAtomic(breakerOpenings, greaterThanOrEqualTo(2));
         } finally {
             LocalServices.startPostgres();
         }
         Instant databaseBack = Instant.now();
 
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(90));
+        new SaleInvariants(jdbc, redis, gate.keys())
+                .awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(90));
         RecoveryTimes.report("PostgreSQL started again -> every accepted order settled", databaseBack);
         assertThat(crowd.statuses().keySet()).containsOnly(202);
-        assertThat(new RabbitAdmin(connectionFactory).getQueueInfo(queues.deadLetterQueue()).getMessageCount()).isZero();
+        assertThat(new RabbitAdmin(connectionFactory)
+                        .getQueueInfo(queues.deadLetterQueue())
+                        .getMessageCount())
+                .isZero();
         assertThat(jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ? AND status <> 'CONFIRMED'")
-                .param(item.itemId()).query(Integer.class).single()).isZero();
+                        .param(item.itemId())
+                        .query(Integer.class)
+                        .single())
+                .isZero();
     }
 
     private int settledOrders(long itemId) {
-        return jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ?").param(itemId).query(Integer.class).single();
+        return jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ?")
+                .param(itemId)
+                .query(Integer.class)
+                .single();
     }
 }

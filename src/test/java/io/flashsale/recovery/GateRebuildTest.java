@@ -1,17 +1,17 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.gate.GateKeys;
-import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flashsale.admission.gate.GateKeys;
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.Crowd;
 import io.flashsale.support.FailureScenario;
 import io.flashsale.support.FlashSaleClient;
-import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.RedisLoss;
+import io.flashsale.support.SaleFixture;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
@@ -33,14 +33,30 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FailureScenario
 class GateRebuildTest {
 
-    @Autowired SaleFixture fixture;
-    @Autowired JdbcClient jdbc;
-    @Autowired DataSource dataSource;
-    @Autowired StringRedisTemplate redis;
-    @Autowired RedisGate gate;
-    @Autowired Reconciler reconciler;
-    @Autowired OrderQueues queues;
-    @Autowired ConnectionFactory rabbit;
+    @Autowired
+    SaleFixture fixture;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    Reconciler reconciler;
+
+    @Autowired
+    OrderQueues queues;
+
+    @Autowired
+    ConnectionFactory rabbit;
+
     FlashSaleClient client;
 
     @BeforeEach
@@ -54,12 +70,15 @@ class GateRebuildTest {
         Crowd held;
         try (Connection lock = dataSource.getConnection()) {
             lock.setAutoCommit(false);
-            lock.createStatement().execute("SELECT id FROM flash_sale_items WHERE id = " + item.itemId() + " FOR UPDATE");
+            lock.createStatement()
+                    .execute("SELECT id FROM flash_sale_items WHERE id = " + item.itemId() + " FOR UPDATE");
             held = new Crowd().buy(client, item.itemId(), Crowd.buyers("held", 20), 8);
             assertThat(held.count(202)).isEqualTo(20);
             var admin = new RabbitAdmin(rabbit);
-            await().atMost(Duration.ofSeconds(10)).until(() ->
-                    Objects.requireNonNull(admin.getQueueInfo(queues.queue())).getMessageCount() == 0);
+            await().atMost(Duration.ofSeconds(10))
+                    .until(() -> Objects.requireNonNull(admin.getQueueInfo(queues.queue()))
+                                    .getMessageCount()
+                            == 0);
 
             deleteKeysOf(item);
             await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -71,7 +90,8 @@ class GateRebuildTest {
 
         fixture.invariants().awaitQuietAndAssert(item.itemId(), held.accepted(), Duration.ofSeconds(20));
         assertThat(gate.tokens(item.itemId())).contains(80L);
-        assertThat(client.buy(item.itemId(), "held-0", 1).code()).as("a buyer who bought is not admitted again")
+        assertThat(client.buy(item.itemId(), "held-0", 1).code())
+                .as("a buyer who bought is not admitted again")
                 .isEqualTo("ALREADY_PURCHASED");
     }
 
@@ -86,7 +106,9 @@ class GateRebuildTest {
             redis.opsForValue().set(gate.keys().tokens(item.itemId()), wrong);
             reconciler.reconcile();
             reconciler.reconcile();
-            assertThat(gate.tokens(item.itemId())).as("tokens after they were set to %s", wrong).contains(7L);
+            assertThat(gate.tokens(item.itemId()))
+                    .as("tokens after they were set to %s", wrong)
+                    .contains(7L);
         }
     }
 
@@ -99,7 +121,10 @@ class GateRebuildTest {
         // As if the gate had been rebuilt before buyer-0's order was confirmed, and the sync then lost.
         GateKeys keys = gate.keys();
         String missed = bought.accepted().iterator().next().toString();
-        String buyer = jdbc.sql("SELECT user_id FROM orders WHERE order_id = ?::uuid").param(missed).query(String.class).single();
+        String buyer = jdbc.sql("SELECT user_id FROM orders WHERE order_id = ?::uuid")
+                .param(missed)
+                .query(String.class)
+                .single();
         redis.opsForSet().remove(keys.confirmed(item.itemId()), missed);
         redis.opsForHash().delete(keys.buyers(item.itemId()), buyer);
         redis.opsForValue().increment(keys.tokens(item.itemId()));
@@ -131,7 +156,10 @@ class GateRebuildTest {
         assertThat(retry.body().path("status").asString()).isEqualTo("CONFIRMED");
         invariants.assertAll(item.itemId(), List.of(first.orderId()));
         assertThat(jdbc.sql("SELECT units FROM buyer_holdings WHERE item_id = ? AND user_id = 'alice'")
-                .param(item.itemId()).query(Integer.class).single()).isEqualTo(1);
+                        .param(item.itemId())
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(1);
     }
 
     @Test
@@ -140,19 +168,26 @@ class GateRebuildTest {
         FlashSaleClient.Response accepted;
         try (Connection lock = dataSource.getConnection()) {
             lock.setAutoCommit(false);
-            lock.createStatement().execute("SELECT id FROM flash_sale_items WHERE id = " + item.itemId() + " FOR UPDATE");
+            lock.createStatement()
+                    .execute("SELECT id FROM flash_sale_items WHERE id = " + item.itemId() + " FOR UPDATE");
             accepted = client.buy(item.itemId(), "alice", 1);
             flushEverythingOfThisDeployment();
 
             var whileUnsettled = client.get("/api/v1/orders/" + accepted.orderId());
             assertThat(whileUnsettled.status()).isEqualTo(503);
-            assertThat(whileUnsettled.body().path("orderId").asString()).isEqualTo(accepted.orderId().toString());
-            assertThat(client.get("/api/v1/orders/" + UUID.randomUUID()).status()).as("an id this service never made")
+            assertThat(whileUnsettled.body().path("orderId").asString())
+                    .isEqualTo(accepted.orderId().toString());
+            assertThat(client.get("/api/v1/orders/" + UUID.randomUUID()).status())
+                    .as("an id this service never made")
                     .isEqualTo(404);
             lock.rollback();
         }
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
-                client.get("/api/v1/orders/" + accepted.orderId()).body().path("status").asString()).isEqualTo("CONFIRMED"));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(client.get("/api/v1/orders/" + accepted.orderId())
+                                .body()
+                                .path("status")
+                                .asString())
+                        .isEqualTo("CONFIRMED"));
     }
 
     private void flushEverythingOfThisDeployment() {

@@ -3,10 +3,10 @@ package io.flashsale.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flashsale.support.RecoveryTimes;
 import io.flashsale.support.Crowd;
 import io.flashsale.support.Deployment;
 import io.flashsale.support.FlashSaleClient;
+import io.flashsale.support.RecoveryTimes;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -30,17 +30,20 @@ class GracefulShutdownIT {
             FlashSaleClient client = deployment.client(api);
             var item = client.openSale(2_000, 1);
             var crowd = new Crowd();
-            CompletableFuture<Crowd> buying = CompletableFuture.supplyAsync(() ->
-                    crowd.buy(client, item.itemId(), Crowd.buyers("buyer", 1_500), 16));
+            CompletableFuture<Crowd> buying = CompletableFuture.supplyAsync(
+                    () -> crowd.buy(client, item.itemId(), Crowd.buyers("buyer", 1_500), 16));
 
             await().atMost(Duration.ofSeconds(30)).until(() -> crowd.count(202) >= 200);
-            CompletableFuture.allOf(CompletableFuture.runAsync(api::terminate), CompletableFuture.runAsync(worker::terminate)).get();
+            CompletableFuture.allOf(
+                            CompletableFuture.runAsync(api::terminate), CompletableFuture.runAsync(worker::terminate))
+                    .get();
             buying.get();
             Instant stopped = Instant.now();
             deployment.start("worker-2", "worker", Map.of());
             var after = deployment.client(deployment.start("api-2", "api", Map.of()));
 
-            assertThat(crowd.statuses().keySet()).as("answers: %s (-1: connection refused after shutdown)", crowd.statuses())
+            assertThat(crowd.statuses().keySet())
+                    .as("answers: %s (-1: connection refused after shutdown)", crowd.statuses())
                     .isSubsetOf(202, 503, -1);
             assertThat(api.output()).doesNotContain("Unexpected error");
             assertThat(worker.output()).contains("Commencing graceful shutdown").doesNotContain("Channel failed");

@@ -3,7 +3,6 @@ package io.flashsale.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.GetResponse;
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.shared.OrderQueues;
@@ -12,7 +11,6 @@ import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.SaleInvariants;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -42,14 +40,29 @@ class HandOffReviewTest {
 
     private static final int PERSISTENT = 2;
 
-    @LocalServerPort int port;
-    @Autowired ConnectionFactory connectionFactory;
-    @Autowired RabbitTemplate rabbit;
-    @Autowired OrderQueues queues;
-    @Autowired JdbcClient jdbc;
-    @Autowired StringRedisTemplate redis;
-    @Autowired RedisGate gate;
-    @Autowired ApplicationContext context;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ConnectionFactory connectionFactory;
+
+    @Autowired
+    RabbitTemplate rabbit;
+
+    @Autowired
+    OrderQueues queues;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    ApplicationContext context;
 
     @AfterEach
     void everythingRunsAgain() {
@@ -66,7 +79,9 @@ class HandOffReviewTest {
 
         UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
         await().atMost(Duration.ofSeconds(10)).until(() -> messages(queues.retryQueue(1)) == 1);
-        assertThat(deliveryModeOfHead(queues.retryQueue(1))).as("delivery mode of the retry copy").isEqualTo(PERSISTENT);
+        assertThat(deliveryModeOfHead(queues.retryQueue(1)))
+                .as("delivery mode of the retry copy")
+                .isEqualTo(PERSISTENT);
 
         relays().start();
         awaitFailedAndCompensated(doomed, item.itemId());
@@ -83,7 +98,9 @@ class HandOffReviewTest {
         lifecycle("settlementContainer").stop();
         relays().start();
         await().atMost(Duration.ofSeconds(10)).until(() -> messages(queues.queue()) == 1);
-        assertThat(deliveryModeOfHead(queues.queue())).as("delivery mode of the relayed copy").isEqualTo(PERSISTENT);
+        assertThat(deliveryModeOfHead(queues.queue()))
+                .as("delivery mode of the relayed copy")
+                .isEqualTo(PERSISTENT);
 
         lifecycle("settlementContainer").start();
         awaitFailedAndCompensated(doomed, item.itemId());
@@ -97,7 +114,9 @@ class HandOffReviewTest {
 
         UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
         await().atMost(Duration.ofSeconds(20)).until(() -> messages(queues.deadLetterQueue()) == 1);
-        assertThat(deliveryModeOfHead(queues.deadLetterQueue())).as("delivery mode of the dead letter").isEqualTo(PERSISTENT);
+        assertThat(deliveryModeOfHead(queues.deadLetterQueue()))
+                .as("delivery mode of the dead letter")
+                .isEqualTo(PERSISTENT);
 
         lifecycle("deadLetterContainer").start();
         awaitFailedAndCompensated(doomed, item.itemId());
@@ -107,23 +126,34 @@ class HandOffReviewTest {
     void aParkedMessageIsPersistentSoThatABrokerRestartKeepsIt() throws Exception {
         int parkedBefore = messages(queues.parkingLot());
         // What the api publishes is persistent; so is this garbage.
-        rabbit.send(queues.exchange(), queues.queue(), MessageBuilder.withBody(new byte[] {0, 'x'})
-                .setMessageId("review-garbage-" + UUID.randomUUID()).build());
+        rabbit.send(
+                queues.exchange(),
+                queues.queue(),
+                MessageBuilder.withBody(new byte[] {0, 'x'})
+                        .setMessageId("review-garbage-" + UUID.randomUUID())
+                        .build());
         await().atMost(Duration.ofSeconds(20)).until(() -> messages(queues.parkingLot()) == parkedBefore + 1);
         // the parking lot is never consumed: the newest is at its tail; look at every one
-        assertThat(deliveryModesOf(queues.parkingLot())).as("delivery modes in the parking lot").containsOnly(PERSISTENT);
+        assertThat(deliveryModesOf(queues.parkingLot()))
+                .as("delivery modes in the parking lot")
+                .containsOnly(PERSISTENT);
     }
 
     private void awaitFailedAndCompensated(UUID orderId, long itemId) {
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                assertThat(jdbc.sql("SELECT status || '/' || reason FROM orders WHERE order_id = ? AND compensated_at IS NOT NULL")
-                        .param(orderId).query(String.class).single()).isEqualTo("FAILED/SETTLEMENT_FAILED"));
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(itemId, Set.of(orderId), Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(jdbc.sql(
+                                "SELECT status || '/' || reason FROM orders WHERE order_id = ? AND compensated_at IS NOT NULL")
+                        .param(orderId)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("FAILED/SETTLEMENT_FAILED"));
+        new SaleInvariants(jdbc, redis, gate.keys())
+                .awaitQuietAndAssert(itemId, Set.of(orderId), Duration.ofSeconds(30));
     }
 
     /** The delivery mode the broker holds the queue's head message with; the message stays in the queue. */
     private Integer deliveryModeOfHead(String queue) throws Exception {
-        try (var connection = rawConnection(); var channel = connection.createChannel()) {
+        try (var connection = rawConnection();
+                var channel = connection.createChannel()) {
             GetResponse head = channel.basicGet(queue, false);
             assertThat(head).as("a message in " + queue).isNotNull();
             Integer mode = head.getProps().getDeliveryMode();
@@ -134,7 +164,8 @@ class HandOffReviewTest {
 
     private java.util.List<Integer> deliveryModesOf(String queue) throws Exception {
         var modes = new java.util.ArrayList<Integer>();
-        try (var connection = rawConnection(); var channel = connection.createChannel()) {
+        try (var connection = rawConnection();
+                var channel = connection.createChannel()) {
             GetResponse message;
             while ((message = channel.basicGet(queue, false)) != null) {
                 modes.add(message.getProps().getDeliveryMode());

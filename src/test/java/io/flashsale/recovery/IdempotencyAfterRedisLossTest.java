@@ -1,9 +1,9 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.FailureScenario;
 import io.flashsale.support.FlashSaleClient;
@@ -35,13 +35,27 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FailureScenario
 class IdempotencyAfterRedisLossTest {
 
-    @LocalServerPort int port;
-    @Autowired JdbcClient jdbc;
-    @Autowired StringRedisTemplate redis;
-    @Autowired RedisGate gate;
-    @Autowired Reconciler reconciler;
-    @Autowired OrderQueues queues;
-    @Autowired ConnectionFactory connectionFactory;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    Reconciler reconciler;
+
+    @Autowired
+    OrderQueues queues;
+
+    @Autowired
+    ConnectionFactory connectionFactory;
+
     FlashSaleClient client;
 
     @BeforeEach
@@ -54,7 +68,8 @@ class IdempotencyAfterRedisLossTest {
         CreatedItem item = client.openSale(10, 2);
         var admin = new RabbitAdmin(connectionFactory);
         Binding ordersBinding = BindingBuilder.bind(new Queue(queues.queue()))
-                .to(new DirectExchange(queues.exchange())).with(queues.queue());
+                .to(new DirectExchange(queues.exchange()))
+                .with(queues.queue());
 
         // 1. the first attempt cannot be routed: withdrawn, 503 "nothing was bought"
         admin.removeBinding(ordersBinding);
@@ -71,7 +86,9 @@ class IdempotencyAfterRedisLossTest {
         assertThat(bought.status()).isEqualTo(202);
         var invariants = new SaleInvariants(jdbc, redis, gate.keys());
         invariants.awaitQuietAndAssert(item.itemId(), List.of(bought.orderId()), Duration.ofSeconds(20));
-        assertThat(client.buy(item.itemId(), "alice", 1, "Idempotency-Key", "pay-42").orderId()).isEqualTo(bought.orderId());
+        assertThat(client.buy(item.itemId(), "alice", 1, "Idempotency-Key", "pay-42")
+                        .orderId())
+                .isEqualTo(bought.orderId());
 
         // 3. Redis loses everything; the reconciler rebuilds the item from PostgreSQL
         RedisLoss.everything(redis, gate.keys());
@@ -83,10 +100,16 @@ class IdempotencyAfterRedisLossTest {
         // 4. the same request again: P3 / invariant 5 say it names the same order and buys nothing more
         Response afterLoss = client.buy(item.itemId(), "alice", 1, "Idempotency-Key", "pay-42");
         assertThat(afterLoss.status()).isEqualTo(202);
-        assertThat(afterLoss.orderId()).as("a replay after the Redis loss names the order the key bought")
+        assertThat(afterLoss.orderId())
+                .as("a replay after the Redis loss names the order the key bought")
                 .isEqualTo(bought.orderId());
         invariants.awaitQuietAndAssert(item.itemId(), List.of(bought.orderId()), Duration.ofSeconds(20));
-        assertThat(jdbc.sql("SELECT coalesce(sum(quantity), 0) FROM orders WHERE item_id = ? AND user_id = 'alice' AND status = 'CONFIRMED'")
-                .param(item.itemId()).query(Integer.class).single()).as("units alice bought with one key").isEqualTo(1);
+        assertThat(jdbc.sql(
+                                "SELECT coalesce(sum(quantity), 0) FROM orders WHERE item_id = ? AND user_id = 'alice' AND status = 'CONFIRMED'")
+                        .param(item.itemId())
+                        .query(Integer.class)
+                        .single())
+                .as("units alice bought with one key")
+                .isEqualTo(1);
     }
 }

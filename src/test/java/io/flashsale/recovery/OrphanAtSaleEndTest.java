@@ -1,13 +1,13 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.flashsale.admission.gate.PendingReservation;
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.support.FailureScenario;
-import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
+import io.flashsale.support.SaleFixture;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,18 +29,25 @@ import org.springframework.test.context.DynamicPropertySource;
 class OrphanAtSaleEndTest {
 
     static final Duration TTL = Duration.ofSeconds(3);
-    static final Duration GRACE = Duration.ofSeconds(1);      // FailureScenario's
-    static final Duration INTERVAL = Duration.ofSeconds(2);   // the default reconciler interval
+    static final Duration GRACE = Duration.ofSeconds(1); // FailureScenario's
+    static final Duration INTERVAL = Duration.ofSeconds(2); // the default reconciler interval
 
     @DynamicPropertySource
     static void shortReservations(DynamicPropertyRegistry registry) {
         registry.add("flashsale.reservation.ttl", () -> "3s");
     }
 
-    @Autowired SaleFixture fixture;
-    @Autowired JdbcClient jdbc;
-    @Autowired RedisGate gate;
-    @Autowired Reconciler reconciler;
+    @Autowired
+    SaleFixture fixture;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    Reconciler reconciler;
 
     @Test
     void anOrphanReservedJustBeforeTheSaleEndsIsExpiredAndGivenBack() throws Exception {
@@ -67,11 +74,21 @@ class OrphanAtSaleEndTest {
         }
         assumeTrue(tickWasEarly, "the machine was too slow to place the first tick before deadline + grace");
 
-        assertThat(jdbc.sql("SELECT status FROM orders WHERE order_id = ?::uuid").param(orphan.toString())
-                .query(String.class).list()).containsExactly("EXPIRED");
-        int available = jdbc.sql("SELECT available FROM flash_sale_items WHERE id = ?").param(item.itemId()).query(Integer.class).single();
-        assertThat(gate.pendingReservations(item.itemId())).as("reservations still pending long past their deadline").isEmpty();
-        assertThat(gate.tokens(item.itemId())).as("tokens vs available once quiet").contains((long) available);
+        assertThat(jdbc.sql("SELECT status FROM orders WHERE order_id = ?::uuid")
+                        .param(orphan.toString())
+                        .query(String.class)
+                        .list())
+                .containsExactly("EXPIRED");
+        int available = jdbc.sql("SELECT available FROM flash_sale_items WHERE id = ?")
+                .param(item.itemId())
+                .query(Integer.class)
+                .single();
+        assertThat(gate.pendingReservations(item.itemId()))
+                .as("reservations still pending long past their deadline")
+                .isEmpty();
+        assertThat(gate.tokens(item.itemId()))
+                .as("tokens vs available once quiet")
+                .contains((long) available);
     }
 
     private static Method reserve() throws NoSuchMethodException {

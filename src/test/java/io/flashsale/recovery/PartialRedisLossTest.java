@@ -1,10 +1,10 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.gate.GateKeys;
-import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flashsale.admission.gate.GateKeys;
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.OrderRequested;
 import io.flashsale.support.Crowd;
@@ -43,15 +43,33 @@ import tools.jackson.databind.json.JsonMapper;
 @FailureScenario
 class PartialRedisLossTest {
 
-    @LocalServerPort int port;
-    @Autowired JdbcClient jdbc;
-    @Autowired DataSource dataSource;
-    @Autowired StringRedisTemplate redis;
-    @Autowired RedisGate gate;
-    @Autowired Reconciler reconciler;
-    @Autowired RabbitTemplate rabbit;
-    @Autowired OrderQueues queues;
-    @Autowired JsonMapper json;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    Reconciler reconciler;
+
+    @Autowired
+    RabbitTemplate rabbit;
+
+    @Autowired
+    OrderQueues queues;
+
+    @Autowired
+    JsonMapper json;
+
     FlashSaleClient client;
 
     @BeforeEach
@@ -71,26 +89,32 @@ class PartialRedisLossTest {
         Response doomed;
         try (Connection lock = dataSource.getConnection()) {
             lock.setAutoCommit(false);
-            lock.createStatement().execute("SELECT id FROM flash_sale_items WHERE id = " + item.itemId() + " FOR UPDATE");
+            lock.createStatement()
+                    .execute("SELECT id FROM flash_sale_items WHERE id = " + item.itemId() + " FOR UPDATE");
             doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1);
             assertThat(doomed.status()).isEqualTo(202);
             redis.delete(keys.pending(item.itemId()));
             lock.rollback();
         }
-        await().atMost(Duration.ofSeconds(20)).until(() -> "FAILED".equals(jdbc.sql(
-                "SELECT status FROM orders WHERE order_id = ?::uuid").param(doomed.orderId().toString())
-                .query(String.class).optional().orElse(null)));
+        await().atMost(Duration.ofSeconds(20)).until(() -> "FAILED"
+                .equals(jdbc.sql("SELECT status FROM orders WHERE order_id = ?::uuid")
+                        .param(doomed.orderId().toString())
+                        .query(String.class)
+                        .optional()
+                        .orElse(null)));
         for (int tick = 0; tick < 4; tick++) {
             reconciler.reconcile();
         }
 
         var invariants = new SaleInvariants(jdbc, redis, keys);
-        invariants.assertAll(item.itemId(), List.of(doomed.orderId()));   // tokens were repaired: P4 holds for tokens
+        invariants.assertAll(item.itemId(), List.of(doomed.orderId())); // tokens were repaired: P4 holds for tokens
         Object counted = redis.opsForHash().get(keys.buyers(item.itemId()), FailureScenario.DOOMED_BUYER);
-        assertThat(counted).as("units the gate counts for a buyer who holds none (the failed order was never given back)")
+        assertThat(counted)
+                .as("units the gate counts for a buyer who holds none (the failed order was never given back)")
                 .isNull();
         assertThat(client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).code())
-                .as("a buyer who bought nothing is not refused as having bought").isNotEqualTo("ALREADY_PURCHASED");
+                .as("a buyer who bought nothing is not refused as having bought")
+                .isNotEqualTo("ALREADY_PURCHASED");
     }
 
     /**
@@ -106,17 +130,29 @@ class PartialRedisLossTest {
         var invariants = new SaleInvariants(jdbc, redis, keys);
         invariants.awaitQuietAndAssert(item.itemId(), bought.accepted(), Duration.ofSeconds(20));
         var first = jdbc.sql("SELECT order_id, user_id FROM orders WHERE item_id = ? AND user_id = 'buyer-0'")
-                .param(item.itemId()).query((rs, row) -> Map.entry(rs.getObject("order_id", UUID.class), rs.getString("user_id")))
+                .param(item.itemId())
+                .query((rs, row) -> Map.entry(rs.getObject("order_id", UUID.class), rs.getString("user_id")))
                 .single();
 
         redis.delete(keys.confirmed(item.itemId()));
-        var duplicate = new OrderRequested(first.getKey(), item.itemId(), first.getValue(), 1, Instant.now(),
+        var duplicate = new OrderRequested(
+                first.getKey(),
+                item.itemId(),
+                first.getValue(),
+                1,
+                Instant.now(),
                 Instant.now().plusSeconds(300));
-        rabbit.send(queues.exchange(), queues.queue(), MessageBuilder.withBody(json.writeValueAsBytes(duplicate))
-                .setContentType(MessageProperties.CONTENT_TYPE_JSON).setDeliveryMode(MessageDeliveryMode.PERSISTENT)
-                .setMessageId(first.getKey().toString()).build());
-        await().atMost(Duration.ofSeconds(10)).until(() ->
-                Boolean.TRUE.equals(redis.opsForSet().isMember(keys.confirmed(item.itemId()), first.getKey().toString())));
+        rabbit.send(
+                queues.exchange(),
+                queues.queue(),
+                MessageBuilder.withBody(json.writeValueAsBytes(duplicate))
+                        .setContentType(MessageProperties.CONTENT_TYPE_JSON)
+                        .setDeliveryMode(MessageDeliveryMode.PERSISTENT)
+                        .setMessageId(first.getKey().toString())
+                        .build());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Boolean.TRUE.equals(redis.opsForSet()
+                        .isMember(keys.confirmed(item.itemId()), first.getKey().toString())));
         for (int tick = 0; tick < 6; tick++) {
             reconciler.reconcile();
         }
@@ -124,7 +160,8 @@ class PartialRedisLossTest {
         invariants.assertAll(item.itemId(), bought.accepted());
         invariants.assertBuyersMatchHoldings(item.itemId());
         assertThat(client.buy(item.itemId(), "buyer-1", 1).status())
-                .as("buyer-1 holds 1 of a limit of 2 and may buy a second unit").isEqualTo(202);
+                .as("buyer-1 holds 1 of a limit of 2 and may buy a second unit")
+                .isEqualTo(202);
     }
 
     /** An attack that holds: the reconciler (drift repair included) ticking all the time while a crowd buys and settles. */
@@ -151,7 +188,8 @@ class PartialRedisLossTest {
             ticker.join();
         }
         assertThat(crowd.count(202)).isEqualTo(15);
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(20));
+        new SaleInvariants(jdbc, redis, gate.keys())
+                .awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(20));
         new SaleInvariants(jdbc, redis, gate.keys()).assertBuyersMatchHoldings(item.itemId());
     }
 }

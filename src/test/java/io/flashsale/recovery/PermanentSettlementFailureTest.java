@@ -1,11 +1,11 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flashsale.support.RecoveryTimes;
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.support.FailureScenario;
+import io.flashsale.support.RecoveryTimes;
 import io.flashsale.support.SaleFixture;
 import java.time.Duration;
 import java.time.Instant;
@@ -19,9 +19,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FailureScenario
 class PermanentSettlementFailureTest {
 
-    @Autowired SaleFixture fixture;
-    @Autowired JdbcClient jdbc;
-    @Autowired RedisGate gate;
+    @Autowired
+    SaleFixture fixture;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    RedisGate gate;
 
     @Test
     void anOrderThatCannotBeSettledIsRetriedThenFailsAndItsUnitIsSoldToSomeoneElse() {
@@ -34,7 +39,9 @@ class PermanentSettlementFailureTest {
 
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
             Map<String, Object> row = jdbc.sql("SELECT status, reason, compensated_at FROM orders WHERE order_id = ?")
-                    .param(doomed).query().singleRow();
+                    .param(doomed)
+                    .query()
+                    .singleRow();
             assertThat(row.get("status")).isEqualTo("FAILED");
             assertThat(row.get("reason")).isEqualTo("SETTLEMENT_FAILED");
             assertThat(row.get("compensated_at")).isNotNull();
@@ -46,7 +53,12 @@ class PermanentSettlementFailureTest {
         assertThat(second.status()).isEqualTo(202);
         fixture.invariants()
                 .awaitQuietAndAssert(item.itemId(), Set.of(doomed, second.orderId()), Duration.ofSeconds(30));
-        assertThat(client.get("/api/v1/orders/" + second.orderId()).body().path("status").asString()).isEqualTo("CONFIRMED");
-        assertThat(client.get("/api/v1/orders/" + doomed).body().path("status").asString()).isEqualTo("FAILED");
+        assertThat(client.get("/api/v1/orders/" + second.orderId())
+                        .body()
+                        .path("status")
+                        .asString())
+                .isEqualTo("CONFIRMED");
+        assertThat(client.get("/api/v1/orders/" + doomed).body().path("status").asString())
+                .isEqualTo("FAILED");
     }
 }

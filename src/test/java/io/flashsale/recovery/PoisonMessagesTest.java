@@ -1,9 +1,9 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.Crowd;
 import io.flashsale.support.FailureScenario;
@@ -24,13 +24,26 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FailureScenario
 class PoisonMessagesTest {
 
-    @Autowired SaleFixture fixture;
-    @Autowired RabbitTemplate rabbit;
-    @Autowired ConnectionFactory connectionFactory;
-    @Autowired OrderQueues queues;
-    @Autowired MeterRegistry meters;
-    @Autowired JdbcClient jdbc;
-    @Autowired RedisGate gate;
+    @Autowired
+    SaleFixture fixture;
+
+    @Autowired
+    RabbitTemplate rabbit;
+
+    @Autowired
+    ConnectionFactory connectionFactory;
+
+    @Autowired
+    OrderQueues queues;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    RedisGate gate;
 
     @Test
     void poisonEndsInTheParkingLotWhileTheWorkerKeepsSettlingTheRest() {
@@ -53,16 +66,22 @@ class PoisonMessagesTest {
         assertThat(crowd.count(202)).isEqualTo(5);
         fixture.invariants().awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(30));
         assertThat(jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ? AND status = 'CONFIRMED'")
-                .param(item.itemId()).query(Integer.class).single()).isEqualTo(5);
+                        .param(item.itemId())
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(5);
     }
 
     private void publish(byte[] body) {
-        rabbit.send(queues.exchange(), queues.queue(), MessageBuilder.withBody(body).build());
+        rabbit.send(
+                queues.exchange(), queues.queue(), MessageBuilder.withBody(body).build());
     }
 
     private static byte[] order(long itemId, int quantity) {
-        return ("{\"orderId\":\"" + UUID.randomUUID() + "\",\"itemId\":" + itemId + ",\"userId\":\"mallory\",\"quantity\":"
-                + quantity + ",\"requestedAt\":\"" + Instant.now() + "\",\"deadline\":null}").getBytes(StandardCharsets.UTF_8);
+        return ("{\"orderId\":\"" + UUID.randomUUID() + "\",\"itemId\":" + itemId
+                        + ",\"userId\":\"mallory\",\"quantity\":" + quantity + ",\"requestedAt\":\"" + Instant.now()
+                        + "\",\"deadline\":null}")
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     private static int messages(RabbitAdmin admin, String queue) {

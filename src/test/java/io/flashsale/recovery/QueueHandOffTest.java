@@ -1,9 +1,9 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.FailureScenario;
 import io.flashsale.support.FlashSaleClient;
@@ -33,13 +33,26 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FailureScenario
 class QueueHandOffTest {
 
-    @LocalServerPort int port;
-    @Autowired ConnectionFactory connectionFactory;
-    @Autowired OrderQueues queues;
-    @Autowired JdbcClient jdbc;
-    @Autowired StringRedisTemplate redis;
-    @Autowired RedisGate gate;
-    @Autowired ApplicationContext context;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ConnectionFactory connectionFactory;
+
+    @Autowired
+    OrderQueues queues;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    ApplicationContext context;
 
     @AfterEach
     void everyQueueIsBackAndRelayed() {
@@ -56,7 +69,9 @@ class QueueHandOffTest {
 
         UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
         sleep(Duration.ofSeconds(1));
-        assertThat(row(doomed)).as("no row while its first retry cannot be queued").isZero();
+        assertThat(row(doomed))
+                .as("no row while its first retry cannot be queued")
+                .isZero();
 
         admin().initialize();
         relays().start();
@@ -72,7 +87,9 @@ class QueueHandOffTest {
 
         UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
         sleep(Duration.ofSeconds(3));
-        assertThat(row(doomed)).as("no row while its dead letter cannot be queued").isZero();
+        assertThat(row(doomed))
+                .as("no row while its dead letter cannot be queued")
+                .isZero();
 
         admin().initialize();
         context.getBean("deadLetterContainer", Lifecycle.class).start();
@@ -96,15 +113,22 @@ class QueueHandOffTest {
     }
 
     private void awaitFailedAndCompensated(UUID orderId, long itemId) {
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                assertThat(jdbc.sql("SELECT status || '/' || reason FROM orders WHERE order_id = ? AND compensated_at IS NOT NULL")
-                        .param(orderId).query(String.class).single()).isEqualTo("FAILED/SETTLEMENT_FAILED"));
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(itemId, Set.of(orderId), Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(jdbc.sql(
+                                "SELECT status || '/' || reason FROM orders WHERE order_id = ? AND compensated_at IS NOT NULL")
+                        .param(orderId)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("FAILED/SETTLEMENT_FAILED"));
+        new SaleInvariants(jdbc, redis, gate.keys())
+                .awaitQuietAndAssert(itemId, Set.of(orderId), Duration.ofSeconds(30));
         assertThat(gate.tokens(itemId)).contains(1L);
     }
 
     private int row(UUID orderId) {
-        return jdbc.sql("SELECT count(*) FROM orders WHERE order_id = ?").param(orderId).query(Integer.class).single();
+        return jdbc.sql("SELECT count(*) FROM orders WHERE order_id = ?")
+                .param(orderId)
+                .query(Integer.class)
+                .single();
     }
 
     private int messages(String queue) {

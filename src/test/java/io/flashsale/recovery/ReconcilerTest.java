@@ -1,9 +1,9 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.support.FailureScenario;
 import io.flashsale.support.SaleFixture;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -20,14 +20,29 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FailureScenario
 class ReconcilerTest {
 
-    @Autowired SaleFixture fixture;
-    @Autowired Reconciler reconciler;
-    @Autowired ReconcilerLeadership contextLeadership;
-    @Autowired RedisGate gate;
-    @Autowired StringRedisTemplate redis;
-    @Autowired JdbcClient jdbc;
-    @Autowired DataSource dataSource;
-    @Autowired MeterRegistry meters;
+    @Autowired
+    SaleFixture fixture;
+
+    @Autowired
+    Reconciler reconciler;
+
+    @Autowired
+    ReconcilerLeadership contextLeadership;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    DataSource dataSource;
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void syncsAReservationWhoseOrderWasSettledButNeverSyncedToRedis() {
@@ -37,8 +52,11 @@ class ReconcilerTest {
         var invariants = fixture.invariants();
         invariants.awaitQuietAndAssert(item.itemId(), Set.of(order), Duration.ofSeconds(20));
         // as if the worker had died between acknowledging the batch and syncing Redis
-        redis.opsForHash().put(gate.keys().pending(item.itemId()), order.toString(),
-                "alice|1|" + Instant.now().plus(Duration.ofMinutes(5)).toEpochMilli());
+        redis.opsForHash()
+                .put(
+                        gate.keys().pending(item.itemId()),
+                        order.toString(),
+                        "alice|1|" + Instant.now().plus(Duration.ofMinutes(5)).toEpochMilli());
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             reconciler.reconcile();
@@ -55,15 +73,21 @@ class ReconcilerTest {
         // as if an API had reserved and died before publishing
         redis.opsForValue().decrement(gate.keys().tokens(item.itemId()));
         redis.opsForHash().increment(gate.keys().buyers(item.itemId()), "ghost", 1);
-        redis.opsForHash().put(gate.keys().pending(item.itemId()), orphan.toString(),
-                "ghost|1|" + Instant.now().minusSeconds(2).toEpochMilli());
+        redis.opsForHash()
+                .put(
+                        gate.keys().pending(item.itemId()),
+                        orphan.toString(),
+                        "ghost|1|" + Instant.now().minusSeconds(2).toEpochMilli());
 
         await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
             reconciler.reconcile();
             fixture.invariants().assertAll(item.itemId(), Set.of(orphan));
         });
-        assertThat(jdbc.sql("SELECT status || ':' || reason FROM orders WHERE order_id = ?").param(orphan)
-                .query(String.class).single()).isEqualTo("EXPIRED:RESERVATION_EXPIRED");
+        assertThat(jdbc.sql("SELECT status || ':' || reason FROM orders WHERE order_id = ?")
+                        .param(orphan)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("EXPIRED:RESERVATION_EXPIRED");
         assertThat(client.buy(item.itemId(), "ghost", 1).status()).isEqualTo(202);
     }
 
@@ -78,8 +102,10 @@ class ReconcilerTest {
             assertThat(gauge.gauge()).isNotNull();
         });
         // ended a day ago: long past the last moment a reservation of it could still be pending
-        jdbc.sql("UPDATE flash_sales SET starts_at = now() - interval '2 days', ends_at = now() - interval '1 day' WHERE id = ?")
-                .param(item.saleId()).update();
+        jdbc.sql(
+                        "UPDATE flash_sales SET starts_at = now() - interval '2 days', ends_at = now() - interval '1 day' WHERE id = ?")
+                .param(item.saleId())
+                .update();
         reconciler.reconcile();
 
         assertThat(gauge.gauge()).isNull();
@@ -87,7 +113,8 @@ class ReconcilerTest {
 
     @Test
     void onlyOneProcessLeadsAndAStandbyTakesOverWhenTheLeaderGoes() {
-        try (var first = new ReconcilerLeadership(dataSource); var second = new ReconcilerLeadership(dataSource)) {
+        try (var first = new ReconcilerLeadership(dataSource);
+                var second = new ReconcilerLeadership(dataSource)) {
             // this context's own reconciler may hold the lock already: free it for the test
             contextLeadership.close();
 

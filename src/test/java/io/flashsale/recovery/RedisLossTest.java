@@ -1,16 +1,16 @@
 package io.flashsale.recovery;
 
-import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flashsale.support.RecoveryTimes;
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.support.Crowd;
 import io.flashsale.support.FailureScenario;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.LocalServices;
+import io.flashsale.support.RecoveryTimes;
 import io.flashsale.support.RedisLoss;
 import io.flashsale.support.SaleInvariants;
 import java.time.Duration;
@@ -27,12 +27,23 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FailureScenario
 class RedisLossTest {
 
-    @LocalServerPort int port;
-    @Autowired JdbcClient jdbc;
-    @Autowired StringRedisTemplate redis;
-    @Autowired RedisGate gate;
-    @Autowired Reconciler reconciler;
-    @Value("${flashsale.gate.key-prefix}") String prefix;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    Reconciler reconciler;
+
+    @Value("${flashsale.gate.key-prefix}")
+    String prefix;
 
     @Test
     void aFlushedItemAnswers503UntilRestoredThenSellsTheRestWithoutOversellOrRebuying() {
@@ -54,21 +65,28 @@ class RedisLossTest {
             reconciler.reconcile();
             return gate.isLoaded(item.itemId());
         });
-        RecoveryTimes.report("Redis flushed -> item restored from PostgreSQL (reconciler polled every 100 ms)", flushed);
+        RecoveryTimes.report(
+                "Redis flushed -> item restored from PostgreSQL (reconciler polled every 100 ms)", flushed);
 
         assertThat(client.buy(item.itemId(), earlyBuyer, 1).code()).isEqualTo("ALREADY_PURCHASED");
         var after = new Crowd().buy(client, item.itemId(), Crowd.buyers("late", 100), 32);
         assertThat(after.statuses().keySet()).containsOnly(202, 409);
         var accepted = new HashSet<UUID>(before.accepted());
         accepted.addAll(after.accepted());
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), accepted, Duration.ofSeconds(30));
-        assertThat(jdbc.sql("SELECT available FROM flash_sale_items WHERE id = ?").param(item.itemId())
-                .query(Integer.class).single()).isZero();
+        new SaleInvariants(jdbc, redis, gate.keys())
+                .awaitQuietAndAssert(item.itemId(), accepted, Duration.ofSeconds(30));
+        assertThat(jdbc.sql("SELECT available FROM flash_sale_items WHERE id = ?")
+                        .param(item.itemId())
+                        .query(Integer.class)
+                        .single())
+                .isZero();
     }
 
     @Test
     void aRedisRestartUnderTheRunningAppIsSurvivedWithoutARestartOfTheApp() {
-        assumeThat(LocalServices.canRestartRedis()).as("needs root and the local Redis").isTrue();
+        assumeThat(LocalServices.canRestartRedis())
+                .as("needs root and the local Redis")
+                .isTrue();
         var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
         var item = client.openSale(100, 1);
         var before = new Crowd().buy(client, item.itemId(), Crowd.buyers("before-restart", 40), 8);
@@ -85,7 +103,8 @@ class RedisLossTest {
         assertThat(after.count(202)).isEqualTo(40);
         var accepted = new HashSet<UUID>(before.accepted());
         accepted.addAll(after.accepted());
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), accepted, Duration.ofSeconds(30));
+        new SaleInvariants(jdbc, redis, gate.keys())
+                .awaitQuietAndAssert(item.itemId(), accepted, Duration.ofSeconds(30));
     }
 
     private void flushEverythingOfThisDeployment() {

@@ -30,13 +30,26 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FailureScenario
 class RetryQueueDeletedTest {
 
-    @LocalServerPort int port;
-    @Autowired ConnectionFactory connectionFactory;
-    @Autowired OrderQueues queues;
-    @Autowired JdbcClient jdbc;
-    @Autowired StringRedisTemplate redis;
-    @Autowired RedisGate gate;
-    @Autowired ApplicationContext context;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ConnectionFactory connectionFactory;
+
+    @Autowired
+    OrderQueues queues;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    ApplicationContext context;
 
     @Test
     void aRelayConsumesItsRetryQueueAgainOnceItIsDeclaredAgain() throws Exception {
@@ -47,10 +60,14 @@ class RetryQueueDeletedTest {
         admin().initialize(); // as any process does on its next connection
 
         UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                assertThat(jdbc.sql("SELECT status || '/' || reason FROM orders WHERE order_id = ? AND compensated_at IS NOT NULL")
-                        .param(doomed).query(String.class).single()).isEqualTo("FAILED/SETTLEMENT_FAILED"));
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), Set.of(doomed), Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(jdbc.sql(
+                                "SELECT status || '/' || reason FROM orders WHERE order_id = ? AND compensated_at IS NOT NULL")
+                        .param(doomed)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("FAILED/SETTLEMENT_FAILED"));
+        new SaleInvariants(jdbc, redis, gate.keys())
+                .awaitQuietAndAssert(item.itemId(), Set.of(doomed), Duration.ofSeconds(30));
     }
 
     private RabbitAdmin admin() {

@@ -38,13 +38,26 @@ class RetryRelayClockSkewTest {
 
     private static final int PERSISTENT = 2;
 
-    @LocalServerPort int port;
-    @Autowired ConnectionFactory connectionFactory;
-    @Autowired OrderQueues queues;
-    @Autowired JdbcClient jdbc;
-    @Autowired StringRedisTemplate redis;
-    @Autowired RedisGate gate;
-    @Autowired ApplicationContext context;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ConnectionFactory connectionFactory;
+
+    @Autowired
+    OrderQueues queues;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    ApplicationContext context;
 
     @AfterEach
     void relaysRunAgain() {
@@ -60,11 +73,18 @@ class RetryRelayClockSkewTest {
         UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
         await().atMost(Duration.ofSeconds(10)).until(() -> messages(queues.retryQueue(1)) == 1);
         // As the worker with the fast clock would have stamped it.
-        try (var connection = rawConnection(); var channel = connection.createChannel()) {
+        try (var connection = rawConnection();
+                var channel = connection.createChannel()) {
             GetResponse copy = channel.basicGet(queues.retryQueue(1), false);
             var headers = new HashMap<>(copy.getProps().getHeaders());
-            headers.put("x-flashsale-retry-at", System.currentTimeMillis() + Duration.ofHours(1).toMillis());
-            AMQP.BasicProperties skewed = copy.getProps().builder().headers(headers).deliveryMode(PERSISTENT).build();
+            headers.put(
+                    "x-flashsale-retry-at",
+                    System.currentTimeMillis() + Duration.ofHours(1).toMillis());
+            AMQP.BasicProperties skewed = copy.getProps()
+                    .builder()
+                    .headers(headers)
+                    .deliveryMode(PERSISTENT)
+                    .build();
             channel.confirmSelect();
             channel.basicPublish("", queues.retryQueue(1), skewed, copy.getBody());
             channel.waitForConfirmsOrDie(5_000);
@@ -76,10 +96,14 @@ class RetryRelayClockSkewTest {
     }
 
     private void awaitFailedAndCompensated(UUID orderId, long itemId) {
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() ->
-                assertThat(jdbc.sql("SELECT status || '/' || reason FROM orders WHERE order_id = ? AND compensated_at IS NOT NULL")
-                        .param(orderId).query(String.class).single()).isEqualTo("FAILED/SETTLEMENT_FAILED"));
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(itemId, Set.of(orderId), Duration.ofSeconds(30));
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(jdbc.sql(
+                                "SELECT status || '/' || reason FROM orders WHERE order_id = ? AND compensated_at IS NOT NULL")
+                        .param(orderId)
+                        .query(String.class)
+                        .single())
+                .isEqualTo("FAILED/SETTLEMENT_FAILED"));
+        new SaleInvariants(jdbc, redis, gate.keys())
+                .awaitQuietAndAssert(itemId, Set.of(orderId), Duration.ofSeconds(30));
     }
 
     /** Not through the app's caching factory, whose channels are not closed by close(). */

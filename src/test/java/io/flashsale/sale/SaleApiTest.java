@@ -3,10 +3,10 @@ package io.flashsale.sale;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.flashsale.support.FlashSaleClient;
-import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.SaleFixture;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,10 +20,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FlashSaleIntegrationTest
 class SaleApiTest {
 
-    private static final String VALID_ITEM = "{\"sku\":\"S\",\"name\":\"N\",\"price\":10.5,\"stock\":5,\"perUserLimit\":1}";
+    private static final String VALID_ITEM =
+            "{\"sku\":\"S\",\"name\":\"N\",\"price\":10.5,\"stock\":5,\"perUserLimit\":1}";
 
-    @Autowired SaleFixture fixture;
-    @Autowired JdbcClient jdbc;
+    @Autowired
+    SaleFixture fixture;
+
+    @Autowired
+    JdbcClient jdbc;
 
     FlashSaleClient client;
 
@@ -34,7 +38,8 @@ class SaleApiTest {
 
     @Test
     void anAdminCreatesASaleAndAnyoneCanSeeItsStock() {
-        Response created = client.admin("/api/v1/admin/sales", sale(VALID_ITEM, "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"));
+        Response created =
+                client.admin("/api/v1/admin/sales", sale(VALID_ITEM, "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"));
 
         assertThat(created.status()).isEqualTo(201);
         long saleId = created.body().path("id").asLong();
@@ -43,7 +48,8 @@ class SaleApiTest {
         assertThat(shown.status()).isEqualTo(200);
         assertThat(shown.body().path("status").asString()).isEqualTo("SCHEDULED");
         assertThat(shown.body().path("items").get(0).path("available").asInt()).isEqualTo(5);
-        assertThat(shown.body().path("items").get(0).path("price").decimalValue()).isEqualByComparingTo("10.5");
+        assertThat(shown.body().path("items").get(0).path("price").decimalValue())
+                .isEqualByComparingTo("10.5");
     }
 
     @Test
@@ -56,7 +62,11 @@ class SaleApiTest {
         Response listing = client.get("/api/v1/sales");
 
         assertThat(listing.status()).isEqualTo(200);
-        List<Long> ids = listing.body().path("sales").valueStream().map(sale -> sale.path("id").asLong()).toList();
+        List<Long> ids = listing.body()
+                .path("sales")
+                .valueStream()
+                .map(sale -> sale.path("id").asLong())
+                .toList();
         assertThat(ids).contains(open.saleId(), later.saleId()).doesNotContain(ended.saleId());
         assertThat(ids.indexOf(open.saleId())).isLessThan(ids.indexOf(later.saleId()));
         var shown = listing.body().path("sales").get(ids.indexOf(open.saleId()));
@@ -72,17 +82,20 @@ class SaleApiTest {
 
         assertThat(time.status()).isEqualTo(200);
         assertThat(time.body().path("epochMillis").asLong()).isBetween(before - 1000, after + 1000);
-        assertThat(Instant.parse(time.body().path("now").asString()).toEpochMilli()).isEqualTo(time.body().path("epochMillis").asLong());
+        assertThat(Instant.parse(time.body().path("now").asString()).toEpochMilli())
+                .isEqualTo(time.body().path("epochMillis").asLong());
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {
-            "{\"sku\":\"S\",\"name\":\"N\",\"price\":1,\"stock\":0,\"perUserLimit\":1}",
-            "{\"sku\":\"S\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":0}",
-            "{\"sku\":\"S\",\"name\":\"N\",\"price\":-1,\"stock\":5,\"perUserLimit\":1}",
-            "{\"sku\":\"S\",\"name\":\"N\",\"price\":1.234,\"stock\":5,\"perUserLimit\":1}",
-            "{\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1}",
-            "{\"sku\":\"S\",\"name\":\"N\",\"price\":\"free\",\"stock\":5,\"perUserLimit\":1}"})
+    @ValueSource(
+            strings = {
+                "{\"sku\":\"S\",\"name\":\"N\",\"price\":1,\"stock\":0,\"perUserLimit\":1}",
+                "{\"sku\":\"S\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":0}",
+                "{\"sku\":\"S\",\"name\":\"N\",\"price\":-1,\"stock\":5,\"perUserLimit\":1}",
+                "{\"sku\":\"S\",\"name\":\"N\",\"price\":1.234,\"stock\":5,\"perUserLimit\":1}",
+                "{\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1}",
+                "{\"sku\":\"S\",\"name\":\"N\",\"price\":\"free\",\"stock\":5,\"perUserLimit\":1}"
+            })
     void anInvalidItemIsRefusedAndNothingIsWritten(String item) {
         refusedAndNothingWritten(sale(item, "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"));
     }
@@ -121,7 +134,8 @@ class SaleApiTest {
 
     @Test
     void anEndedSaleCannotBeWarmedUpAndAnUnknownOneIsNotFound() {
-        CreatedItem ended = client.createSale(Instant.parse("2020-01-01T10:00:00Z"), Instant.parse("2020-01-01T11:00:00Z"), 5, 1);
+        CreatedItem ended =
+                client.createSale(Instant.parse("2020-01-01T10:00:00Z"), Instant.parse("2020-01-01T11:00:00Z"), 5, 1);
 
         Response response = client.warmUp(ended.saleId());
 
@@ -136,7 +150,10 @@ class SaleApiTest {
      * {@code Instant.toEpochMilli} cannot hold: each is refused naming its field, and nothing is written.
      */
     @ParameterizedTest(name = "{0}")
-    @CsvSource(delimiter = '|', textBlock = """
+    @CsvSource(
+            delimiter = '|',
+            textBlock =
+                    """
             NUL in the sale name       | {"name":"Sa\\u0000le","startsAt":"2030-01-01T10:00:00Z","endsAt":"2030-01-01T11:00:00Z","items":[ITEM]} | name
             NUL in a SKU               | {"name":"Sale","startsAt":"2030-01-01T10:00:00Z","endsAt":"2030-01-01T11:00:00Z","items":[{"sku":"S\\u0000","name":"N","price":1,"stock":5,"perUserLimit":1}]} | items[0].sku
             NUL in an item name        | {"name":"Sale","startsAt":"2030-01-01T10:00:00Z","endsAt":"2030-01-01T11:00:00Z","items":[{"sku":"S","name":"\\u0000","price":1,"stock":5,"perUserLimit":1}]} | items[0].name
@@ -147,7 +164,9 @@ class SaleApiTest {
     void aValueTheStoresCannotHoldIsRefusedNamingItsFieldAndNothingIsWritten(String what, String body, String field) {
         Response response = refusedAndNothingWritten(body.replace("ITEM", VALID_ITEM));
 
-        assertThat(response.body().path("errors").findValuesAsString("field")).as(what).contains(field);
+        assertThat(response.body().path("errors").findValuesAsString("field"))
+                .as(what)
+                .contains(field);
     }
 
     @Test
@@ -169,7 +188,8 @@ class SaleApiTest {
         Response response = refusedAndNothingWritten(sale(
                 "{\"sku\":\"\\ud800\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1},"
                         + "{\"sku\":\"\\udbff\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1}",
-                "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"));
+                "2030-01-01T10:00:00Z",
+                "2030-01-01T11:00:00Z"));
 
         assertThat(response.body().path("errors").findValuesAsString("field")).contains("items[0].sku", "items[1].sku");
     }
@@ -179,16 +199,19 @@ class SaleApiTest {
     void controlCharactersInASkuAreRefused(String escaped) {
         Response response = refusedAndNothingWritten(sale(
                 "{\"sku\":\"S" + escaped + "\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1}",
-                "2030-01-01T10:00:00Z", "2030-01-01T11:00:00Z"));
+                "2030-01-01T10:00:00Z",
+                "2030-01-01T11:00:00Z"));
 
         assertThat(response.body().path("errors").findValuesAsString("field")).containsExactly("items[0].sku");
     }
 
     @Test
     void theEdgesOfTheRangeAndAstralCharactersAreStoredAsSentToTheMicrosecond() {
-        Response created = client.admin("/api/v1/admin/sales", "{\"name\":\"Sale \uD83D\uDE00\","
-                + "\"startsAt\":\"1970-01-01T00:00:00Z\",\"endsAt\":\"9999-12-31T23:59:59.9999999Z\",\"items\":["
-                + "{\"sku\":\"\uD835\uDD4A\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1}]}");
+        Response created = client.admin(
+                "/api/v1/admin/sales",
+                "{\"name\":\"Sale \uD83D\uDE00\","
+                        + "\"startsAt\":\"1970-01-01T00:00:00Z\",\"endsAt\":\"9999-12-31T23:59:59.9999999Z\",\"items\":["
+                        + "{\"sku\":\"\uD835\uDD4A\",\"name\":\"N\",\"price\":1,\"stock\":5,\"perUserLimit\":1}]}");
 
         assertThat(created.status()).isEqualTo(201);
         Response shown = client.get("/api/v1/sales/" + created.body().path("id").asLong());
@@ -206,8 +229,8 @@ class SaleApiTest {
         Response response = client.admin("/api/v1/admin/sales", body);
 
         assertThat(response.status()).as("%s", body).isEqualTo(400);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(
-                type -> assertThat(type).startsWith("application/problem+json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(response.code()).isEqualTo("VALIDATION_FAILED");
         assertThat(sales()).isEqualTo(salesBefore);
         assertThat(items()).isEqualTo(itemsBefore);
@@ -215,7 +238,8 @@ class SaleApiTest {
     }
 
     private static String sale(String item, String startsAt, String endsAt) {
-        return "{\"name\":\"Sale\",\"startsAt\":\"" + startsAt + "\",\"endsAt\":\"" + endsAt + "\",\"items\":[" + item + "]}";
+        return "{\"name\":\"Sale\",\"startsAt\":\"" + startsAt + "\",\"endsAt\":\"" + endsAt + "\",\"items\":[" + item
+                + "]}";
     }
 
     private int sales() {
@@ -223,6 +247,8 @@ class SaleApiTest {
     }
 
     private int items() {
-        return jdbc.sql("SELECT count(*) FROM flash_sale_items").query(Integer.class).single();
+        return jdbc.sql("SELECT count(*) FROM flash_sale_items")
+                .query(Integer.class)
+                .single();
     }
 }

@@ -1,11 +1,11 @@
 package io.flashsale.settlement;
 
-import io.flashsale.orders.SettledOrder;
-import io.flashsale.orders.FailureReason;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.flashsale.orders.FailureReason;
+import io.flashsale.orders.SettledOrder;
 import io.flashsale.sale.CreateSale;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.shared.OrderRequested;
@@ -23,9 +23,14 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FlashSaleIntegrationTest
 class BatchSettlerTest {
 
-    @Autowired BatchSettler settler;
-    @Autowired SaleCatalog catalog;
-    @Autowired JdbcClient jdbc;
+    @Autowired
+    BatchSettler settler;
+
+    @Autowired
+    SaleCatalog catalog;
+
+    @Autowired
+    JdbcClient jdbc;
 
     @Test
     void aBatchThatExactlySellsOutConfirmsEveryOrder() {
@@ -33,7 +38,10 @@ class BatchSettlerTest {
 
         var settlement = settler.settle(List.of(order(item, "a"), order(item, "b"), order(item, "c")));
 
-        assertThat(settlement.settled()).extracting(SettledOrder::status).containsOnly(OrderStatus.CONFIRMED).hasSize(3);
+        assertThat(settlement.settled())
+                .extracting(SettledOrder::status)
+                .containsOnly(OrderStatus.CONFIRMED)
+                .hasSize(3);
         assertThat(available(item)).isZero();
     }
 
@@ -44,10 +52,13 @@ class BatchSettlerTest {
 
         var settlement = settler.settle(orders);
 
-        assertThat(settlement.settled()).extracting(SettledOrder::userId, SettledOrder::reason).containsExactlyInAnyOrder(
-                tuple("a", null), tuple("b", null),
-                tuple("c", FailureReason.SOLD_OUT),
-                tuple("d", FailureReason.SOLD_OUT));
+        assertThat(settlement.settled())
+                .extracting(SettledOrder::userId, SettledOrder::reason)
+                .containsExactlyInAnyOrder(
+                        tuple("a", null),
+                        tuple("b", null),
+                        tuple("c", FailureReason.SOLD_OUT),
+                        tuple("d", FailureReason.SOLD_OUT));
         assertThat(available(item)).isZero();
     }
 
@@ -72,8 +83,10 @@ class BatchSettlerTest {
 
         var settlement = settler.settle(List.of(first, second));
 
-        assertThat(settlement.settled()).filteredOn(order -> order.orderId().equals(second.orderId()))
-                .extracting(SettledOrder::reason).containsExactly(FailureReason.LIMIT_EXCEEDED);
+        assertThat(settlement.settled())
+                .filteredOn(order -> order.orderId().equals(second.orderId()))
+                .extracting(SettledOrder::reason)
+                .containsExactly(FailureReason.LIMIT_EXCEEDED);
         assertThat(available(item)).isEqualTo(4);
     }
 
@@ -93,31 +106,48 @@ class BatchSettlerTest {
         long item = item(1, 1);
 
         assertThatThrownBy(() -> jdbc.sql("UPDATE flash_sale_items SET available = available - 2 WHERE id = ?")
-                .param(item).update()).isInstanceOf(DataIntegrityViolationException.class);
-        assertThatThrownBy(() -> jdbc.sql("""
+                        .param(item)
+                        .update())
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThatThrownBy(() -> jdbc.sql(
+                                """
                 INSERT INTO buyer_holdings (item_id, user_id, per_user_limit, units) VALUES (?, 'a', 1, 2)""")
-                .param(item).update()).isInstanceOf(DataIntegrityViolationException.class);
-        assertThatThrownBy(() -> jdbc.sql("""
+                        .param(item)
+                        .update())
+                .isInstanceOf(DataIntegrityViolationException.class);
+        assertThatThrownBy(() -> jdbc.sql(
+                                """
                 INSERT INTO buyer_holdings (item_id, user_id, per_user_limit, units) VALUES (?, 'a', 5, 2)""")
-                .param(item).update()).isInstanceOf(DataIntegrityViolationException.class);
+                        .param(item)
+                        .update())
+                .isInstanceOf(DataIntegrityViolationException.class);
     }
 
     private long item(int stock, int perUserLimit) {
-        var sale = catalog.create(new CreateSale("Settlement test", Instant.now().minusSeconds(1),
+        var sale = catalog.create(new CreateSale(
+                "Settlement test",
+                Instant.now().minusSeconds(1),
                 Instant.now().plusSeconds(3600),
                 List.of(new CreateSale.Item("SKU", "Item", BigDecimal.ONE, stock, perUserLimit))));
         return sale.items().getFirst().id();
     }
 
     private static OrderRequested order(long item, String user) {
-        return new OrderRequested(UUID.randomUUID(), item, user, 1, Instant.now(), Instant.now().plusSeconds(60));
+        return new OrderRequested(
+                UUID.randomUUID(), item, user, 1, Instant.now(), Instant.now().plusSeconds(60));
     }
 
     private int available(long item) {
-        return jdbc.sql("SELECT available FROM flash_sale_items WHERE id = ?").param(item).query(Integer.class).single();
+        return jdbc.sql("SELECT available FROM flash_sale_items WHERE id = ?")
+                .param(item)
+                .query(Integer.class)
+                .single();
     }
 
     private int rows(long item) {
-        return jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ?").param(item).query(Integer.class).single();
+        return jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ?")
+                .param(item)
+                .query(Integer.class)
+                .single();
     }
 }

@@ -14,7 +14,8 @@ class FailureKindTest {
     void connectionStatesMeanTheDatabaseIsDown() {
         assertThat(FailureKind.of(wrapped("08006"))).isEqualTo(FailureKind.DATABASE_DOWN);
         assertThat(FailureKind.of(wrapped("57P01"))).isEqualTo(FailureKind.DATABASE_DOWN);
-        assertThat(FailureKind.of(new CannotGetJdbcConnectionException("no connection"))).isEqualTo(FailureKind.DATABASE_DOWN);
+        assertThat(FailureKind.of(new CannotGetJdbcConnectionException("no connection")))
+                .isEqualTo(FailureKind.DATABASE_DOWN);
     }
 
     @Test

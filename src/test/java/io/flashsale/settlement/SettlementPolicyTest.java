@@ -1,11 +1,11 @@
 package io.flashsale.settlement;
 
-import io.flashsale.orders.SettledOrder;
-import io.flashsale.orders.FailureReason;
-import io.flashsale.orders.BuyerKey;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.flashsale.orders.BuyerKey;
+import io.flashsale.orders.FailureReason;
+import io.flashsale.orders.SettledOrder;
 import io.flashsale.sale.Inventory.StockLevel;
 import io.flashsale.shared.OrderRequested;
 import io.flashsale.shared.OrderStatus;
@@ -26,11 +26,13 @@ class SettlementPolicyTest {
 
         var decisions = SettlementPolicy.decide(orders, Map.of(ITEM, new StockLevel(ITEM, 3, 5)), Map.of(), NOW);
 
-        assertThat(decisions).extracting(SettledOrder::userId, SettledOrder::status, SettledOrder::reason).containsExactly(
-                tuple("a", OrderStatus.CONFIRMED, null),
-                tuple("b", OrderStatus.CONFIRMED, null),
-                tuple("c", OrderStatus.FAILED, FailureReason.SOLD_OUT),
-                tuple("d", OrderStatus.FAILED, FailureReason.SOLD_OUT));
+        assertThat(decisions)
+                .extracting(SettledOrder::userId, SettledOrder::status, SettledOrder::reason)
+                .containsExactly(
+                        tuple("a", OrderStatus.CONFIRMED, null),
+                        tuple("b", OrderStatus.CONFIRMED, null),
+                        tuple("c", OrderStatus.FAILED, FailureReason.SOLD_OUT),
+                        tuple("d", OrderStatus.FAILED, FailureReason.SOLD_OUT));
     }
 
     @Test
@@ -39,7 +41,9 @@ class SettlementPolicyTest {
 
         var decisions = SettlementPolicy.decide(orders, Map.of(ITEM, new StockLevel(ITEM, 1, 5)), Map.of(), NOW);
 
-        assertThat(decisions).extracting(SettledOrder::status).containsExactly(OrderStatus.FAILED, OrderStatus.CONFIRMED);
+        assertThat(decisions)
+                .extracting(SettledOrder::status)
+                .containsExactly(OrderStatus.FAILED, OrderStatus.CONFIRMED);
     }
 
     @Test
@@ -49,17 +53,20 @@ class SettlementPolicyTest {
 
         var decisions = SettlementPolicy.decide(orders, Map.of(ITEM, new StockLevel(ITEM, 10, 2)), holdings, NOW);
 
-        assertThat(decisions).extracting(SettledOrder::status, SettledOrder::reason).containsExactly(
-                tuple(OrderStatus.CONFIRMED, null),
-                tuple(OrderStatus.FAILED, FailureReason.LIMIT_EXCEEDED),
-                tuple(OrderStatus.FAILED, FailureReason.LIMIT_EXCEEDED));
+        assertThat(decisions)
+                .extracting(SettledOrder::status, SettledOrder::reason)
+                .containsExactly(
+                        tuple(OrderStatus.CONFIRMED, null),
+                        tuple(OrderStatus.FAILED, FailureReason.LIMIT_EXCEEDED),
+                        tuple(OrderStatus.FAILED, FailureReason.LIMIT_EXCEEDED));
     }
 
     @Test
     void neverConfirmsAnOrderPastItsDeadline() {
         var late = new OrderRequested(UUID.randomUUID(), ITEM, "a", 1, NOW.minusSeconds(60), NOW);
 
-        var decisions = SettlementPolicy.decide(List.of(late), Map.of(ITEM, new StockLevel(ITEM, 10, 1)), Map.of(), NOW);
+        var decisions =
+                SettlementPolicy.decide(List.of(late), Map.of(ITEM, new StockLevel(ITEM, 10, 1)), Map.of(), NOW);
 
         assertThat(decisions.getFirst().status()).isEqualTo(OrderStatus.EXPIRED);
         assertThat(decisions.getFirst().reason()).isEqualTo(FailureReason.RESERVATION_EXPIRED);

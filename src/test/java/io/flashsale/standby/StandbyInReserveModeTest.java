@@ -1,4 +1,3 @@
 package io.flashsale.standby;
 
-class StandbyInReserveModeTest extends StandbyScenario {
-}
+class StandbyInReserveModeTest extends StandbyScenario {}

@@ -35,13 +35,26 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = {"flashsale.payment.window=1h", "flashsale.reconciler.interval=1h"})
 abstract class StandbyScenario {
 
-    @LocalServerPort int port;
-    @Autowired JdbcClient jdbc;
-    @Autowired StringRedisTemplate redis;
-    @Autowired RedisGate gate;
-    @Autowired GateReturns gateReturns;
-    @Autowired UnitReturns returns;
-    @Autowired StandbyQueue standby;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    GateReturns gateReturns;
+
+    @Autowired
+    UnitReturns returns;
+
+    @Autowired
+    StandbyQueue standby;
 
     FlashSaleClient client;
     SaleInvariants invariants;
@@ -61,24 +74,40 @@ abstract class StandbyScenario {
         Response dave = client.standBy(item.itemId(), "dave", 1);
         Response erin = client.standBy(item.itemId(), "erin", 1);
         assertThat(carol.status()).isEqualTo(202);
-        assertThat(List.of(carol.body().path("position").asInt(), dave.body().path("position").asInt(),
-                erin.body().path("position").asInt())).containsExactly(1, 2, 3);
+        assertThat(List.of(
+                        carol.body().path("position").asInt(),
+                        dave.body().path("position").asInt(),
+                        erin.body().path("position").asInt()))
+                .containsExactly(1, 2, 3);
         UUID erins = standbyId(erin);
-        assertThat(client.delete("/api/v1/standby/" + erins).body().path("status").asString()).isEqualTo("WITHDRAWN");
+        assertThat(client.delete("/api/v1/standby/" + erins)
+                        .body()
+                        .path("status")
+                        .asString())
+                .isEqualTo("WITHDRAWN");
         assertThat(client.delete("/api/v1/standby/" + erins).status()).isEqualTo(200);
         assertThat(standbyId(client.standBy(item.itemId(), "dave", 1))).isEqualTo(standbyId(dave));
-        assertThat(client.get("/api/v1/standby/" + standbyId(dave)).body().path("position").asInt()).isEqualTo(2);
+        assertThat(client.get("/api/v1/standby/" + standbyId(dave))
+                        .body()
+                        .path("position")
+                        .asInt())
+                .isEqualTo(2);
 
         assertThat(client.cancel(alices).status()).isEqualTo(200);
         Response carolServed = client.get("/api/v1/standby/" + standbyId(carol));
         assertThat(carolServed.body().path("status").asString()).isEqualTo("SERVED");
         UUID carols = UUID.fromString(carolServed.body().path("orderId").asString());
-        assertThat(client.buy(item.itemId(), "frank", 1).code()).as("the returned unit went to carol").isEqualTo("SOLD_OUT");
+        assertThat(client.buy(item.itemId(), "frank", 1).code())
+                .as("the returned unit went to carol")
+                .isEqualTo("SOLD_OUT");
         await().atMost(Duration.ofSeconds(30)).until(() -> "CONFIRMED".equals(client.status(carols)));
         assertThat(client.get("/api/v1/orders/" + carols).body().has("payBy")).isTrue();
-        assertThat(client.pay(carols, "psp-carol").body().path("status").asString()).isEqualTo("PAID");
+        assertThat(client.pay(carols, "psp-carol").body().path("status").asString())
+                .isEqualTo("PAID");
 
-        jdbc.sql("UPDATE orders SET pay_by = now() - interval '1 second' WHERE order_id = ?").param(bobs).update();
+        jdbc.sql("UPDATE orders SET pay_by = now() - interval '1 second' WHERE order_id = ?")
+                .param(bobs)
+                .update();
         assertThat(returns.cancelOverdue()).isEqualTo(1);
         Response daveServed = client.get("/api/v1/standby/" + standbyId(dave));
         assertThat(daveServed.body().path("status").asString()).isEqualTo("SERVED");
@@ -96,7 +125,8 @@ abstract class StandbyScenario {
         assertThat(client.standBy(item.itemId(), "gina", 1).code()).isEqualTo("NOT_SOLD_OUT");
         UUID ginas = client.buy(item.itemId(), "gina", 2).orderId();
         await().atMost(Duration.ofSeconds(30)).until(() -> "CONFIRMED".equals(client.status(ginas)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> gate.tokens(item.itemId()).orElse(-1L) == 0);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> gate.tokens(item.itemId()).orElse(-1L) == 0);
 
         assertThat(client.standBy(item.itemId(), "gina", 1).code()).isEqualTo("ALREADY_PURCHASED");
         assertThat(client.standBy(item.itemId(), "hank", 3).code()).isEqualTo("VALIDATION_FAILED");
@@ -111,11 +141,14 @@ abstract class StandbyScenario {
         CreatedItem item = client.openSale(1, 1);
         UUID ivans = confirmedPurchase(item, "ivan");
         UUID julias = standbyId(client.standBy(item.itemId(), "julia", 1));
-        jdbc.sql("UPDATE flash_sales SET ends_at = now() WHERE id = ?").param(item.saleId()).update();
+        jdbc.sql("UPDATE flash_sales SET ends_at = now() WHERE id = ?")
+                .param(item.saleId())
+                .update();
 
         standby.serveWaiting(Duration.ofSeconds(1));
 
-        assertThat(client.get("/api/v1/standby/" + julias).body().path("status").asString()).isEqualTo("EXPIRED");
+        assertThat(client.get("/api/v1/standby/" + julias).body().path("status").asString())
+                .isEqualTo("EXPIRED");
         assertThat(client.delete("/api/v1/standby/" + julias).code()).isEqualTo("NOT_WAITING");
         invariants.assertAll(item.itemId(), Set.of(ivans));
     }
@@ -129,7 +162,9 @@ abstract class StandbyScenario {
         assertThat(client.cancel(kims).status()).isEqualTo(200);
         // the unit went to leo at once; as if the server had died before recording it:
         jdbc.sql("UPDATE standby SET status = 'WAITING', ended_at = NULL, order_id = NULL, queued_at = NULL"
-                + " WHERE standby_id = ?").param(leos).update();
+                        + " WHERE standby_id = ?")
+                .param(leos)
+                .update();
         UUID leosOrder = StandbyList.orderIdOf(leos);
         await().atMost(Duration.ofSeconds(30)).until(() -> "CONFIRMED".equals(client.status(leosOrder)));
 
@@ -156,24 +191,38 @@ abstract class StandbyScenario {
         assertThat(crowd.statuses().keySet()).containsOnly(202, 409);
         Set<UUID> accepted = new HashSet<>(crowd.accepted());
         await().atMost(Duration.ofSeconds(60)).until(() -> count(item, "status = 'CONFIRMED'") == stock);
-        await().atMost(Duration.ofSeconds(10)).until(() -> gate.tokens(item.itemId()).orElse(-1L) == 0);
-        List<UUID> winners = jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND status = 'CONFIRMED' ORDER BY order_id")
-                .param(item.itemId()).query(UUID.class).list();
-        Set<String> winning = new HashSet<>(jdbc.sql("SELECT user_id FROM orders WHERE item_id = ? AND status = 'CONFIRMED'")
-                .param(item.itemId()).query(String.class).list());
-        List<String> standing = new ArrayList<>(Crowd.buyers("crowd", 40).stream().filter(buyer -> !winning.contains(buyer)).toList());
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> gate.tokens(item.itemId()).orElse(-1L) == 0);
+        List<UUID> winners = jdbc.sql(
+                        "SELECT order_id FROM orders WHERE item_id = ? AND status = 'CONFIRMED' ORDER BY order_id")
+                .param(item.itemId())
+                .query(UUID.class)
+                .list();
+        Set<String> winning =
+                new HashSet<>(jdbc.sql("SELECT user_id FROM orders WHERE item_id = ? AND status = 'CONFIRMED'")
+                        .param(item.itemId())
+                        .query(String.class)
+                        .list());
+        List<String> standing = new ArrayList<>(Crowd.buyers("crowd", 40).stream()
+                .filter(buyer -> !winning.contains(buyer))
+                .toList());
         assertThat(standing).hasSize(30);
         for (String buyer : standing) {
-            assertThat(client.standBy(item.itemId(), buyer, 1).status()).as("stand by %s", buyer).isEqualTo(202);
+            assertThat(client.standBy(item.itemId(), buyer, 1).status())
+                    .as("stand by %s", buyer)
+                    .isEqualTo(202);
         }
 
         for (int i = 0; i < 3; i++) {
             assertThat(client.cancel(winners.get(i)).status()).isEqualTo(200);
         }
         jdbc.sql("UPDATE orders SET pay_by = now() - interval '1 second' WHERE order_id = ANY(?::uuid[])")
-                .param(winners.subList(3, 6).stream().map(UUID::toString).toArray(String[]::new)).update();
+                .param(winners.subList(3, 6).stream().map(UUID::toString).toArray(String[]::new))
+                .update();
         returns.cancelOverdue();
-        winners.subList(6, stock).forEach(order -> assertThat(client.pay(order, "psp-" + order).status()).isEqualTo(200));
+        winners.subList(6, stock)
+                .forEach(order ->
+                        assertThat(client.pay(order, "psp-" + order).status()).isEqualTo(200));
 
         // every buyer served pays, until every unit is paid
         await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
@@ -194,14 +243,17 @@ abstract class StandbyScenario {
     UUID confirmedPurchase(CreatedItem item, String buyer) {
         UUID order = client.buy(item.itemId(), buyer, 1).orderId();
         await().atMost(Duration.ofSeconds(30)).until(() -> "CONFIRMED".equals(client.status(order)));
-        await().atMost(Duration.ofSeconds(10)).until(() -> Boolean.TRUE.equals(
-                redis.opsForSet().isMember(gate.keys().confirmed(item.itemId()), order.toString())));
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> Boolean.TRUE.equals(
+                        redis.opsForSet().isMember(gate.keys().confirmed(item.itemId()), order.toString())));
         return order;
     }
 
     int count(CreatedItem item, String condition) {
-        return jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ? AND " + condition).param(item.itemId())
-                .query(Integer.class).single();
+        return jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ? AND " + condition)
+                .param(item.itemId())
+                .query(Integer.class)
+                .single();
     }
 
     static UUID standbyId(Response response) {

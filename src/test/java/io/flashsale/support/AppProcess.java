@@ -52,7 +52,8 @@ public final class AppProcess implements AutoCloseable {
         String java = ProcessHandle.current().info().command().orElse("java");
         List<String> command = new ArrayList<>(List.of(java, "-Xmx512m"));
         command.addAll(List.of(jvmOptions));
-        command.addAll(List.of("-jar", Path.of("target", "flashsale.jar").toAbsolutePath().toString()));
+        command.addAll(List.of(
+                "-jar", Path.of("target", "flashsale.jar").toAbsolutePath().toString()));
         return command;
     }
 
@@ -63,9 +64,13 @@ public final class AppProcess implements AutoCloseable {
                 throw new IllegalStateException("The process exited early; see " + log.toAbsolutePath());
             }
             try {
-                var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
-                        .timeout(Duration.ofSeconds(2)).build();
-                return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+                var request = HttpRequest.newBuilder(
+                                URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
+                        .timeout(Duration.ofSeconds(2))
+                        .build();
+                return http.send(request, HttpResponse.BodyHandlers.discarding())
+                                .statusCode()
+                        == 200;
             } catch (IOException e) {
                 return false;
             }

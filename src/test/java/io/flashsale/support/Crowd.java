@@ -31,7 +31,8 @@ public final class Crowd {
      * however fast the machine is.
      */
     public Crowd buyUntil(FlashSaleClient client, long itemId, String prefix, int inFlight, BooleanSupplier enough) {
-        var buyers = Stream.iterate(0, i -> i + 1).map(i -> prefix + "-" + i).takeWhile(buyer -> !enough.getAsBoolean());
+        var buyers =
+                Stream.iterate(0, i -> i + 1).map(i -> prefix + "-" + i).takeWhile(buyer -> !enough.getAsBoolean());
         return buy(client, itemId, buyers.iterator(), inFlight);
     }
 
@@ -45,7 +46,8 @@ public final class Crowd {
                     try {
                         record(client.buy(itemId, buyer, 1));
                     } catch (RuntimeException e) {
-                        statuses.computeIfAbsent(-1, status -> new AtomicInteger()).incrementAndGet();
+                        statuses.computeIfAbsent(-1, status -> new AtomicInteger())
+                                .incrementAndGet();
                     } finally {
                         permits.release();
                     }
@@ -56,7 +58,8 @@ public final class Crowd {
     }
 
     public void record(Response response) {
-        statuses.computeIfAbsent(response.status(), status -> new AtomicInteger()).incrementAndGet();
+        statuses.computeIfAbsent(response.status(), status -> new AtomicInteger())
+                .incrementAndGet();
         if (response.code() != null) {
             codes.computeIfAbsent(response.code(), code -> new AtomicInteger()).incrementAndGet();
         }
@@ -83,6 +86,8 @@ public final class Crowd {
     }
 
     public static List<String> buyers(String prefix, int count) {
-        return java.util.stream.IntStream.range(0, count).mapToObj(i -> prefix + "-" + i).toList();
+        return java.util.stream.IntStream.range(0, count)
+                .mapToObj(i -> prefix + "-" + i)
+                .toList();
     }
 }

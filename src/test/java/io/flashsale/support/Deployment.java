@@ -23,7 +23,8 @@ public final class Deployment implements AutoCloseable {
 
     public static final String ADMIN_TOKEN = "process-test-admin-token";
 
-    private final String name = "it_p_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private final String name =
+            "it_p_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
     private final List<AppProcess> processes = new ArrayList<>();
     private final LettuceConnectionFactory redisConnections;
     private final JdbcClient jdbc;
@@ -71,7 +72,8 @@ public final class Deployment implements AutoCloseable {
     public void close() {
         processes.forEach(AppProcess::close);
         redisConnections.destroy();
-        IsolatedEnvironment.removeEverythingOf(name, new OrderQueues(name,
-                List.of(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(25))));
+        IsolatedEnvironment.removeEverythingOf(
+                name,
+                new OrderQueues(name, List.of(Duration.ofSeconds(1), Duration.ofSeconds(5), Duration.ofSeconds(25))));
     }
 }

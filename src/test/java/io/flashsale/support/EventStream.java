@@ -49,12 +49,15 @@ public final class EventStream implements AutoCloseable {
     /** Opens the stream at {@code path}; {@code headers} are name, value pairs (Last-Event-ID, Authorization). */
     public static EventStream open(int port, String path, String... headers) {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .header("Accept", "text/event-stream").GET();
+                .header("Accept", "text/event-stream")
+                .GET();
         if (headers.length > 0) {
             request.headers(headers);
         }
         try {
-            HttpResponse<Stream<String>> response = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()
+            HttpResponse<Stream<String>> response = HttpClient.newBuilder()
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build()
                     .send(request.build(), HttpResponse.BodyHandlers.ofLines());
             if (response.statusCode() != 200) {
                 String body;

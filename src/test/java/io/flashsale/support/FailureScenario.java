@@ -16,11 +16,13 @@ import org.springframework.test.context.TestPropertySource;
 @Retention(RetentionPolicy.RUNTIME)
 @FlashSaleIntegrationTest
 @ActiveProfiles("fault-injection")
-@TestPropertySource(properties = {
-        "flashsale.faults.fail-settlement-of-user=" + FailureScenario.DOOMED_BUYER,
-        "flashsale.messaging.retry-delays=200ms,400ms,800ms",
-        "flashsale.reconciler.interval=1h",
-        "flashsale.reconciler.grace=1s"})
+@TestPropertySource(
+        properties = {
+            "flashsale.faults.fail-settlement-of-user=" + FailureScenario.DOOMED_BUYER,
+            "flashsale.messaging.retry-delays=200ms,400ms,800ms",
+            "flashsale.reconciler.interval=1h",
+            "flashsale.reconciler.grace=1s"
+        })
 public @interface FailureScenario {
 
     String DOOMED_BUYER = "doomed";

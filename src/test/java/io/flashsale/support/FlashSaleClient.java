@@ -3,9 +3,9 @@ package io.flashsale.support;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.net.http.HttpHeaders;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -28,8 +28,7 @@ public final class FlashSaleClient {
         }
     }
 
-    public record CreatedItem(long saleId, long itemId) {
-    }
+    public record CreatedItem(long saleId, long itemId) {}
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
@@ -46,7 +45,8 @@ public final class FlashSaleClient {
     }
 
     public Response post(String path, String body, String... headers) {
-        var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+        var request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
                 .POST(body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             request.header("Content-Type", "application/json");
@@ -58,7 +58,10 @@ public final class FlashSaleClient {
     }
 
     public Response get(String path) {
-        return send(HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).GET().build());
+        return send(HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .GET()
+                .build());
     }
 
     public Response send(HttpRequest request) {
@@ -75,12 +78,16 @@ public final class FlashSaleClient {
     }
 
     public Response buy(long itemId, String userId, int quantity, String... headers) {
-        return post("/api/v1/orders", JSON.writeValueAsString(Map.of(
-                "itemId", itemId, "userId", userId, "quantity", quantity)), headers);
+        return post(
+                "/api/v1/orders",
+                JSON.writeValueAsString(Map.of("itemId", itemId, "userId", userId, "quantity", quantity)),
+                headers);
     }
 
     public Response delete(String path, String... headers) {
-        var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30)).DELETE();
+        var request = HttpRequest.newBuilder(URI.create(base + path))
+                .timeout(Duration.ofSeconds(30))
+                .DELETE();
         if (headers.length > 0) {
             request.headers(headers);
         }
@@ -88,8 +95,10 @@ public final class FlashSaleClient {
     }
 
     public Response pay(UUID orderId, String paymentReference, String... headers) {
-        return post("/api/v1/orders/" + orderId + "/payment",
-                JSON.writeValueAsString(Map.of("paymentReference", paymentReference)), headers);
+        return post(
+                "/api/v1/orders/" + orderId + "/payment",
+                JSON.writeValueAsString(Map.of("paymentReference", paymentReference)),
+                headers);
     }
 
     public Response cancel(UUID orderId, String... headers) {
@@ -97,8 +106,10 @@ public final class FlashSaleClient {
     }
 
     public Response standBy(long itemId, String userId, int quantity, String... headers) {
-        return post("/api/v1/items/" + itemId + "/standby", JSON.writeValueAsString(Map.of(
-                "userId", userId, "quantity", quantity)), headers);
+        return post(
+                "/api/v1/items/" + itemId + "/standby",
+                JSON.writeValueAsString(Map.of("userId", userId, "quantity", quantity)),
+                headers);
     }
 
     /** The order's status as GET answers it. */
@@ -112,7 +123,8 @@ public final class FlashSaleClient {
 
     /** A sale open now (or from {@code startsAt}) with one item, warmed up unless told otherwise. */
     public CreatedItem openSale(int stock, int perUserLimit) {
-        CreatedItem item = createSale(Instant.now().minusSeconds(1), Instant.now().plus(Duration.ofHours(1)), stock, perUserLimit);
+        CreatedItem item =
+                createSale(Instant.now().minusSeconds(1), Instant.now().plus(Duration.ofHours(1)), stock, perUserLimit);
         warmUp(item.saleId());
         return item;
     }
@@ -123,14 +135,35 @@ public final class FlashSaleClient {
 
     /** A sale with one item of this SKU (the compatibility facade's {@code product_id}), not warmed up. */
     public CreatedItem createSale(Instant startsAt, Instant endsAt, int stock, int perUserLimit, String sku) {
-        Response created = admin("/api/v1/admin/sales", JSON.writeValueAsString(Map.of(
-                "name", "Test sale", "startsAt", startsAt.toString(), "endsAt", endsAt.toString(),
-                "items", new Object[] {Map.of("sku", sku, "name", "Test item", "price", "19.90",
-                        "stock", stock, "perUserLimit", perUserLimit)})));
+        Response created = admin(
+                "/api/v1/admin/sales",
+                JSON.writeValueAsString(Map.of(
+                        "name",
+                        "Test sale",
+                        "startsAt",
+                        startsAt.toString(),
+                        "endsAt",
+                        endsAt.toString(),
+                        "items",
+                        new Object[] {
+                            Map.of(
+                                    "sku",
+                                    sku,
+                                    "name",
+                                    "Test item",
+                                    "price",
+                                    "19.90",
+                                    "stock",
+                                    stock,
+                                    "perUserLimit",
+                                    perUserLimit)
+                        })));
         if (created.status() != 201) {
             throw new IllegalStateException("Could not create a sale: " + created);
         }
-        return new CreatedItem(created.body().path("id").asLong(), created.body().path("items").get(0).path("id").asLong());
+        return new CreatedItem(
+                created.body().path("id").asLong(),
+                created.body().path("items").get(0).path("id").asLong());
     }
 
     public Response warmUp(long saleId) {

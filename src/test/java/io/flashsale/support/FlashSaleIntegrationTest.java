@@ -16,10 +16,13 @@ import org.springframework.test.context.ContextConfiguration;
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
-        "flashsale.admin.token=" + FlashSaleIntegrationTest.ADMIN_TOKEN,
-        "flashsale.rate-limit.enabled=false",
-        "flashsale.concurrency-limit.enabled=false"})
+@SpringBootTest(
+        webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {
+            "flashsale.admin.token=" + FlashSaleIntegrationTest.ADMIN_TOKEN,
+            "flashsale.rate-limit.enabled=false",
+            "flashsale.concurrency-limit.enabled=false"
+        })
 @ContextConfiguration(initializers = IsolatedEnvironment.class)
 @Import(SaleFixture.class)
 public @interface FlashSaleIntegrationTest {

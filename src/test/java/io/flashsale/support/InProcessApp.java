@@ -21,20 +21,28 @@ public final class InProcessApp implements AutoCloseable {
     }
 
     /** Starts on a free port with the isolated environment {@code name} and the given settings. */
-    public static InProcessApp start(String name, Map<String, Object> properties,
-                                     Consumer<ConfigurableApplicationContext> beforeRefresh) {
+    public static InProcessApp start(
+            String name, Map<String, Object> properties, Consumer<ConfigurableApplicationContext> beforeRefresh) {
         Map<String, Object> all = new HashMap<>(Map.of(
-                "server.port", "0",
-                "spring.datasource.url", IsolatedEnvironment.POSTGRES + name,
-                "flashsale.gate.key-prefix", name,
-                "flashsale.messaging.prefix", name,
-                "flashsale.admin.token", FlashSaleIntegrationTest.ADMIN_TOKEN,
+                "server.port",
+                "0",
+                "spring.datasource.url",
+                IsolatedEnvironment.POSTGRES + name,
+                "flashsale.gate.key-prefix",
+                name,
+                "flashsale.messaging.prefix",
+                name,
+                "flashsale.admin.token",
+                FlashSaleIntegrationTest.ADMIN_TOKEN,
                 // as in FlashSaleIntegrationTest: the edge's limits are tested in their own tests
-                "flashsale.rate-limit.enabled", "false",
-                "flashsale.concurrency-limit.enabled", "false"));
+                "flashsale.rate-limit.enabled",
+                "false",
+                "flashsale.concurrency-limit.enabled",
+                "false"));
         all.putAll(properties);
         // As command-line arguments: they override application.yaml (builder properties would not).
-        String[] arguments = all.entrySet().stream().map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
+        String[] arguments = all.entrySet().stream()
+                .map(entry -> "--" + entry.getKey() + "=" + entry.getValue())
                 .toArray(String[]::new);
         var context = new SpringApplicationBuilder(FlashSaleApplication.class)
                 .initializers(beforeRefresh::accept)

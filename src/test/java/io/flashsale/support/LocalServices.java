@@ -8,8 +8,7 @@ import java.util.concurrent.TimeUnit;
 /** Stops and starts the machine's PostgreSQL and RabbitMQ, for outage tests. */
 public final class LocalServices {
 
-    private LocalServices() {
-    }
+    private LocalServices() {}
 
     public static boolean canControlPostgres() {
         return Files.isDirectory(Path.of("/etc/postgresql")) && "root".equals(System.getProperty("user.name"));
@@ -25,10 +24,11 @@ public final class LocalServices {
 
     /** Redis here keeps nothing on disk, so a restart is also the loss of every key. */
     public static void restartRedis() {
-        run("redis-cli -h 127.0.0.1 shutdown nosave || true; "
-                + "redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save \"\" --appendonly no "
-                + "--dir /var/lib/redis --logfile /var/log/redis/ci.log && "
-                + "for i in $(seq 1 50); do redis-cli -h 127.0.0.1 ping 2>/dev/null | grep -q PONG && exit 0; sleep 0.2; done; exit 1");
+        run(
+                "redis-cli -h 127.0.0.1 shutdown nosave || true; "
+                        + "redis-server --daemonize yes --bind 127.0.0.1 -::1 --port 6379 --save \"\" --appendonly no "
+                        + "--dir /var/lib/redis --logfile /var/log/redis/ci.log && "
+                        + "for i in $(seq 1 50); do redis-cli -h 127.0.0.1 ping 2>/dev/null | grep -q PONG && exit 0; sleep 0.2; done; exit 1");
     }
 
     public static boolean canRestartRedis() {
@@ -45,7 +45,8 @@ public final class LocalServices {
 
     private static void run(String command) {
         try {
-            Process process = new ProcessBuilder("bash", "-c", command).inheritIO().start();
+            Process process =
+                    new ProcessBuilder("bash", "-c", command).inheritIO().start();
             if (!process.waitFor(120, TimeUnit.SECONDS) || process.exitValue() != 0) {
                 throw new IllegalStateException("'" + command + "' failed");
             }

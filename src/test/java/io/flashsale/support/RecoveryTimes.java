@@ -9,10 +9,11 @@ import java.time.Instant;
  */
 public final class RecoveryTimes {
 
-    private RecoveryTimes() {
-    }
+    private RecoveryTimes() {}
 
     public static void report(String scenario, Instant faultEnded) {
-        System.out.printf("[recovery-time] %s: %d ms%n", scenario, Duration.between(faultEnded, Instant.now()).toMillis());
+        System.out.printf(
+                "[recovery-time] %s: %d ms%n",
+                scenario, Duration.between(faultEnded, Instant.now()).toMillis());
     }
 }

@@ -26,7 +26,8 @@ public class SaleFixture {
 
     /** A new client: the server's port is known once it started, after the beans were made. */
     public FlashSaleClient client() {
-        return new FlashSaleClient(environment.getRequiredProperty("local.server.port", Integer.class),
+        return new FlashSaleClient(
+                environment.getRequiredProperty("local.server.port", Integer.class),
                 FlashSaleIntegrationTest.ADMIN_TOKEN);
     }
 

@@ -43,10 +43,13 @@ class AdaptiveConcurrencyFilter extends OncePerRequestFilter {
                 .build();
         this.retryAfter = Long.toString(Math.max(1, settings.retryAfter().toSeconds()));
         Gauge.builder("flashsale.purchase.concurrency.limit", limiter, SimpleLimiter::getLimit)
-                .description("purchase requests this instance takes at once (adaptive)").register(meters);
+                .description("purchase requests this instance takes at once (adaptive)")
+                .register(meters);
         Gauge.builder("flashsale.purchase.concurrency.inflight", limiter, SimpleLimiter::getInflight)
-                .description("purchase requests in progress").register(meters);
-        this.shed = Counter.builder("flashsale.purchase.shed").description("purchase requests answered 503 by the concurrency limit")
+                .description("purchase requests in progress")
+                .register(meters);
+        this.shed = Counter.builder("flashsale.purchase.shed")
+                .description("purchase requests answered 503 by the concurrency limit")
                 .register(meters);
     }
 
@@ -61,7 +64,11 @@ class AdaptiveConcurrencyFilter extends OncePerRequestFilter {
         Optional<Limiter.Listener> token = limiter.acquire(null);
         if (token.isEmpty()) {
             shed.increment();
-            PurchaseRefusals.write(request, response, ErrorCode.UNAVAILABLE, "The service is at capacity, retry shortly",
+            PurchaseRefusals.write(
+                    request,
+                    response,
+                    ErrorCode.UNAVAILABLE,
+                    "The service is at capacity, retry shortly",
                     Map.of(HttpHeaders.RETRY_AFTER, retryAfter));
             return;
         }

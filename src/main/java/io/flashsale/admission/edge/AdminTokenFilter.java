@@ -37,11 +37,12 @@ class AdminTokenFilter extends OncePerRequestFilter {
         String authorization = request.getHeader(HttpHeaders.AUTHORIZATION);
         if (authorization != null && authorization.regionMatches(true, 0, BEARER, 0, BEARER.length())) {
             if (!token.matches(authorization.substring(BEARER.length()).trim())) {
-                ProblemResponses.write(request, response, ErrorCode.FORBIDDEN, "The admin token is not valid", Map.of());
+                ProblemResponses.write(
+                        request, response, ErrorCode.FORBIDDEN, "The admin token is not valid", Map.of());
                 return;
             }
-            var admin = UsernamePasswordAuthenticationToken.authenticated("admin", null,
-                    List.of(new SimpleGrantedAuthority("ROLE_ADMIN")));
+            var admin = UsernamePasswordAuthenticationToken.authenticated(
+                    "admin", null, List.of(new SimpleGrantedAuthority("ROLE_ADMIN")));
             var context = SecurityContextHolder.createEmptyContext();
             context.setAuthentication(admin);
             SecurityContextHolder.setContext(context);

@@ -20,5 +20,4 @@ record ConcurrencyLimitProperties(
         @DefaultValue("40") int initial,
         @DefaultValue("20") int min,
         @DefaultValue("400") int max,
-        @DefaultValue("1s") Duration retryAfter) {
-}
+        @DefaultValue("1s") Duration retryAfter) {}

@@ -31,7 +31,8 @@ final class FairTurnValve extends ValveBase {
     FairTurnValve(MeterRegistry meters) {
         super(true);
         this.turns = Counter.builder("flashsale.http.turns")
-                .description("requests read by the thread that served the connection's previous one, sent to the back of the queue")
+                .description(
+                        "requests read by the thread that served the connection's previous one, sent to the back of the queue")
                 .register(meters);
     }
 

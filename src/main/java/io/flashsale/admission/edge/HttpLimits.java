@@ -6,5 +6,4 @@ import org.springframework.util.unit.DataSize;
 
 /** {@code FLASHSALE_HTTP_MAX_BODY_SIZE}: the largest request body any endpoint reads. */
 @ConfigurationProperties("flashsale.http")
-record HttpLimits(@DefaultValue("64KB") DataSize maxBodySize) {
-}
+record HttpLimits(@DefaultValue("64KB") DataSize maxBodySize) {}

@@ -8,8 +8,7 @@ import org.springframework.http.MediaType;
 /** The media types {@link RequestLimitsFilter} lets through to Spring MVC. */
 final class MediaTypeRules {
 
-    private MediaTypeRules() {
-    }
+    private MediaTypeRules() {}
 
     /**
      * No endpoint takes a form; refusing forms here also keeps the container from parsing one into
@@ -21,7 +20,8 @@ final class MediaTypeRules {
         }
         try {
             MediaType type = MediaType.parseMediaType(contentType);
-            return !type.isWildcardType() && !type.isWildcardSubtype()
+            return !type.isWildcardType()
+                    && !type.isWildcardSubtype()
                     && !MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(type)
                     && !MediaType.MULTIPART_FORM_DATA.isCompatibleWith(type);
         } catch (InvalidMediaTypeException e) {

@@ -26,8 +26,8 @@ public class PurchaseRateLimits {
     record Refusal(String policy, Map<String, String> headers) {
 
         ApiException asException() {
-            return new ApiException(ErrorCode.RATE_LIMITED, "Too many purchase requests (" + policy + " limit), retry later",
-                    headers);
+            return new ApiException(
+                    ErrorCode.RATE_LIMITED, "Too many purchase requests (" + policy + " limit), retry later", headers);
         }
     }
 
@@ -38,9 +38,16 @@ public class PurchaseRateLimits {
 
     PurchaseRateLimits(RateLimitProperties settings) {
         this.settings = settings;
-        this.buyers = Caffeine.newBuilder().maximumSize(settings.trackedKeys()).expireAfterAccess(Duration.ofMinutes(1)).build();
-        this.addresses = Caffeine.newBuilder().maximumSize(settings.trackedKeys()).expireAfterAccess(Duration.ofMinutes(1)).build();
-        this.global = settings.globalPerSecond() > 0 ? bucket(settings.globalPerSecond(), settings.globalBurst()) : null;
+        this.buyers = Caffeine.newBuilder()
+                .maximumSize(settings.trackedKeys())
+                .expireAfterAccess(Duration.ofMinutes(1))
+                .build();
+        this.addresses = Caffeine.newBuilder()
+                .maximumSize(settings.trackedKeys())
+                .expireAfterAccess(Duration.ofMinutes(1))
+                .build();
+        this.global =
+                settings.globalPerSecond() > 0 ? bucket(settings.globalPerSecond(), settings.globalBurst()) : null;
     }
 
     /** Throws 429 RATE_LIMITED if this buyer is over their limit. */
@@ -66,8 +73,7 @@ public class PurchaseRateLimits {
                 return refused;
             }
         }
-        return global == null ? Optional.empty()
-                : refusal("instance", global, settings.globalPerSecond());
+        return global == null ? Optional.empty() : refusal("instance", global, settings.globalPerSecond());
     }
 
     private static Optional<Refusal> refusal(String policy, Bucket bucket, int perSecond) {
@@ -87,7 +93,10 @@ public class PurchaseRateLimits {
 
     private static Bucket bucket(int perSecond, int burst) {
         return Bucket.builder()
-                .addLimit(Bandwidth.builder().capacity(Math.max(burst, 1)).refillGreedy(perSecond, Duration.ofSeconds(1)).build())
+                .addLimit(Bandwidth.builder()
+                        .capacity(Math.max(burst, 1))
+                        .refillGreedy(perSecond, Duration.ofSeconds(1))
+                        .build())
                 .build();
     }
 }

@@ -1,6 +1,5 @@
 package io.flashsale.admission.edge;
 
-import io.flashsale.admission.legacy.LegacyFlashSaleController;
 import io.flashsale.admission.legacy.LegacyAnswers;
 import io.flashsale.shared.ErrorCode;
 import io.flashsale.shared.ProblemResponses;
@@ -23,8 +22,7 @@ final class PurchaseRefusals {
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private PurchaseRefusals() {
-    }
+    private PurchaseRefusals() {}
 
     static boolean isPurchase(HttpServletRequest request) {
         String path = path(request);
@@ -36,8 +34,13 @@ final class PurchaseRefusals {
         return request.getServletPath() + (request.getPathInfo() == null ? "" : request.getPathInfo());
     }
 
-    static void write(HttpServletRequest request, HttpServletResponse response, ErrorCode code, String detail,
-                      Map<String, String> headers) throws IOException {
+    static void write(
+            HttpServletRequest request,
+            HttpServletResponse response,
+            ErrorCode code,
+            String detail,
+            Map<String, String> headers)
+            throws IOException {
         if (!LEGACY_PRECHECK.equals(path(request))) {
             ProblemResponses.write(request, response, code, detail, headers);
             return;
@@ -45,6 +48,8 @@ final class PurchaseRefusals {
         response.setStatus(code.status().value());
         headers.forEach(response::setHeader);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);
-        response.getOutputStream().write(JSON.writeValueAsBytes(LegacyAnswers.errorBody(code.status().value(), detail)));
+        response.getOutputStream()
+                .write(JSON.writeValueAsBytes(
+                        LegacyAnswers.errorBody(code.status().value(), detail)));
     }
 }

@@ -26,5 +26,4 @@ record RateLimitProperties(
         @DefaultValue("100") int addressBurst,
         @DefaultValue("2000") int globalPerSecond,
         @DefaultValue("2000") int globalBurst,
-        @DefaultValue("1000000") int trackedKeys) {
-}
+        @DefaultValue("1000000") int trackedKeys) {}

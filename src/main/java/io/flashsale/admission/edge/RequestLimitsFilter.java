@@ -32,13 +32,21 @@ class RequestLimitsFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (!MediaTypeRules.isAcceptable(request.getContentType())) {
-            ProblemResponses.write(request, response, ErrorCode.UNSUPPORTED_MEDIA_TYPE,
-                    "Content-Type must be one concrete media type other than a form, such as application/json", Map.of());
+            ProblemResponses.write(
+                    request,
+                    response,
+                    ErrorCode.UNSUPPORTED_MEDIA_TYPE,
+                    "Content-Type must be one concrete media type other than a form, such as application/json",
+                    Map.of());
             return;
         }
         if (!MediaTypeRules.isParsable(request.getHeaders(HttpHeaders.ACCEPT))) {
-            ProblemResponses.write(request, response, ErrorCode.NOT_ACCEPTABLE,
-                    "Accept must be a list of media types, such as application/json", Map.of());
+            ProblemResponses.write(
+                    request,
+                    response,
+                    ErrorCode.NOT_ACCEPTABLE,
+                    "Accept must be a list of media types, such as application/json",
+                    Map.of());
             return;
         }
         long declared = request.getContentLengthLong();
@@ -65,7 +73,11 @@ class RequestLimitsFilter extends OncePerRequestFilter {
 
     private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setHeader("Connection", "close");
-        ProblemResponses.write(request, response, ErrorCode.PAYLOAD_TOO_LARGE,
-                "The request body is larger than " + maxBytes + " bytes", Map.of());
+        ProblemResponses.write(
+                request,
+                response,
+                ErrorCode.PAYLOAD_TOO_LARGE,
+                "The request body is larger than " + maxBytes + " bytes",
+                Map.of());
     }
 }

@@ -18,8 +18,8 @@ import org.springframework.security.config.annotation.web.configurers.HeadersCon
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.AuthenticationEntryPoint;
+import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
@@ -60,8 +60,10 @@ public class SecurityConfiguration {
     @Order(1)
     SecurityFilterChain docsChain(HttpSecurity http) throws Exception {
         stateless(http.securityMatcher(DOCS))
-                .headers(headers -> headers.contentSecurityPolicy(csp -> csp.policyDirectives(
-                        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")))
+                .headers(
+                        headers -> headers.contentSecurityPolicy(
+                                csp -> csp.policyDirectives(
+                                        "default-src 'self'; img-src 'self' data:; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'")))
                 .authorizeHttpRequests(requests -> requests.anyRequest().permitAll());
         return http.build();
     }
@@ -71,12 +73,13 @@ public class SecurityConfiguration {
     SecurityFilterChain adminChain(HttpSecurity http, AdminToken token) throws Exception {
         stateless(http.securityMatcher("/api/v1/admin/**", "/admin/**"))
                 .addFilterBefore(new AdminTokenFilter(token), AnonymousAuthenticationFilter.class)
-                .exceptionHandling(errors -> errors
-                        .authenticationEntryPoint(SecurityRefusals.unauthorized("Admin endpoints need a bearer token"))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(
+                                SecurityRefusals.unauthorized("Admin endpoints need a bearer token"))
                         .accessDeniedHandler(SecurityRefusals.denied("The admin token is not valid")))
-                .authorizeHttpRequests(requests -> requests
-                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
-                        .anyRequest().hasRole("ADMIN"));
+                .authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(DispatcherType.ERROR)
+                        .permitAll()
+                        .anyRequest()
+                        .hasRole("ADMIN"));
         return http.build();
     }
 
@@ -94,14 +97,22 @@ public class SecurityConfiguration {
                         .authenticationEntryPoint(entryPoint)
                         .accessDeniedHandler(SecurityRefusals.denied("Not allowed")))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(entryPoint))
-                .authorizeHttpRequests(requests -> requests
-                        .dispatcherTypeMatchers(DispatcherType.ERROR).permitAll()
-                        .requestMatchers(HttpMethod.POST, "/api/v1/orders", "/api/v1/orders/**", "/flashsale/precheck",
-                                "/api/v1/items/*/standby").authenticated()
-                        .requestMatchers(HttpMethod.GET, "/api/v1/orders/**", "/flashsale/result/**", "/api/v1/standby/**")
+                .authorizeHttpRequests(requests -> requests.dispatcherTypeMatchers(DispatcherType.ERROR)
+                        .permitAll()
+                        .requestMatchers(
+                                HttpMethod.POST,
+                                "/api/v1/orders",
+                                "/api/v1/orders/**",
+                                "/flashsale/precheck",
+                                "/api/v1/items/*/standby")
                         .authenticated()
-                        .requestMatchers(HttpMethod.DELETE, "/api/v1/standby/**").authenticated()
-                        .anyRequest().permitAll());
+                        .requestMatchers(
+                                HttpMethod.GET, "/api/v1/orders/**", "/flashsale/result/**", "/api/v1/standby/**")
+                        .authenticated()
+                        .requestMatchers(HttpMethod.DELETE, "/api/v1/standby/**")
+                        .authenticated()
+                        .anyRequest()
+                        .permitAll());
         return http.build();
     }
 
@@ -114,8 +125,8 @@ public class SecurityConfiguration {
      */
     @Bean
     WebSecurityCustomizer problemDetailsForRejectedRequests() {
-        return web -> web.requestRejectedHandler((request, response, e) -> ProblemResponses.write(request, response,
-                ErrorCode.VALIDATION_FAILED, ProblemResponses.REJECTED_BY_FIREWALL, Map.of()));
+        return web -> web.requestRejectedHandler((request, response, e) -> ProblemResponses.write(
+                request, response, ErrorCode.VALIDATION_FAILED, ProblemResponses.REJECTED_BY_FIREWALL, Map.of()));
     }
 
     /**
@@ -135,8 +146,8 @@ public class SecurityConfiguration {
                 .formLogin(AbstractHttpConfigurer::disable)
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
-                .headers(headers -> headers
-                        .contentSecurityPolicy(csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
+                .headers(headers -> headers.contentSecurityPolicy(
+                                csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))
                         .frameOptions(HeadersConfigurer.FrameOptionsConfig::deny));
     }

@@ -12,13 +12,12 @@ import org.springframework.security.web.access.AccessDeniedHandler;
 /** Spring Security's 401 and 403, answered with problem details like every other refusal. */
 final class SecurityRefusals {
 
-    private SecurityRefusals() {
-    }
+    private SecurityRefusals() {}
 
     /** A 401 that asks for a bearer token. */
     static AuthenticationEntryPoint unauthorized(String detail) {
-        return (request, response, e) -> ProblemResponses.write(request, response, ErrorCode.UNAUTHORIZED, detail,
-                Map.of(HttpHeaders.WWW_AUTHENTICATE, "Bearer"));
+        return (request, response, e) -> ProblemResponses.write(
+                request, response, ErrorCode.UNAUTHORIZED, detail, Map.of(HttpHeaders.WWW_AUTHENTICATE, "Bearer"));
     }
 
     /** The resource server's 401, with the {@code WWW-Authenticate} it describes the token's fault in. */
@@ -26,7 +25,11 @@ final class SecurityRefusals {
         var bearer = new BearerTokenAuthenticationEntryPoint();
         return (request, response, e) -> {
             bearer.commence(request, response, e);
-            ProblemResponses.write(request, response, ErrorCode.UNAUTHORIZED, "A valid bearer token is required",
+            ProblemResponses.write(
+                    request,
+                    response,
+                    ErrorCode.UNAUTHORIZED,
+                    "A valid bearer token is required",
                     Map.of(HttpHeaders.WWW_AUTHENTICATE, response.getHeader(HttpHeaders.WWW_AUTHENTICATE)));
         };
     }

@@ -7,7 +7,6 @@ import org.apache.catalina.Pipeline;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
-import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
@@ -70,8 +69,8 @@ class WebConfiguration {
 
     @Bean
     @ConditionalOnRole(Role.API)
-    FilterRegistrationBean<AdaptiveConcurrencyFilter> adaptiveConcurrencyFilter(ConcurrencyLimitProperties settings,
-                                                                                MeterRegistry meters) {
+    FilterRegistrationBean<AdaptiveConcurrencyFilter> adaptiveConcurrencyFilter(
+            ConcurrencyLimitProperties settings, MeterRegistry meters) {
         var registration = new FilterRegistrationBean<>(new AdaptiveConcurrencyFilter(settings, meters));
         registration.setOrder(AFTER_SECURITY + 1);
         registration.setEnabled(settings.enabled());

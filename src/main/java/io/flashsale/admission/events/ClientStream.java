@@ -1,6 +1,5 @@
 package io.flashsale.admission.events;
 
-
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -32,7 +31,8 @@ final class ClientStream {
      * @param seen      the units the client has per item of the stream, {@link StreamEventIds#UNSEEN} for none
      * @param closing   told once when the stream ends, whoever ends it
      */
-    ClientStream(SseEmitter emitter, Executor senders, int orderRank, Map<Long, Long> seen, Consumer<ClientStream> closing) {
+    ClientStream(
+            SseEmitter emitter, Executor senders, int orderRank, Map<Long, Long> seen, Consumer<ClientStream> closing) {
         this.emitter = emitter;
         this.sender = new LatestEventSender(emitter, senders, this::close);
         this.orderRank = orderRank;

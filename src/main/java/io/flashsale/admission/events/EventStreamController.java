@@ -1,9 +1,8 @@
 package io.flashsale.admission.events;
 
-
-import io.flashsale.admission.OrderView;
-import io.flashsale.admission.OrderStatusQuery;
 import io.flashsale.admission.BuyerIdentity;
+import io.flashsale.admission.OrderStatusQuery;
+import io.flashsale.admission.OrderView;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleItem;
 import io.flashsale.shared.ApiException;
@@ -55,16 +54,24 @@ class EventStreamController {
     }
 
     @GetMapping("/api/v1/orders/{orderId}/events")
-    @Operation(summary = "The order's status, pushed as it changes (Server-Sent Events)", description = """
+    @Operation(
+            summary = "The order's status, pushed as it changes (Server-Sent Events)",
+            description =
+                    """
             First event: the order as GET /api/v1/orders/{orderId} shows it, then each later status \
             (event `status`, id the status, data the order's JSON). With JWTs configured, only its buyer may read it.""")
-    @ApiResponse(responseCode = "200", description = "The stream", content = @Content(mediaType = "text/event-stream",
-            schema = @Schema(implementation = OrderView.class)))
+    @ApiResponse(
+            responseCode = "200",
+            description = "The stream",
+            content = @Content(mediaType = "text/event-stream", schema = @Schema(implementation = OrderView.class)))
     @ApiResponse(responseCode = "503", description = "The instance has FLASHSALE_EVENTS_MAX_CONNECTIONS streams open")
-    SseEmitter order(@PathVariable UUID orderId, @Parameter(hidden = true) HttpServletResponse response,
-                     @Parameter(in = ParameterIn.HEADER, name = "Last-Event-ID")
-                     @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-                     @RequestParam(name = "lastEventId", required = false) String lastEventIdParameter) {
+    SseEmitter order(
+            @PathVariable UUID orderId,
+            @Parameter(hidden = true) HttpServletResponse response,
+            @Parameter(in = ParameterIn.HEADER, name = "Last-Event-ID")
+                    @RequestHeader(name = "Last-Event-ID", required = false)
+                    String lastEventId,
+            @RequestParam(name = "lastEventId", required = false) String lastEventIdParameter) {
         SseEmitter emitter = streams.order(orderId, lastEventId(lastEventId, lastEventIdParameter), () -> {
             OrderView order = statuses.require(orderId);
             buyers.checkOwner(order);
@@ -75,15 +82,21 @@ class EventStreamController {
     }
 
     @GetMapping("/api/v1/items/{itemId}/events")
-    @Operation(summary = "The units left of an item, pushed as they change (Server-Sent Events)", description = """
+    @Operation(
+            summary = "The units left of an item, pushed as they change (Server-Sent Events)",
+            description =
+                    """
             Event `stock` with data {"itemId": 1, "remaining": 97}: the units the gate may still admit, \
             null while the gate does not hold the item (not warmed up, being restored). First event: the figure now.""")
     @ApiResponse(responseCode = "200", description = "The stream", content = @Content(mediaType = "text/event-stream"))
     @ApiResponse(responseCode = "503", description = "The instance has FLASHSALE_EVENTS_MAX_CONNECTIONS streams open")
-    SseEmitter item(@PathVariable @Positive long itemId, @Parameter(hidden = true) HttpServletResponse response,
-                    @Parameter(in = ParameterIn.HEADER, name = "Last-Event-ID")
-                    @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-                    @RequestParam(name = "lastEventId", required = false) String lastEventIdParameter) {
+    SseEmitter item(
+            @PathVariable @Positive long itemId,
+            @Parameter(hidden = true) HttpServletResponse response,
+            @Parameter(in = ParameterIn.HEADER, name = "Last-Event-ID")
+                    @RequestHeader(name = "Last-Event-ID", required = false)
+                    String lastEventId,
+            @RequestParam(name = "lastEventId", required = false) String lastEventIdParameter) {
         SaleItem item = catalog.cachedItem(itemId)
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No item " + itemId));
         SseEmitter emitter = streams.items(List.of(item.id()), lastEventId(lastEventId, lastEventIdParameter));
@@ -92,18 +105,28 @@ class EventStreamController {
     }
 
     @GetMapping("/api/v1/sales/{saleId}/events")
-    @Operation(summary = "The units left of every item of a sale, on one stream (Server-Sent Events)", description = """
+    @Operation(
+            summary = "The units left of every item of a sale, on one stream (Server-Sent Events)",
+            description =
+                    """
             The events of GET /api/v1/items/{itemId}/events for each item of the sale, so that a page \
             showing a sale holds one connection rather than one per item.""")
     @ApiResponse(responseCode = "200", description = "The stream", content = @Content(mediaType = "text/event-stream"))
     @ApiResponse(responseCode = "503", description = "The instance has FLASHSALE_EVENTS_MAX_CONNECTIONS streams open")
-    SseEmitter sale(@PathVariable @Positive long saleId, @Parameter(hidden = true) HttpServletResponse response,
-                    @Parameter(in = ParameterIn.HEADER, name = "Last-Event-ID")
-                    @RequestHeader(name = "Last-Event-ID", required = false) String lastEventId,
-                    @RequestParam(name = "lastEventId", required = false) String lastEventIdParameter) {
-        List<Long> items = catalog.cachedSale(saleId)
+    SseEmitter sale(
+            @PathVariable @Positive long saleId,
+            @Parameter(hidden = true) HttpServletResponse response,
+            @Parameter(in = ParameterIn.HEADER, name = "Last-Event-ID")
+                    @RequestHeader(name = "Last-Event-ID", required = false)
+                    String lastEventId,
+            @RequestParam(name = "lastEventId", required = false) String lastEventIdParameter) {
+        List<Long> items = catalog
+                .cachedSale(saleId)
                 .orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No sale " + saleId))
-                .items().stream().map(SaleItem::id).toList();
+                .items()
+                .stream()
+                .map(SaleItem::id)
+                .toList();
         SseEmitter emitter = streams.items(items, lastEventId(lastEventId, lastEventIdParameter));
         unbuffered(response);
         return emitter;
@@ -111,7 +134,8 @@ class EventStreamController {
 
     /** The header wins; a value this service cannot have written counts as none. */
     private static Optional<String> lastEventId(String header, String parameter) {
-        return Optional.ofNullable(header != null ? header : parameter).filter(id -> EVENT_ID.matcher(id).matches());
+        return Optional.ofNullable(header != null ? header : parameter)
+                .filter(id -> EVENT_ID.matcher(id).matches());
     }
 
     /** nginx and other proxies pass the events on as they come rather than in buffered blocks. */

@@ -1,6 +1,5 @@
 package io.flashsale.admission.events;
 
-
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
@@ -17,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *                       api instance reads the units of the items it streams that moved
  */
 @ConfigurationProperties("flashsale.events")
-record EventStreamProperties(@DefaultValue("2000") int maxConnections, @DefaultValue("10s") Duration heartbeat,
-                             @DefaultValue("10m") Duration lifetime, @DefaultValue("250ms") Duration stockInterval) {
-}
+record EventStreamProperties(
+        @DefaultValue("2000") int maxConnections,
+        @DefaultValue("10s") Duration heartbeat,
+        @DefaultValue("10m") Duration lifetime,
+        @DefaultValue("250ms") Duration stockInterval) {}

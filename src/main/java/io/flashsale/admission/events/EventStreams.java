@@ -1,8 +1,7 @@
 package io.flashsale.admission.events;
 
-
-import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.admission.OrderView;
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.shared.ConditionalOnRole;
 import io.flashsale.shared.Role;
 import java.util.Collection;
@@ -52,7 +51,8 @@ public class EventStreams {
 
     /** An order's status; {@code current} reads it (and may refuse), after the stream listens, so no change falls between. */
     SseEmitter order(UUID orderId, Optional<String> lastEventId, Supplier<OrderView> current) {
-        ClientStream stream = open.open(lastEventId.map(StreamEventIds::rankOf).orElse(-1), Map.of(), List.of(orderId.toString()));
+        ClientStream stream =
+                open.open(lastEventId.map(StreamEventIds::rankOf).orElse(-1), Map.of(), List.of(orderId.toString()));
         try {
             OrderView order = current.get();
             stream.status(order.status().name(), json.writeValueAsString(order));
@@ -126,7 +126,8 @@ public class EventStreams {
                 streams.forEach(stream -> stream.stock(itemId, units));
             } catch (RuntimeException e) {
                 moved.add(itemId);
-                log.debug("Could not read the units of item {} for its streams, trying again: {}", itemId, e.toString());
+                log.debug(
+                        "Could not read the units of item {} for its streams, trying again: {}", itemId, e.toString());
             }
         }
     }

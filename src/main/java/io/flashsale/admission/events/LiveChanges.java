@@ -1,9 +1,8 @@
 package io.flashsale.admission.events;
 
-
 import io.flashsale.admission.OrderView;
-import io.flashsale.admission.gate.GateKeys;
 import io.flashsale.admission.gate.AdmissionProperties;
+import io.flashsale.admission.gate.GateKeys;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
@@ -11,9 +10,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.scheduling.TaskScheduler;
 import org.springframework.stereotype.Component;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,8 +47,12 @@ public class LiveChanges implements ApplicationListener<ApplicationReadyEvent> {
     private final TaskScheduler scheduler;
     private final Duration interval;
 
-    LiveChanges(StringRedisTemplate redis, AdmissionProperties settings, JsonMapper json, TaskScheduler scheduler,
-                EventStreamProperties events) {
+    LiveChanges(
+            StringRedisTemplate redis,
+            AdmissionProperties settings,
+            JsonMapper json,
+            TaskScheduler scheduler,
+            EventStreamProperties events) {
         this.redis = redis;
         this.keys = new GateKeys(settings.gate().keyPrefix());
         this.json = json;
@@ -78,12 +81,17 @@ public class LiveChanges implements ApplicationListener<ApplicationReadyEvent> {
         try {
             StringBuilder message = new StringBuilder(orders.size() * 160);
             for (OrderView order : orders) {
-                message.append(order.orderId()).append(' ').append(json.writeValueAsString(order)).append('\n');
+                message.append(order.orderId())
+                        .append(' ')
+                        .append(json.writeValueAsString(order))
+                        .append('\n');
             }
             redis.convertAndSend(keys.orderChannel(), message.toString());
         } catch (RuntimeException e) {
-            log.warn("Could not announce {} order status changes; their streams show them on reconnect: {}",
-                    orders.size(), e.toString());
+            log.warn(
+                    "Could not announce {} order status changes; their streams show them on reconnect: {}",
+                    orders.size(),
+                    e.toString());
         }
     }
 
@@ -94,7 +102,8 @@ public class LiveChanges implements ApplicationListener<ApplicationReadyEvent> {
         Set<Long> items = ConcurrentHashMap.newKeySet();
         moved.removeIf(items::add);
         try {
-            redis.convertAndSend(keys.stockChannel(), items.stream().map(String::valueOf).collect(Collectors.joining(",")));
+            redis.convertAndSend(
+                    keys.stockChannel(), items.stream().map(String::valueOf).collect(Collectors.joining(",")));
         } catch (RuntimeException e) {
             moved.addAll(items);
             log.debug("Could not announce that units of {} items moved, trying again: {}", items.size(), e.toString());

@@ -41,23 +41,29 @@ class OpenStreams {
     OpenStreams(EventStreamProperties settings, MeterRegistry meters) {
         this.settings = settings;
         Gauge.builder("flashsale.events.connections", open, AtomicInteger::get)
-                .description("Server-Sent Events streams open on this instance").register(meters);
+                .description("Server-Sent Events streams open on this instance")
+                .register(meters);
         this.refused = Counter.builder("flashsale.events.refused")
-                .description("Streams refused with 503: the instance had FLASHSALE_EVENTS_MAX_CONNECTIONS open").register(meters);
+                .description("Streams refused with 503: the instance had FLASHSALE_EVENTS_MAX_CONNECTIONS open")
+                .register(meters);
     }
 
     /** A new stream listening on {@code keys}, unless the instance is stopping or has all the streams it takes. */
     ClientStream open(int orderRank, Map<Long, Long> seen, List<Object> keys) {
         if (!accepting) {
-            throw new ApiException(ErrorCode.UNAVAILABLE, "This instance is shutting down, reconnect", Map.of("Retry-After", "1"));
+            throw new ApiException(
+                    ErrorCode.UNAVAILABLE, "This instance is shutting down, reconnect", Map.of("Retry-After", "1"));
         }
         if (open.incrementAndGet() > settings.maxConnections()) {
             open.decrementAndGet();
             refused.increment();
-            throw new ApiException(ErrorCode.UNAVAILABLE, "This instance has as many event streams open as it takes, "
-                    + "reconnect later", Map.of("Retry-After", "5"));
+            throw new ApiException(
+                    ErrorCode.UNAVAILABLE,
+                    "This instance has as many event streams open as it takes, " + "reconnect later",
+                    Map.of("Retry-After", "5"));
         }
-        var stream = new ClientStream(new SseEmitter(settings.lifetime().toMillis()), senders, orderRank, seen, this::closed);
+        var stream = new ClientStream(
+                new SseEmitter(settings.lifetime().toMillis()), senders, orderRank, seen, this::closed);
         all.add(stream);
         stream.emitter().onCompletion(stream::close);
         stream.emitter().onTimeout(stream::end);

@@ -1,6 +1,5 @@
 package io.flashsale.admission.events;
 
-
 import io.flashsale.shared.OrderStatus;
 import java.util.Arrays;
 import java.util.HashMap;
@@ -19,8 +18,7 @@ final class StreamEventIds {
     /** Units of an item the gate does not hold (not warmed up, being restored): {@code -} in an id. */
     static final long NONE = Long.MIN_VALUE + 1;
 
-    private StreamEventIds() {
-    }
+    private StreamEventIds() {}
 
     /**
      * Where a status comes in an order's life; a stream sends a status only after one that comes
@@ -38,7 +36,10 @@ final class StreamEventIds {
 
     /** The rank of the status a client says it has; an id that is no status counts as nothing seen. */
     static int rankOf(String eventId) {
-        return Arrays.stream(OrderStatus.values()).anyMatch(status -> status.name().equals(eventId)) ? rank(eventId) : -1;
+        return Arrays.stream(OrderStatus.values())
+                        .anyMatch(status -> status.name().equals(eventId))
+                ? rank(eventId)
+                : -1;
     }
 
     /** {@code itemId:units} for each item sent so far, {@code -} for {@link #NONE}. */

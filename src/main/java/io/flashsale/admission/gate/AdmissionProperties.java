@@ -19,12 +19,14 @@ public record AdmissionProperties(@DefaultValue Gate gate, @DefaultValue Reserva
      * @param idempotencyTtl how long an Idempotency-Key is remembered
      * @param soldOutTtl     how long an instance answers "sold out" from memory if no restock message reaches it
      */
-    public record Gate(@DefaultValue("reserve") GateMode mode, @DefaultValue("fs") String keyPrefix,
-                       @DefaultValue("2s") Duration publishTimeout, @DefaultValue("1h") Duration statusTtl,
-                       @DefaultValue("24h") Duration idempotencyTtl, @DefaultValue("2s") Duration soldOutTtl) {
-    }
+    public record Gate(
+            @DefaultValue("reserve") GateMode mode,
+            @DefaultValue("fs") String keyPrefix,
+            @DefaultValue("2s") Duration publishTimeout,
+            @DefaultValue("1h") Duration statusTtl,
+            @DefaultValue("24h") Duration idempotencyTtl,
+            @DefaultValue("2s") Duration soldOutTtl) {}
 
     /** @param ttl how long a reservation may stay pending before the reconciler expires it */
-    public record Reservation(@DefaultValue("5m") Duration ttl) {
-    }
+    public record Reservation(@DefaultValue("5m") Duration ttl) {}
 }

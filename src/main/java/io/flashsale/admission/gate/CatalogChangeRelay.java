@@ -28,12 +28,15 @@ class CatalogChangeRelay {
 
     @TransactionalEventListener(fallbackExecution = true)
     void on(SaleChanged change) {
-        String message = change.saleId() + ":" + change.itemIds().stream().map(String::valueOf).collect(Collectors.joining(","));
+        String message = change.saleId() + ":"
+                + change.itemIds().stream().map(String::valueOf).collect(Collectors.joining(","));
         try {
             redis.convertAndSend(keys.catalogChannel(), message);
         } catch (RuntimeException e) {
-            log.warn("Could not tell other instances that sale {} changed; their caches expire on their own: {}",
-                    change.saleId(), e.toString());
+            log.warn(
+                    "Could not tell other instances that sale {} changed; their caches expire on their own: {}",
+                    change.saleId(),
+                    e.toString());
         }
     }
 }

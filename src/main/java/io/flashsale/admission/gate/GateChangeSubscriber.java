@@ -1,14 +1,13 @@
 package io.flashsale.admission.gate;
 
-import io.flashsale.admission.events.LiveChanges;
 import io.flashsale.admission.events.EventStreams;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleChanged;
 import io.flashsale.shared.ConditionalOnRole;
 import io.flashsale.shared.Role;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import org.slf4j.Logger;
@@ -38,34 +37,45 @@ class GateChangeSubscriber {
     private static final Logger log = LoggerFactory.getLogger(GateChangeSubscriber.class);
 
     @Bean
-    RedisMessageListenerContainer gateChangeListener(RedisConnectionFactory connections, RedisGate gate,
-                                                     SoldOutFlags soldOut, SaleCatalog catalog, EventStreams streams) {
+    RedisMessageListenerContainer gateChangeListener(
+            RedisConnectionFactory connections,
+            RedisGate gate,
+            SoldOutFlags soldOut,
+            SaleCatalog catalog,
+            EventStreams streams) {
         var container = new RedisMessageListenerContainer();
         container.setConnectionFactory(connections);
-        container.addMessageListener((Message message, byte[] pattern) -> {
-            try {
-                soldOut.clear(Long.parseLong(text(message)));
-            } catch (NumberFormatException e) {
-                log.warn("Ignoring a malformed restock message: {}", e.toString());
-            }
-        }, new ChannelTopic(gate.keys().restockChannel()));
-        container.addMessageListener((Message message, byte[] pattern) -> {
-            try {
-                catalog.evict(parseSaleChanged(text(message)));
-            } catch (RuntimeException e) {
-                log.warn("Ignoring a malformed catalog message: {}", e.toString());
-            }
-        }, new ChannelTopic(gate.keys().catalogChannel()));
-        container.addMessageListener((Message message, byte[] pattern) -> streams.itemsMoved(text(message)),
+        container.addMessageListener(
+                (Message message, byte[] pattern) -> {
+                    try {
+                        soldOut.clear(Long.parseLong(text(message)));
+                    } catch (NumberFormatException e) {
+                        log.warn("Ignoring a malformed restock message: {}", e.toString());
+                    }
+                },
+                new ChannelTopic(gate.keys().restockChannel()));
+        container.addMessageListener(
+                (Message message, byte[] pattern) -> {
+                    try {
+                        catalog.evict(parseSaleChanged(text(message)));
+                    } catch (RuntimeException e) {
+                        log.warn("Ignoring a malformed catalog message: {}", e.toString());
+                    }
+                },
+                new ChannelTopic(gate.keys().catalogChannel()));
+        container.addMessageListener(
+                (Message message, byte[] pattern) -> streams.itemsMoved(text(message)),
                 new ChannelTopic(gate.keys().stockChannel()));
-        container.addMessageListener((Message message, byte[] pattern) -> streams.ordersChanged(text(message)),
+        container.addMessageListener(
+                (Message message, byte[] pattern) -> streams.ordersChanged(text(message)),
                 new ChannelTopic(gate.keys().orderChannel()));
         container.setAutoStartup(false);
         return container;
     }
 
     @Bean
-    ApplicationListener<ApplicationReadyEvent> gateChangeSubscription(RedisMessageListenerContainer gateChangeListener) {
+    ApplicationListener<ApplicationReadyEvent> gateChangeSubscription(
+            RedisMessageListenerContainer gateChangeListener) {
         return ready -> Thread.ofVirtual().name("gate-change-subscription").start(() -> {
             while (ready.getApplicationContext().isActive()) {
                 try {
@@ -84,7 +94,8 @@ class GateChangeSubscriber {
 
     static SaleChanged parseSaleChanged(String message) {
         String[] parts = message.split(":", 2);
-        List<Long> items = parts.length < 2 || parts[1].isEmpty() ? List.of()
+        List<Long> items = parts.length < 2 || parts[1].isEmpty()
+                ? List.of()
                 : Arrays.stream(parts[1].split(",")).map(Long::valueOf).toList();
         return new SaleChanged(Long.parseLong(parts[0]), items);
     }

@@ -9,8 +9,8 @@ import java.util.UUID;
  * else -1. For a REPLAY, {@code orderId}, {@code deadline} and {@code quantity} are those of the
  * first admission under the same Idempotency-Key; otherwise {@code quantity} is the request's.
  */
-public record GateDecision(Outcome outcome, UUID orderId, Instant deadline, long unitsLeft, int quantity,
-                    Instant admittedAt) {
+public record GateDecision(
+        Outcome outcome, UUID orderId, Instant deadline, long unitsLeft, int quantity, Instant admittedAt) {
 
     GateDecision(Outcome outcome, UUID orderId, Instant deadline, long unitsLeft, int quantity) {
         this(outcome, orderId, deadline, unitsLeft, quantity, null);
@@ -29,8 +29,12 @@ public record GateDecision(Outcome outcome, UUID orderId, Instant deadline, long
         String admittedAs = (String) answer.get(1);
         long deadline = (Long) answer.get(2);
         long unitsLeft = answer.size() > 3 ? (Long) answer.get(3) : -1;
-        return new GateDecision(outcome, admittedAs.isEmpty() ? null : UUID.fromString(admittedAs),
-                deadline == 0 ? null : Instant.ofEpochMilli(deadline), unitsLeft, quantity);
+        return new GateDecision(
+                outcome,
+                admittedAs.isEmpty() ? null : UUID.fromString(admittedAs),
+                deadline == 0 ? null : Instant.ofEpochMilli(deadline),
+                unitsLeft,
+                quantity);
     }
 
     /**
@@ -46,12 +50,23 @@ public record GateDecision(Outcome outcome, UUID orderId, Instant deadline, long
         }
         long deadline = Long.parseLong(parts[2]);
         long admittedAt = parts.length > 3 ? Long.parseLong(parts[3]) : 0;
-        return new GateDecision(Outcome.REPLAY, orderId, deadline == 0 ? null : Instant.ofEpochMilli(deadline), -1,
-                Integer.parseInt(parts[1]), admittedAt == 0 ? null : Instant.ofEpochMilli(admittedAt));
+        return new GateDecision(
+                Outcome.REPLAY,
+                orderId,
+                deadline == 0 ? null : Instant.ofEpochMilli(deadline),
+                -1,
+                Integer.parseInt(parts[1]),
+                admittedAt == 0 ? null : Instant.ofEpochMilli(admittedAt));
     }
 
     public enum Outcome {
-        ADMITTED, REPLAY, SOLD_OUT, LIMIT_REACHED, NOT_OPEN, NOT_LOADED, ATTEMPTS_EXHAUSTED;
+        ADMITTED,
+        REPLAY,
+        SOLD_OUT,
+        LIMIT_REACHED,
+        NOT_OPEN,
+        NOT_LOADED,
+        ATTEMPTS_EXHAUSTED;
 
         static Outcome ofCode(long code) {
             return switch ((int) code) {

@@ -28,8 +28,10 @@ public class GateRepair {
      * Returns whether it did.
      */
     public boolean repair(long itemId, long measuredTokens, GateSnapshot truth) {
-        Long repaired = redis.execute(GateScripts.REPAIR, List.of(keys.tokens(itemId), keys.pending(itemId),
-                keys.confirmed(itemId), keys.buyers(itemId)), GateScripts.repairArguments(measuredTokens, truth).toArray());
+        Long repaired = redis.execute(
+                GateScripts.REPAIR,
+                List.of(keys.tokens(itemId), keys.pending(itemId), keys.confirmed(itemId), keys.buyers(itemId)),
+                GateScripts.repairArguments(measuredTokens, truth).toArray());
         if (repaired != null && repaired == 1) {
             gate.announceRestock(itemId);
             return true;

@@ -23,23 +23,20 @@ import org.springframework.stereotype.Component;
 public class GateReturns {
 
     /** A buyer standing by, and the order they are served as if units are free for them. */
-    public record StandingOrder(UUID orderId, String userId, int quantity) {
-    }
+    public record StandingOrder(UUID orderId, String userId, int quantity) {}
 
     /**
      * A standing order the gate admitted, {@code now} or before (then it took nothing now), with its
      * reservation's deadline (null if it is confirmed already).
      */
-    public record Admitted(UUID orderId, Instant deadline, boolean now) {
-    }
+    public record Admitted(UUID orderId, Instant deadline, boolean now) {}
 
     /**
      * @param loaded        false if the item is not in Redis (nothing was done: its rebuild reads PostgreSQL)
      * @param unitsReturned units given back to the gate now
      * @param tokensLeft    units free in the gate afterwards, for anybody to buy
      */
-    public record Restocked(boolean loaded, int unitsReturned, long tokensLeft, List<Admitted> admitted) {
-    }
+    public record Restocked(boolean loaded, int unitsReturned, long tokensLeft, List<Admitted> admitted) {}
 
     private final StringRedisTemplate redis;
     private final RedisGate gate;
@@ -48,8 +45,12 @@ public class GateReturns {
     private final OrderRequestedPublisher publisher;
     private final AdmissionProperties settings;
 
-    GateReturns(StringRedisTemplate redis, RedisGate gate, OrderStatusCache statuses, OrderRequestedPublisher publisher,
-                AdmissionProperties settings) {
+    GateReturns(
+            StringRedisTemplate redis,
+            RedisGate gate,
+            OrderStatusCache statuses,
+            OrderRequestedPublisher publisher,
+            AdmissionProperties settings) {
         this.redis = redis;
         this.gate = gate;
         this.keys = gate.keys();
@@ -80,8 +81,16 @@ public class GateReturns {
             args.add(order.userId());
             args.add(Integer.toString(order.quantity()));
         }
-        List<?> answer = redis.execute(GateScripts.RESTOCK, List.of(keys.meta(itemId), keys.tokens(itemId), keys.buyers(itemId),
-                keys.pending(itemId), keys.confirmed(itemId), keys.returned(itemId), keys.withdrawn(itemId)),
+        List<?> answer = redis.execute(
+                GateScripts.RESTOCK,
+                List.of(
+                        keys.meta(itemId),
+                        keys.tokens(itemId),
+                        keys.buyers(itemId),
+                        keys.pending(itemId),
+                        keys.confirmed(itemId),
+                        keys.returned(itemId),
+                        keys.withdrawn(itemId)),
                 args.toArray());
         if ((Long) answer.get(0) == 0) {
             return new Restocked(false, 0, 0, List.of());
@@ -91,8 +100,10 @@ public class GateReturns {
         List<Admitted> admitted = new ArrayList<>();
         for (int i = 3; i + 2 < answer.size(); i += 3) {
             long deadline = (Long) answer.get(i + 1);
-            admitted.add(new Admitted(UUID.fromString((String) answer.get(i)),
-                    deadline == 0 ? null : Instant.ofEpochMilli(deadline), (Long) answer.get(i + 2) == 1));
+            admitted.add(new Admitted(
+                    UUID.fromString((String) answer.get(i)),
+                    deadline == 0 ? null : Instant.ofEpochMilli(deadline),
+                    (Long) answer.get(i + 2) == 1));
         }
         if (returned > 0 && tokensLeft > 0) {
             gate.announceRestock(itemId);

@@ -25,17 +25,25 @@ final class GateScripts {
     static final RedisScript<Long> REPAIR = read("repair", Long.class);
     static final RedisScript<List> RESTOCK = read("restock", List.class);
 
-    private GateScripts() {
-    }
+    private GateScripts() {}
 
     /**
      * reserve.lua: the mode, the first attempt's order id, buyer, units, the reservation's and the
      * Idempotency-Key's time to live, then (with a key) the further attempts.
      */
-    static List<String> reserveArguments(GateMode mode, List<UUID> attempts, String userId, int quantity,
-                                         AdmissionProperties settings, boolean withIdempotencyKey) {
-        List<String> args = new ArrayList<>(List.of(mode.scriptArgument(), attempts.getFirst().toString(), userId,
-                Integer.toString(quantity), Long.toString(settings.reservation().ttl().toMillis()),
+    static List<String> reserveArguments(
+            GateMode mode,
+            List<UUID> attempts,
+            String userId,
+            int quantity,
+            AdmissionProperties settings,
+            boolean withIdempotencyKey) {
+        List<String> args = new ArrayList<>(List.of(
+                mode.scriptArgument(),
+                attempts.getFirst().toString(),
+                userId,
+                Integer.toString(quantity),
+                Long.toString(settings.reservation().ttl().toMillis()),
                 Long.toString(settings.gate().idempotencyTtl().toMillis())));
         if (withIdempotencyKey) {
             attempts.stream().skip(1).forEach(attempt -> args.add(attempt.toString()));
@@ -57,8 +65,11 @@ final class GateScripts {
 
     /** load.lua: the window, the limit, the counts, then the holdings and the lists of orders. */
     static List<String> loadArguments(SaleItem item, GateSnapshot snapshot) {
-        List<String> args = new ArrayList<>(7 + 2 * snapshot.holdings().size() + snapshot.confirmedOrders().size()
-                + snapshot.withdrawnOrders().size() + snapshot.returnedOrders().size());
+        List<String> args = new ArrayList<>(7
+                + 2 * snapshot.holdings().size()
+                + snapshot.confirmedOrders().size()
+                + snapshot.withdrawnOrders().size()
+                + snapshot.returnedOrders().size());
         args.add(Long.toString(item.startsAt().toEpochMilli()));
         args.add(Long.toString(item.endsAt().toEpochMilli()));
         args.add(Integer.toString(item.perUserLimit()));

@@ -10,11 +10,15 @@ import java.util.UUID;
  * went to (CONFIRMED and PAID), the ids of the orders the API withdrew, and the ids of the CANCELLED
  * orders whose units are back in {@code available}. The gate is built from it (load.lua).
  */
-public record GateSnapshot(int available, Map<String, Integer> holdings, List<UUID> confirmedOrders,
-                           List<UUID> withdrawnOrders, List<UUID> returnedOrders) {
+public record GateSnapshot(
+        int available,
+        Map<String, Integer> holdings,
+        List<UUID> confirmedOrders,
+        List<UUID> withdrawnOrders,
+        List<UUID> returnedOrders) {
 
-    public GateSnapshot(int available, Map<String, Integer> holdings, List<UUID> confirmedOrders,
-                        List<UUID> withdrawnOrders) {
+    public GateSnapshot(
+            int available, Map<String, Integer> holdings, List<UUID> confirmedOrders, List<UUID> withdrawnOrders) {
         this(available, holdings, confirmedOrders, withdrawnOrders, List.of());
     }
 }

@@ -1,10 +1,10 @@
 package io.flashsale.admission.gate;
 
-import io.flashsale.sale.SaleCatalog;
-import io.flashsale.sale.SaleItem;
 import io.flashsale.orders.BuyerHoldings;
 import io.flashsale.orders.OrderBook;
 import io.flashsale.orders.SettledOrder;
+import io.flashsale.sale.SaleCatalog;
+import io.flashsale.sale.SaleItem;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -22,8 +22,8 @@ class GateSnapshots {
     private final BuyerHoldings holdings;
     private final TransactionTemplate snapshot;
 
-    GateSnapshots(SaleCatalog catalog, OrderBook orderBook, BuyerHoldings holdings,
-                  PlatformTransactionManager transactions) {
+    GateSnapshots(
+            SaleCatalog catalog, OrderBook orderBook, BuyerHoldings holdings, PlatformTransactionManager transactions) {
         this.catalog = catalog;
         this.orderBook = orderBook;
         this.holdings = holdings;
@@ -36,7 +36,9 @@ class GateSnapshots {
         return snapshot.execute(status -> new GateSnapshot(
                 catalog.freshItem(item.id()).map(SaleItem::available).orElse(item.available()),
                 holdings.ofItem(item.id()),
-                orderBook.confirmedOrdersOf(item.id()).stream().map(SettledOrder::orderId).toList(),
+                orderBook.confirmedOrdersOf(item.id()).stream()
+                        .map(SettledOrder::orderId)
+                        .toList(),
                 orderBook.withdrawnOrderIdsOf(item.id()),
                 orderBook.cancelledOrderIdsOf(item.id())));
     }

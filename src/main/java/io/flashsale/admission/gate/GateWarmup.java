@@ -32,11 +32,9 @@ public class GateWarmup {
         this.clock = clock;
     }
 
-    public record WarmedItem(long itemId, long tokens) {
-    }
+    public record WarmedItem(long itemId, long tokens) {}
 
-    public record WarmedSale(long saleId, List<WarmedItem> items) {
-    }
+    public record WarmedSale(long saleId, List<WarmedItem> items) {}
 
     public WarmedSale warmUp(long saleId) {
         Sale sale = catalog.find(saleId).orElseThrow(() -> new ApiException(ErrorCode.NOT_FOUND, "No sale " + saleId));

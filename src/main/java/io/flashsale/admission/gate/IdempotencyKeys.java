@@ -27,7 +27,8 @@ public class IdempotencyKeys {
      */
     public Optional<String> bind(String userId, String key, String fingerprint) {
         String binding = keys.idempotencyRequest(userId, key);
-        if (Boolean.TRUE.equals(redis.opsForValue().setIfAbsent(binding, fingerprint, settings.gate().idempotencyTtl()))) {
+        if (Boolean.TRUE.equals(redis.opsForValue()
+                .setIfAbsent(binding, fingerprint, settings.gate().idempotencyTtl()))) {
             return Optional.empty();
         }
         return Optional.ofNullable(redis.opsForValue().get(binding)).filter(bound -> !bound.equals(fingerprint));

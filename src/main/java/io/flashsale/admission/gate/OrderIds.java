@@ -17,11 +17,11 @@ public final class OrderIds {
 
     /** The namespace of the name-based ids; fixed forever, or retries across an upgrade would get new ids. */
     private static final UUID NAMESPACE = UUID.fromString("5b0f3c52-8d0e-4a57-9a43-6f0c2a3e8b11");
+
     private static final TimeBasedEpochGenerator TIME_ORDERED = Generators.timeBasedEpochGenerator();
     private static final NameBasedGenerator NAME_BASED = Generators.nameBasedGenerator(NAMESPACE);
 
-    private OrderIds() {
-    }
+    private OrderIds() {}
 
     public static UUID fresh() {
         return TIME_ORDERED.generate();
@@ -35,9 +35,15 @@ public final class OrderIds {
      * buyer, quantity and key, each part encoded so none can run into the next. The first attempt
      * that was not withdrawn is the request's order (see reserve.lua).
      */
-    public static List<UUID> forRequest(String keyPrefix, long itemId, String userId, int quantity, String idempotencyKey) {
-        String request = String.join(":", GateKeys.segment(keyPrefix), Long.toString(itemId),
-                GateKeys.segment(userId), Integer.toString(quantity), GateKeys.segment(idempotencyKey));
+    public static List<UUID> forRequest(
+            String keyPrefix, long itemId, String userId, int quantity, String idempotencyKey) {
+        String request = String.join(
+                ":",
+                GateKeys.segment(keyPrefix),
+                Long.toString(itemId),
+                GateKeys.segment(userId),
+                Integer.toString(quantity),
+                GateKeys.segment(idempotencyKey));
         List<UUID> attempts = new ArrayList<>(ATTEMPTS);
         attempts.add(NAME_BASED.generate(request));
         for (int attempt = 2; attempt <= ATTEMPTS; attempt++) {

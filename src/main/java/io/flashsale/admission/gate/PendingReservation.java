@@ -15,7 +15,11 @@ public record PendingReservation(UUID orderId, long itemId, String userId, int q
         String[] parts = entry.split("\\|");
         int last = parts.length - 1;
         String userId = String.join("|", Arrays.copyOf(parts, last - 1));
-        return new PendingReservation(orderId, itemId, userId, Integer.parseInt(parts[last - 1]),
+        return new PendingReservation(
+                orderId,
+                itemId,
+                userId,
+                Integer.parseInt(parts[last - 1]),
                 Instant.ofEpochMilli(Long.parseLong(parts[last])));
     }
 }

@@ -2,8 +2,8 @@ package io.flashsale.admission.gate;
 
 import io.flashsale.admission.events.LiveChanges;
 import io.flashsale.admission.gate.GateDecision.Outcome;
-import io.flashsale.sale.SaleItem;
 import io.flashsale.orders.SettledOrder;
+import io.flashsale.sale.SaleItem;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -56,12 +56,21 @@ public class RedisGate {
      * {@code attempts} are the ids {@link OrderIds#forRequest} derives from the request; without
      * one, a single fresh id.
      */
-    public GateDecision reserve(long itemId, List<UUID> attempts, String userId, int quantity, Optional<String> idempotencyKey) {
-        List<String> scriptKeys = new ArrayList<>(List.of(keys.meta(itemId), keys.tokens(itemId), keys.buyers(itemId),
-                keys.pending(itemId), keys.confirmed(itemId), keys.withdrawn(itemId)));
+    public GateDecision reserve(
+            long itemId, List<UUID> attempts, String userId, int quantity, Optional<String> idempotencyKey) {
+        List<String> scriptKeys = new ArrayList<>(List.of(
+                keys.meta(itemId),
+                keys.tokens(itemId),
+                keys.buyers(itemId),
+                keys.pending(itemId),
+                keys.confirmed(itemId),
+                keys.withdrawn(itemId)));
         idempotencyKey.ifPresent(key -> scriptKeys.add(keys.idempotency(itemId, userId, key)));
-        List<?> answer = redis.execute(GateScripts.RESERVE, scriptKeys,
-                GateScripts.reserveArguments(mode(), attempts, userId, quantity, settings, idempotencyKey.isPresent()).toArray());
+        List<?> answer = redis.execute(
+                GateScripts.RESERVE,
+                scriptKeys,
+                GateScripts.reserveArguments(mode(), attempts, userId, quantity, settings, idempotencyKey.isPresent())
+                        .toArray());
         GateDecision decision = GateDecision.of(answer, quantity);
         if (decision.outcome() == Outcome.ADMITTED && mode() == GateMode.RESERVE) {
             live.unitsMoved(itemId);
@@ -74,7 +83,8 @@ public class RedisGate {
         if (orderIds.isEmpty()) {
             return List.of();
         }
-        List<?> released = redis.execute(GateScripts.RELEASE,
+        List<?> released = redis.execute(
+                GateScripts.RELEASE,
                 List.of(keys.tokens(itemId), keys.buyers(itemId), keys.pending(itemId)),
                 orderIds.stream().map(UUID::toString).toArray());
         if (!released.isEmpty()) {
@@ -88,8 +98,15 @@ public class RedisGate {
         if (orders.isEmpty()) {
             return 0;
         }
-        Long applied = redis.execute(GateScripts.CONFIRM, List.of(keys.tokens(itemId), keys.buyers(itemId), keys.pending(itemId),
-                keys.confirmed(itemId), keys.returned(itemId)), GateScripts.confirmArguments(mode(), orders).toArray());
+        Long applied = redis.execute(
+                GateScripts.CONFIRM,
+                List.of(
+                        keys.tokens(itemId),
+                        keys.buyers(itemId),
+                        keys.pending(itemId),
+                        keys.confirmed(itemId),
+                        keys.returned(itemId)),
+                GateScripts.confirmArguments(mode(), orders).toArray());
         if (applied != null && applied > 0) {
             live.unitsMoved(itemId);
         }
@@ -102,8 +119,16 @@ public class RedisGate {
      * Returns the tokens.
      */
     public long load(SaleItem item, GateSnapshot snapshot) {
-        Long tokens = redis.execute(GateScripts.LOAD, List.of(keys.meta(item.id()), keys.tokens(item.id()), keys.buyers(item.id()),
-                keys.pending(item.id()), keys.confirmed(item.id()), keys.withdrawn(item.id()), keys.returned(item.id())),
+        Long tokens = redis.execute(
+                GateScripts.LOAD,
+                List.of(
+                        keys.meta(item.id()),
+                        keys.tokens(item.id()),
+                        keys.buyers(item.id()),
+                        keys.pending(item.id()),
+                        keys.confirmed(item.id()),
+                        keys.withdrawn(item.id()),
+                        keys.returned(item.id())),
                 GateScripts.loadArguments(item, snapshot).toArray());
         announceRestock(item.id());
         return tokens;
@@ -128,21 +153,26 @@ public class RedisGate {
         try {
             redis.convertAndSend(keys.restockChannel(), Long.toString(itemId));
         } catch (RuntimeException e) {
-            log.warn("Could not announce that item {} has units again; other instances wait for their flags to expire: {}",
-                    itemId, e.toString());
+            log.warn(
+                    "Could not announce that item {} has units again; other instances wait for their flags to expire: {}",
+                    itemId,
+                    e.toString());
         }
     }
 
     public List<PendingReservation> pendingReservations(long itemId) {
         List<PendingReservation> reservations = new ArrayList<>();
-        redis.<String, String>opsForHash().entries(keys.pending(itemId)).forEach((orderId, entry) ->
-                reservations.add(PendingReservation.parse(UUID.fromString(orderId), itemId, entry)));
+        redis.<String, String>opsForHash()
+                .entries(keys.pending(itemId))
+                .forEach((orderId, entry) ->
+                        reservations.add(PendingReservation.parse(UUID.fromString(orderId), itemId, entry)));
         return reservations;
     }
 
     /** Whether the item's state is in Redis at all (it is lost after a flush or a restart without persistence). */
     public boolean isLoaded(long itemId) {
-        return Boolean.TRUE.equals(redis.hasKey(keys.meta(itemId))) && Boolean.TRUE.equals(redis.hasKey(keys.tokens(itemId)));
+        return Boolean.TRUE.equals(redis.hasKey(keys.meta(itemId)))
+                && Boolean.TRUE.equals(redis.hasKey(keys.tokens(itemId)));
     }
 
     /** Units the gate may still admit, or empty if the item is not loaded. */

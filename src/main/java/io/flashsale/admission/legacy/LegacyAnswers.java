@@ -28,7 +28,8 @@ public class LegacyAnswers {
     private final HttpStatus refusalStatus;
 
     LegacyAnswers(LegacyProperties settings) {
-        this.refusalStatus = settings.dialect() == LegacyProperties.Dialect.README ? HttpStatus.CONFLICT : HttpStatus.OK;
+        this.refusalStatus =
+                settings.dialect() == LegacyProperties.Dialect.README ? HttpStatus.CONFLICT : HttpStatus.OK;
     }
 
     ResponseEntity<Map<String, Object>> queued(UUID orderId) {
@@ -58,18 +59,22 @@ public class LegacyAnswers {
         if (e.properties().get("orderId") instanceof UUID orderId) {
             body.put("order_id", orderId.toString()); // an order whose outcome is not known yet
         }
-        return ResponseEntity.status(e.code().status()).headers(headers -> e.headers().forEach(headers::set)).body(body);
+        return ResponseEntity.status(e.code().status())
+                .headers(headers -> e.headers().forEach(headers::set))
+                .body(body);
     }
 
     /** The order's state under the Go field names the original answered, only OrderID and Status filled. */
     static Map<String, Object> result(OrderView order) {
         var answer = new LinkedHashMap<String, Object>();
         answer.put("OrderID", order.orderId().toString());
-        answer.put("Status", switch (order.status()) {
-            case PENDING -> "pending";
-            case CONFIRMED, PAID -> "success";
-            case FAILED, EXPIRED, CANCELLED -> "failed";
-        });
+        answer.put(
+                "Status",
+                switch (order.status()) {
+                    case PENDING -> "pending";
+                    case CONFIRMED, PAID -> "success";
+                    case FAILED, EXPIRED, CANCELLED -> "failed";
+                });
         answer.put("ProcessingState", "");
         answer.put("FailReason", null);
         answer.put("CreatedAt", ZERO_TIME);
@@ -100,7 +105,6 @@ public class LegacyAnswers {
     static boolean isFacadePath(String path) {
         return path.startsWith("/flashsale/") || path.startsWith("/admin/flashsales/");
     }
-
 
     private static Map<String, Object> precheck(String status, String message, String orderId) {
         var body = new LinkedHashMap<String, Object>();

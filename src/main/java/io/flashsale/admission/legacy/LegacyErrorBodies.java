@@ -28,15 +28,21 @@ class LegacyErrorBodies implements ResponseBodyAdvice<Object> {
     }
 
     @Override
-    public Object beforeBodyWrite(Object body, MethodParameter returnType, MediaType contentType,
-                                  Class<? extends HttpMessageConverter<?>> converterType, ServerHttpRequest request,
-                                  ServerHttpResponse response) {
-        if (!(body instanceof ProblemDetail problem) || !(request instanceof ServletServerHttpRequest servlet)
+    public Object beforeBodyWrite(
+            Object body,
+            MethodParameter returnType,
+            MediaType contentType,
+            Class<? extends HttpMessageConverter<?>> converterType,
+            ServerHttpRequest request,
+            ServerHttpResponse response) {
+        if (!(body instanceof ProblemDetail problem)
+                || !(request instanceof ServletServerHttpRequest servlet)
                 || !LegacyAnswers.isFacadePath(servlet.getServletRequest().getServletPath())) {
             return body;
         }
         response.getHeaders().setContentType(MediaType.APPLICATION_JSON);
-        String detail = problem.getDetail() != null ? problem.getDetail()
+        String detail = problem.getDetail() != null
+                ? problem.getDetail()
                 : problem.getTitle() != null ? problem.getTitle() : "HTTP " + problem.getStatus();
         return LegacyAnswers.errorBody(problem.getStatus(), detail);
     }

@@ -1,7 +1,6 @@
 package io.flashsale.admission.legacy;
 
 import io.flashsale.admission.BuyerIdentity;
-import io.flashsale.admission.OrderAccepted;
 import io.flashsale.admission.OrderStatusQuery;
 import io.flashsale.admission.OrderView;
 import io.flashsale.admission.PlaceOrder;
@@ -50,9 +49,15 @@ public class LegacyFlashSaleController {
     private final LegacyAnswers answers;
     private final FaultInjection faults;
 
-    LegacyFlashSaleController(PurchaseAdmission admission, OrderStatusQuery statuses, RedisGate gate, Validator validator,
-                              BuyerIdentity buyers, LegacyProducts products, LegacyAnswers answers,
-                              FaultInjection faults) {
+    LegacyFlashSaleController(
+            PurchaseAdmission admission,
+            OrderStatusQuery statuses,
+            RedisGate gate,
+            Validator validator,
+            BuyerIdentity buyers,
+            LegacyProducts products,
+            LegacyAnswers answers,
+            FaultInjection faults) {
         this.admission = admission;
         this.statuses = statuses;
         this.gate = gate;
@@ -64,7 +69,8 @@ public class LegacyFlashSaleController {
     }
 
     @PostMapping(path = "/flashsale/precheck", produces = MediaType.APPLICATION_JSON_VALUE)
-    ResponseEntity<Map<String, Object>> precheck(HttpServletRequest request, @RequestBody(required = false) String body) {
+    ResponseEntity<Map<String, Object>> precheck(
+            HttpServletRequest request, @RequestBody(required = false) String body) {
         LegacyPrecheck input = LegacyPrecheck.read(request.getQueryString(), body);
         if (input.error() != null) {
             return LegacyAnswers.error(HttpStatus.BAD_REQUEST, input.error());
@@ -95,7 +101,10 @@ public class LegacyFlashSaleController {
             return LegacyAnswers.error(HttpStatus.BAD_REQUEST, "invalid product_id");
         }
         long product = parsed.getAsLong();
-        long stock = products.openItem(Long.toString(product)).map(SaleItem::id).flatMap(gate::tokens).orElse(0L);
+        long stock = products.openItem(Long.toString(product))
+                .map(SaleItem::id)
+                .flatMap(gate::tokens)
+                .orElse(0L);
         return ResponseEntity.ok(Map.of("product_id", product, "stock", stock));
     }
 
@@ -111,7 +120,8 @@ public class LegacyFlashSaleController {
             buyers.checkOwner(order);
         } catch (ApiException e) {
             return e.code() == ErrorCode.NOT_FOUND
-                    ? LegacyAnswers.error(HttpStatus.NOT_FOUND, "order not found") : LegacyAnswers.failed(e);
+                    ? LegacyAnswers.error(HttpStatus.NOT_FOUND, "order not found")
+                    : LegacyAnswers.failed(e);
         }
         return ResponseEntity.ok(LegacyAnswers.result(order));
     }

@@ -30,12 +30,17 @@ record LegacyPrecheck(String userId, String productId, String error) {
         } catch (JacksonException e) {
             json = null;
         }
-        if (json == null || !json.isObject() || !stringOrAbsent(json, "user_id") || !stringOrAbsent(json, "product_id")) {
+        if (json == null
+                || !json.isObject()
+                || !stringOrAbsent(json, "user_id")
+                || !stringOrAbsent(json, "product_id")) {
             return new LegacyPrecheck(null, null, UNBOUND);
         }
         user = json.path("user_id").asString("");
         product = json.path("product_id").asString("");
-        return user.isEmpty() || product.isEmpty() ? new LegacyPrecheck(null, null, EMPTY) : new LegacyPrecheck(user, product, null);
+        return user.isEmpty() || product.isEmpty()
+                ? new LegacyPrecheck(null, null, EMPTY)
+                : new LegacyPrecheck(user, product, null);
     }
 
     private static boolean stringOrAbsent(JsonNode json, String field) {

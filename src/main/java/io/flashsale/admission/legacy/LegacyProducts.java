@@ -27,14 +27,13 @@ import org.springframework.transaction.event.TransactionalEventListener;
 class LegacyProducts {
 
     /** What a {@code product_id} names now: an item, or why there is none (an original status). */
-    record Resolution(SaleItem item, String refusal) {
-    }
+    record Resolution(SaleItem item, String refusal) {}
 
     static final String STOCK_NOT_FOUND = "STOCK_NOT_FOUND";
     static final String NOT_STARTED = "not_started";
 
-    private static final Comparator<SaleItem> PREFERRED = Comparator
-            .comparing((SaleItem item) -> item.saleStatus() == SaleStatus.WARMED_UP)
+    private static final Comparator<SaleItem> PREFERRED = Comparator.comparing(
+                    (SaleItem item) -> item.saleStatus() == SaleStatus.WARMED_UP)
             .thenComparing(SaleItem::startsAt)
             .thenComparingLong(SaleItem::saleId)
             .reversed();
@@ -46,8 +45,11 @@ class LegacyProducts {
     LegacyProducts(SaleCatalog catalog, Clock clock) {
         Duration ttl = catalog.saleTtl();
         this.clock = clock;
-        this.bySku = Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(ttl).build(catalog::itemsWithSku);
-        this.anyOpen = Caffeine.newBuilder().maximumSize(1).expireAfterWrite(ttl)
+        this.bySku =
+                Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(ttl).build(catalog::itemsWithSku);
+        this.anyOpen = Caffeine.newBuilder()
+                .maximumSize(1)
+                .expireAfterWrite(ttl)
                 .build(key -> catalog.anySaleOpenAt(clock.instant()));
     }
 
@@ -63,7 +65,8 @@ class LegacyProducts {
         Optional<SaleItem> open = openAt(candidates, now);
         if (open.isPresent()) {
             return open.get().saleStatus() == SaleStatus.WARMED_UP
-                    ? new Resolution(open.get(), null) : new Resolution(null, STOCK_NOT_FOUND);
+                    ? new Resolution(open.get(), null)
+                    : new Resolution(null, STOCK_NOT_FOUND);
         }
         if (!candidates.isEmpty()) {
             return new Resolution(null, NOT_STARTED);

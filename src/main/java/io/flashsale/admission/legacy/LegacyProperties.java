@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 record LegacyProperties(@DefaultValue("code") Dialect dialect) {
 
     enum Dialect {
-        CODE, README
+        CODE,
+        README
     }
 }

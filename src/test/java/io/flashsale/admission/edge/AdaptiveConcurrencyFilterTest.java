@@ -14,8 +14,8 @@ import org.springframework.mock.web.MockHttpServletResponse;
 class AdaptiveConcurrencyFilterTest {
 
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final AdaptiveConcurrencyFilter filter = new AdaptiveConcurrencyFilter(
-            new ConcurrencyLimitProperties(true, 2, 2, 2, Duration.ofSeconds(3)), meters);
+    private final AdaptiveConcurrencyFilter filter =
+            new AdaptiveConcurrencyFilter(new ConcurrencyLimitProperties(true, 2, 2, 2, Duration.ofSeconds(3)), meters);
 
     @Test
     void aPurchaseOverTheLimitIsShedAtOnceWith503AndRetryAfter() throws Exception {
@@ -44,7 +44,10 @@ class AdaptiveConcurrencyFilterTest {
         var legacy = new MockHttpServletResponse();
         filter.doFilter(purchase("/flashsale/precheck"), legacy, (request, response) -> inside.incrementAndGet());
         var read = new MockHttpServletResponse();
-        filter.doFilter(new MockHttpServletRequest("GET", "/api/v1/orders/1"), read, (request, response) -> inside.incrementAndGet());
+        filter.doFilter(
+                new MockHttpServletRequest("GET", "/api/v1/orders/1"),
+                read,
+                (request, response) -> inside.incrementAndGet());
         release.countDown();
         first.join();
         second.join();
@@ -55,7 +58,9 @@ class AdaptiveConcurrencyFilterTest {
         assertThat(shed.getContentAsString()).contains("\"code\":\"UNAVAILABLE\"");
         assertThat(legacy.getStatus()).isEqualTo(503);
         assertThat(legacy.getContentAsString()).contains("\"status\":\"error\"").contains("\"error\":");
-        assertThat(inside.get()).as("the two slow purchases and the read, which is not limited").isEqualTo(3);
+        assertThat(inside.get())
+                .as("the two slow purchases and the read, which is not limited")
+                .isEqualTo(3);
         assertThat(meters.get("flashsale.purchase.shed").counter().count()).isEqualTo(2);
     }
 

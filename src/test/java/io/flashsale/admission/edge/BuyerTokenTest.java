@@ -1,7 +1,5 @@
 package io.flashsale.admission.edge;
 
-import io.flashsale.admission.gate.GateKeys;
-import io.flashsale.admission.gate.RedisGate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -15,10 +13,10 @@ import io.flashsale.admission.gate.GateKeys;
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.support.EventStream;
 import io.flashsale.support.FlashSaleClient;
-import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.SaleFixture;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -55,11 +53,20 @@ class BuyerTokenTest {
         properties.add("spring.security.oauth2.resourceserver.jwt.public-key-location", BuyerTokenTest::publicKeyFile);
     }
 
-    @Autowired SaleFixture fixture;
-    @LocalServerPort int port;
-    @Autowired RedisGate gate;
-    @Autowired StringRedisTemplate redis;
-    @Autowired JdbcClient jdbc;
+    @Autowired
+    SaleFixture fixture;
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    JdbcClient jdbc;
 
     FlashSaleClient client;
     CreatedItem item;
@@ -72,40 +79,59 @@ class BuyerTokenTest {
 
     @Test
     void aValidTokenBuysForItsSubjectWhoAloneMayReadTheOrder() {
-        Response accepted = client.post("/api/v1/orders", "{\"itemId\":" + item.itemId() + "}", bearer(token("alice", ISSUER.getPrivate(), 300)));
+        Response accepted = client.post(
+                "/api/v1/orders",
+                "{\"itemId\":" + item.itemId() + "}",
+                bearer(token("alice", ISSUER.getPrivate(), 300)));
 
         assertThat(accepted.status()).isEqualTo(202);
-        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(
-                client.send(get("/api/v1/orders/" + accepted.orderId(), token("alice", ISSUER.getPrivate(), 300))).body()
-                        .path("status").asString()).isEqualTo("CONFIRMED"));
-        Response own = client.send(get("/api/v1/orders/" + accepted.orderId(), token("alice", ISSUER.getPrivate(), 300)));
-        Response foreign = client.send(get("/api/v1/orders/" + accepted.orderId(), token("mallory", ISSUER.getPrivate(), 300)));
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(client.send(
+                                get("/api/v1/orders/" + accepted.orderId(), token("alice", ISSUER.getPrivate(), 300)))
+                        .body()
+                        .path("status")
+                        .asString())
+                .isEqualTo("CONFIRMED"));
+        Response own =
+                client.send(get("/api/v1/orders/" + accepted.orderId(), token("alice", ISSUER.getPrivate(), 300)));
+        Response foreign =
+                client.send(get("/api/v1/orders/" + accepted.orderId(), token("mallory", ISSUER.getPrivate(), 300)));
         Response anonymous = client.get("/api/v1/orders/" + accepted.orderId());
 
         assertThat(own.body().path("userId").asString()).isEqualTo("alice");
         assertThat(foreign.status()).isEqualTo(403);
         assertThat(foreign.code()).isEqualTo("FORBIDDEN");
         assertThat(anonymous.status()).isEqualTo(401);
-        assertThat(client.send(get("/flashsale/result/" + accepted.orderId(), token("mallory", ISSUER.getPrivate(), 300))).status())
+        assertThat(client.send(get(
+                                "/flashsale/result/" + accepted.orderId(), token("mallory", ISSUER.getPrivate(), 300)))
+                        .status())
                 .isEqualTo(403);
     }
 
     @Test
     void anOrdersEventsAreForItsBuyerAloneAndAnItemsForAnyone() {
-        Response accepted = client.post("/api/v1/orders", "{\"itemId\":" + item.itemId() + "}", bearer(token("alice", ISSUER.getPrivate(), 300)));
+        Response accepted = client.post(
+                "/api/v1/orders",
+                "{\"itemId\":" + item.itemId() + "}",
+                bearer(token("alice", ISSUER.getPrivate(), 300)));
         String path = "/api/v1/orders/" + accepted.orderId() + "/events";
 
         try (var own = EventStream.open(port, path, bearer(token("alice", ISSUER.getPrivate(), 300)));
-             var foreign = EventStream.open(port, path, bearer(token("mallory", ISSUER.getPrivate(), 300)));
-             var anonymous = EventStream.open(port, path);
-             var units = EventStream.open(port, "/api/v1/items/" + item.itemId() + "/events")) {
+                var foreign = EventStream.open(port, path, bearer(token("mallory", ISSUER.getPrivate(), 300)));
+                var anonymous = EventStream.open(port, path);
+                var units = EventStream.open(port, "/api/v1/items/" + item.itemId() + "/events")) {
             assertThat(own.status()).isEqualTo(200);
-            assertThat(own.next("status", Duration.ofSeconds(20)).json().path("userId").asString()).isEqualTo("alice");
+            assertThat(own.next("status", Duration.ofSeconds(20))
+                            .json()
+                            .path("userId")
+                            .asString())
+                    .isEqualTo("alice");
             assertThat(foreign.status()).isEqualTo(403);
             assertThat(foreign.problem().path("code").asString()).isEqualTo("FORBIDDEN");
             assertThat(anonymous.status()).isEqualTo(401);
             assertThat(units.status()).isEqualTo(200);
-            assertThat(own.awaitEnd(Duration.ofSeconds(15))).as("the stream ends after its lifetime").isTrue();
+            assertThat(own.awaitEnd(Duration.ofSeconds(15)))
+                    .as("the stream ends after its lifetime")
+                    .isTrue();
         }
     }
 
@@ -123,8 +149,8 @@ class BuyerTokenTest {
         for (Response response : new Response[] {missing, expired, forged, unsigned, garbage, legacy}) {
             assertThat(response.status()).isEqualTo(401);
             assertThat(response.code()).isEqualTo("UNAUTHORIZED");
-            assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(value ->
-                    assertThat(value).startsWith("Bearer"));
+            assertThat(response.headers().firstValue("WWW-Authenticate"))
+                    .hasValueSatisfying(value -> assertThat(value).startsWith("Bearer"));
         }
         assertNothingReserved();
     }
@@ -133,8 +159,10 @@ class BuyerTokenTest {
     void aTokenOfAnotherBuyerThanTheBodyNamesIsForbiddenAndReservesNothing() {
         String mallory = token("mallory", ISSUER.getPrivate(), 300);
 
-        Response api = client.post("/api/v1/orders", "{\"itemId\":" + item.itemId() + ",\"userId\":\"alice\"}", bearer(mallory));
-        Response legacy = client.post("/flashsale/precheck?user_id=alice&product_id=" + item.itemId(), null, bearer(mallory));
+        Response api = client.post(
+                "/api/v1/orders", "{\"itemId\":" + item.itemId() + ",\"userId\":\"alice\"}", bearer(mallory));
+        Response legacy =
+                client.post("/flashsale/precheck?user_id=alice&product_id=" + item.itemId(), null, bearer(mallory));
 
         assertThat(api.status()).isEqualTo(403);
         assertThat(api.code()).isEqualTo("FORBIDDEN");
@@ -149,7 +177,9 @@ class BuyerTokenTest {
 
         assertThat(client.post(path, null).status()).isEqualTo(401);
         assertThat(client.post(path, null, bearer("wrong-token")).status()).isEqualTo(403);
-        assertThat(client.post(path, null, bearer(token("alice", ISSUER.getPrivate(), 300))).status()).isEqualTo(403);
+        assertThat(client.post(path, null, bearer(token("alice", ISSUER.getPrivate(), 300)))
+                        .status())
+                .isEqualTo(403);
         assertThat(client.warmUp(cold.saleId()).status()).isEqualTo(200);
         assertThat(gate.tokens(cold.itemId())).contains(3L);
     }
@@ -157,7 +187,8 @@ class BuyerTokenTest {
     @Test
     void publicReadsNeedNoToken() {
         assertThat(client.get("/api/v1/sales/" + item.saleId()).status()).isEqualTo(200);
-        assertThat(client.post("/flashsale/stock/" + item.itemId(), null).status()).isEqualTo(200);
+        assertThat(client.post("/flashsale/stock/" + item.itemId(), null).status())
+                .isEqualTo(200);
     }
 
     @Test
@@ -165,18 +196,26 @@ class BuyerTokenTest {
         String alice = token("alice", ISSUER.getPrivate(), 300);
         String mallory = token("mallory", ISSUER.getPrivate(), 300);
         Response bought = client.post("/api/v1/orders", "{\"itemId\":" + item.itemId() + "}", bearer(alice));
-        await().atMost(Duration.ofSeconds(30)).until(() -> "CONFIRMED".equals(
-                client.send(get("/api/v1/orders/" + bought.orderId(), alice)).body().path("status").asString()));
+        await().atMost(Duration.ofSeconds(30)).until(() -> "CONFIRMED"
+                .equals(client.send(get("/api/v1/orders/" + bought.orderId(), alice))
+                        .body()
+                        .path("status")
+                        .asString()));
 
-        assertThat(client.pay(bought.orderId(), "psp-m", bearer(mallory)).status()).isEqualTo(403);
+        assertThat(client.pay(bought.orderId(), "psp-m", bearer(mallory)).status())
+                .isEqualTo(403);
         assertThat(client.cancel(bought.orderId(), bearer(mallory)).status()).isEqualTo(403);
         assertThat(client.pay(bought.orderId(), "psp-a").status()).isEqualTo(401);
-        assertThat(client.standBy(item.itemId(), "alice", 1, bearer(mallory)).status()).isEqualTo(403);
+        assertThat(client.standBy(item.itemId(), "alice", 1, bearer(mallory)).status())
+                .isEqualTo(403);
         Response paid = client.pay(bought.orderId(), "psp-a", bearer(alice));
 
         assertThat(paid.status()).isEqualTo(200);
         assertThat(paid.body().path("status").asString()).isEqualTo("PAID");
-        assertThat(jdbc.sql("SELECT count(*) FROM refused_payments").query(Integer.class).single()).isZero();
+        assertThat(jdbc.sql("SELECT count(*) FROM refused_payments")
+                        .query(Integer.class)
+                        .single())
+                .isZero();
     }
 
     private void assertNothingReserved() {
@@ -184,13 +223,18 @@ class BuyerTokenTest {
         assertThat(gate.tokens(item.itemId())).contains(5L);
         assertThat(redis.opsForHash().size(keys.pending(item.itemId()))).isZero();
         assertThat(redis.opsForHash().size(keys.buyers(item.itemId()))).isZero();
-        assertThat(jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ?").param(item.itemId()).query(Integer.class).single())
+        assertThat(jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ?")
+                        .param(item.itemId())
+                        .query(Integer.class)
+                        .single())
                 .isZero();
     }
 
     private java.net.http.HttpRequest get(String path, String token) {
         return java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + path))
-                .header("Authorization", "Bearer " + token).GET().build();
+                .header("Authorization", "Bearer " + token)
+                .GET()
+                .build();
     }
 
     private static String[] bearer(String token) {
@@ -199,9 +243,11 @@ class BuyerTokenTest {
 
     static String token(String subject, PrivateKey key, long expiresInSeconds) {
         Instant now = Instant.now();
-        var claims = new JWTClaimsSet.Builder().subject(subject)
+        var claims = new JWTClaimsSet.Builder()
+                .subject(subject)
                 .issueTime(Date.from(now.minusSeconds(Math.max(0, -expiresInSeconds) + 60)))
-                .expirationTime(Date.from(now.plusSeconds(expiresInSeconds))).build();
+                .expirationTime(Date.from(now.plusSeconds(expiresInSeconds)))
+                .build();
         try {
             var jwt = new SignedJWT(new JWSHeader(JWSAlgorithm.RS256), claims);
             jwt.sign(new RSASSASigner(key));
@@ -215,8 +261,9 @@ class BuyerTokenTest {
     static String unsignedToken(String subject) {
         var encoder = Base64.getUrlEncoder().withoutPadding();
         String header = encoder.encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
-        String payload = encoder.encodeToString(("{\"sub\":\"" + subject + "\",\"exp\":" + (Instant.now().getEpochSecond() + 300) + "}")
-                .getBytes(StandardCharsets.UTF_8));
+        String payload = encoder.encodeToString(
+                ("{\"sub\":\"" + subject + "\",\"exp\":" + (Instant.now().getEpochSecond() + 300) + "}")
+                        .getBytes(StandardCharsets.UTF_8));
         return header + "." + payload + ".";
     }
 
@@ -225,7 +272,8 @@ class BuyerTokenTest {
             Path file = Files.createTempFile("flashsale-jwt", ".pub");
             file.toFile().deleteOnExit();
             String pem = "-----BEGIN PUBLIC KEY-----\n"
-                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(ISSUER.getPublic().getEncoded())
+                    + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+                            .encodeToString(ISSUER.getPublic().getEncoded())
                     + "\n-----END PUBLIC KEY-----\n";
             Files.writeString(file, pem);
             return "file:" + file.toAbsolutePath();

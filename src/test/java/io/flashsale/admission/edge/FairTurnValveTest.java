@@ -37,13 +37,15 @@ class FairTurnValveTest {
 
     @Test
     void aVirtualThreadThatServedARequestYieldsBeforeTheNextOne() throws Exception {
-        Thread.ofVirtual().start(() -> {
-            try {
-                serve(3);
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        }).join();
+        Thread.ofVirtual()
+                .start(() -> {
+                    try {
+                        serve(3);
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                })
+                .join();
 
         assertThat(served).hasValue(3);
         assertThat(turns()).isEqualTo(2);
@@ -52,13 +54,15 @@ class FairTurnValveTest {
     @Test
     void theFirstRequestOfEachDispatchGoesStraightThrough() throws Exception {
         for (int dispatch = 0; dispatch < 3; dispatch++) {
-            Thread.ofVirtual().start(() -> {
-                try {
-                    serve(1);
-                } catch (Exception e) {
-                    throw new AssertionError(e);
-                }
-            }).join();
+            Thread.ofVirtual()
+                    .start(() -> {
+                        try {
+                            serve(1);
+                        } catch (Exception e) {
+                            throw new AssertionError(e);
+                        }
+                    })
+                    .join();
         }
 
         assertThat(served).hasValue(3);

@@ -16,10 +16,23 @@ import org.junit.jupiter.api.Test;
  */
 class PurchaseRateLimitsTest {
 
-    static RateLimitProperties limits(boolean enabled, int buyerPerSecond, int buyerBurst, int addressPerSecond,
-                                      int addressBurst, int globalPerSecond, int globalBurst) {
-        return new RateLimitProperties(enabled, buyerPerSecond, buyerBurst, addressPerSecond, addressBurst,
-                globalPerSecond, globalBurst, 1_000);
+    static RateLimitProperties limits(
+            boolean enabled,
+            int buyerPerSecond,
+            int buyerBurst,
+            int addressPerSecond,
+            int addressBurst,
+            int globalPerSecond,
+            int globalBurst) {
+        return new RateLimitProperties(
+                enabled,
+                buyerPerSecond,
+                buyerBurst,
+                addressPerSecond,
+                addressBurst,
+                globalPerSecond,
+                globalBurst,
+                1_000);
     }
 
     @Test
@@ -38,7 +51,8 @@ class PurchaseRateLimitsTest {
         assertThat(refused).as("refused within 50 requests at 1 a second").isNotNull();
         assertThat(admitted).as("the burst is let through first").isGreaterThanOrEqualTo(3);
         assertThat(refused.code()).isEqualTo(ErrorCode.RATE_LIMITED);
-        assertThat(refused.headers()).containsEntry("Retry-After", "1")
+        assertThat(refused.headers())
+                .containsEntry("Retry-After", "1")
                 .containsEntry("RateLimit-Policy", "\"buyer\";q=1;w=1")
                 .containsEntry("RateLimit", "\"buyer\";r=0;t=1");
     }
@@ -58,7 +72,9 @@ class PurchaseRateLimitsTest {
             refusal = rateLimits.checkClient("10.0.0.1");
         }
         assertThat(refusal).map(Refusal::policy).contains("address");
-        assertThat(rateLimits.checkClient("10.0.0.2")).as("another client still finds the instance's bucket").isEmpty();
+        assertThat(rateLimits.checkClient("10.0.0.2"))
+                .as("another client still finds the instance's bucket")
+                .isEmpty();
     }
 
     @Test

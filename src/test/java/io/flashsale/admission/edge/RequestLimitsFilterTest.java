@@ -21,10 +21,16 @@ class RequestLimitsFilterTest {
     void contentTypesThatAreOneConcreteTypeOtherThanAFormPass() {
         assertThat(MediaTypeRules.isAcceptable(null)).isTrue();
         assertThat(MediaTypeRules.isAcceptable("application/json")).isTrue();
-        assertThat(MediaTypeRules.isAcceptable("application/json; charset=UTF-8")).isTrue();
+        assertThat(MediaTypeRules.isAcceptable("application/json; charset=UTF-8"))
+                .isTrue();
         assertThat(MediaTypeRules.isAcceptable("text/plain")).isTrue();
-        for (String refused : List.of("*/*", "application/*", "application/x-www-form-urlencoded",
-                "multipart/form-data; boundary=x", "not a type", "application/")) {
+        for (String refused : List.of(
+                "*/*",
+                "application/*",
+                "application/x-www-form-urlencoded",
+                "multipart/form-data; boundary=x",
+                "not a type",
+                "application/")) {
             assertThat(MediaTypeRules.isAcceptable(refused)).as(refused).isFalse();
         }
     }
@@ -33,8 +39,10 @@ class RequestLimitsFilterTest {
     void acceptMustBeAListOfMediaTypes() {
         assertThat(MediaTypeRules.isParsable(null)).isTrue();
         assertThat(MediaTypeRules.isParsable(Collections.emptyEnumeration())).isTrue();
-        assertThat(MediaTypeRules.isParsable(Collections.enumeration(List.of("application/json, */*;q=0.5")))).isTrue();
-        assertThat(MediaTypeRules.isParsable(Collections.enumeration(List.of("json")))).isFalse();
+        assertThat(MediaTypeRules.isParsable(Collections.enumeration(List.of("application/json, */*;q=0.5"))))
+                .isTrue();
+        assertThat(MediaTypeRules.isParsable(Collections.enumeration(List.of("json"))))
+                .isFalse();
     }
 
     @Test
@@ -65,7 +73,8 @@ class RequestLimitsFilterTest {
         var outcome = run(small);
         assertThat(outcome.passed()).as("passed on, with the body read ahead").isNotNull();
         assertThat(outcome.passed().getContentLengthLong()).isEqualTo(7);
-        assertThat(new String(outcome.passed().getInputStream().readAllBytes(), StandardCharsets.UTF_8)).isEqualTo("{\"a\":1}");
+        assertThat(new String(outcome.passed().getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("{\"a\":1}");
     }
 
     @Test
@@ -74,8 +83,7 @@ class RequestLimitsFilterTest {
         assertThat(run(request).passed()).isSameAs(request);
     }
 
-    record Outcome(MockHttpServletResponse response, HttpServletRequest passed) {
-    }
+    record Outcome(MockHttpServletResponse response, HttpServletRequest passed) {}
 
     Outcome run(MockHttpServletRequest request) throws Exception {
         var response = new MockHttpServletResponse();

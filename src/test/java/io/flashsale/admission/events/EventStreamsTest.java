@@ -1,16 +1,15 @@
 package io.flashsale.admission.events;
 
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flashsale.payment.UnitReturns;
 import io.flashsale.support.EventStream;
 import io.flashsale.support.EventStream.Event;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
-import io.flashsale.payment.UnitReturns;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -40,13 +39,26 @@ class EventStreamsTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Duration QUIET = Duration.ofMillis(1500);
 
-    @LocalServerPort int port;
-    @Autowired ApplicationContext context;
-    @Autowired EventStreams streams;
-    @Autowired MeterRegistry meters;
-    @Autowired RedisMessageListenerContainer gateChangeListener;
-    @Autowired JdbcClient jdbc;
-    @Autowired UnitReturns returns;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ApplicationContext context;
+
+    @Autowired
+    EventStreams streams;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @Autowired
+    RedisMessageListenerContainer gateChangeListener;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    UnitReturns returns;
 
     FlashSaleClient client;
     final List<EventStream> opened = new ArrayList<>();
@@ -82,12 +94,13 @@ class EventStreamsTest {
             stream = open("/api/v1/orders/" + accepted.orderId() + "/events");
 
             assertThat(stream.status()).isEqualTo(200);
-            assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
-                    assertThat(type).startsWith("text/event-stream"));
+            assertThat(stream.headers().firstValue("Content-Type"))
+                    .hasValueSatisfying(type -> assertThat(type).startsWith("text/event-stream"));
             assertThat(stream.headers().firstValue("X-Accel-Buffering")).contains("no");
             Event pending = stream.next("status", WAIT);
             assertThat(pending.id()).isEqualTo("PENDING");
-            assertThat(pending.json().path("orderId").asString()).isEqualTo(accepted.orderId().toString());
+            assertThat(pending.json().path("orderId").asString())
+                    .isEqualTo(accepted.orderId().toString());
             assertThat(pending.json().path("status").asString()).isEqualTo("PENDING");
         } finally {
             settlement.start();
@@ -98,15 +111,24 @@ class EventStreamsTest {
         assertThat(confirmed.json().path("status").asString()).isEqualTo("CONFIRMED");
         assertThat(confirmed.json().path("userId").asString()).isEqualTo("alice");
         assertThat(confirmed.json().path("itemId").asLong()).isEqualTo(item.itemId());
-        assertThat(confirmed.json().path("payBy").asString()).as("the pushed hold names the end of its payment window")
-                .isEqualTo(client.get("/api/v1/orders/" + accepted.orderId()).body().path("payBy").asString()).isNotEmpty();
+        assertThat(confirmed.json().path("payBy").asString())
+                .as("the pushed hold names the end of its payment window")
+                .isEqualTo(client.get("/api/v1/orders/" + accepted.orderId())
+                        .body()
+                        .path("payBy")
+                        .asString())
+                .isNotEmpty();
     }
 
     @Test
     void aReconnectIsSentOnlyWhatItHasNotSeen() {
         CreatedItem item = client.openSale(5, 1);
         UUID orderId = client.buy(item.itemId(), "bob", 1).orderId();
-        await().atMost(WAIT).until(() -> client.get("/api/v1/orders/" + orderId).body().path("status").asString().equals("CONFIRMED"));
+        await().atMost(WAIT).until(() -> client.get("/api/v1/orders/" + orderId)
+                .body()
+                .path("status")
+                .asString()
+                .equals("CONFIRMED"));
         String path = "/api/v1/orders/" + orderId + "/events";
 
         EventStream upToDate = open(path, "Last-Event-ID", "CONFIRMED");
@@ -129,7 +151,8 @@ class EventStreamsTest {
         assertThat(first.json().path("itemId").asLong()).isEqualTo(item.itemId());
         assertThat(first.json().path("remaining").asInt()).isEqualTo(5);
         assertThat(first.id()).isEqualTo(item.itemId() + ":5");
-        assertThat(saleStream.next("stock", WAIT).json().path("remaining").asInt()).isEqualTo(5);
+        assertThat(saleStream.next("stock", WAIT).json().path("remaining").asInt())
+                .isEqualTo(5);
 
         assertThat(client.buy(item.itemId(), "carol", 1).status()).isEqualTo(202);
         assertThat(client.buy(item.itemId(), "dave", 1).status()).isEqualTo(202);
@@ -143,7 +166,9 @@ class EventStreamsTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> streams.openStreams() == 0);
         EventStream resumed = open("/api/v1/items/" + item.itemId() + "/events", "Last-Event-ID", item.itemId() + ":3");
         EventStream stale = open("/api/v1/items/" + item.itemId() + "/events?lastEventId=" + item.itemId() + ":5");
-        assertThat(resumed.next("stock", QUIET)).as("nothing moved since the client's last event").isNull();
+        assertThat(resumed.next("stock", QUIET))
+                .as("nothing moved since the client's last event")
+                .isNull();
         assertThat(stale.next("stock", WAIT).json().path("remaining").asInt()).isEqualTo(3);
     }
 
@@ -156,7 +181,8 @@ class EventStreamsTest {
         await().atMost(WAIT).until(() -> List.of(paid, cancelled, timedOut).stream()
                 .allMatch(order -> client.status(order).equals("CONFIRMED")));
         EventStream itemStream = open("/api/v1/items/" + item.itemId() + "/events");
-        assertThat(itemStream.next("stock", WAIT).json().path("remaining").asInt()).isZero();
+        assertThat(itemStream.next("stock", WAIT).json().path("remaining").asInt())
+                .isZero();
 
         EventStream paidStream = open("/api/v1/orders/" + paid + "/events", "Last-Event-ID", "CONFIRMED");
         assertThat(client.pay(paid, "psp-erin").status()).isEqualTo(200);
@@ -174,7 +200,9 @@ class EventStreamsTest {
         closeAndWait(cancelledStream);
 
         EventStream timedOutStream = open("/api/v1/orders/" + timedOut + "/events", "Last-Event-ID", "CONFIRMED");
-        jdbc.sql("UPDATE orders SET pay_by = now() - interval '1 second' WHERE order_id = ?").param(timedOut).update();
+        jdbc.sql("UPDATE orders SET pay_by = now() - interval '1 second' WHERE order_id = ?")
+                .param(timedOut)
+                .update();
         returns.cancelOverdue();
         Event timedOutEvent = timedOutStream.next("status", WAIT);
         assertThat(timedOutEvent.id()).isEqualTo("CANCELLED");
@@ -210,11 +238,16 @@ class EventStreamsTest {
         EventStream zeroItem = open("/api/v1/items/0/events");
         EventStream unknownSale = open("/api/v1/sales/987654321/events");
 
-        assertThat(List.of(unknownOrder.status(), malformedOrder.status(), unknownItem.status(), zeroItem.status(),
-                unknownSale.status())).containsExactly(404, 400, 404, 400, 404);
+        assertThat(List.of(
+                        unknownOrder.status(),
+                        malformedOrder.status(),
+                        unknownItem.status(),
+                        zeroItem.status(),
+                        unknownSale.status()))
+                .containsExactly(404, 400, 404, 400, 404);
         assertThat(unknownOrder.problem().path("code").asString()).isEqualTo("NOT_FOUND");
-        assertThat(unknownItem.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
-                assertThat(type).startsWith("application/problem+json"));
+        assertThat(unknownItem.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(streams.openStreams()).isZero();
     }
 

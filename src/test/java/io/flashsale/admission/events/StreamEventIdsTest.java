@@ -16,8 +16,8 @@ class StreamEventIdsTest {
         for (String last : new String[] {"PAID", "CANCELLED", "FAILED", "EXPIRED"}) {
             assertThat(StreamEventIds.rank(last)).as(last).isGreaterThan(StreamEventIds.rank("CONFIRMED"));
         }
-        Arrays.stream(OrderStatus.values()).forEach(status ->
-                assertThat(StreamEventIds.rankOf(status.name())).isEqualTo(StreamEventIds.rank(status.name())));
+        Arrays.stream(OrderStatus.values()).forEach(status -> assertThat(StreamEventIds.rankOf(status.name()))
+                .isEqualTo(StreamEventIds.rank(status.name())));
         assertThat(StreamEventIds.rankOf("NOT-A-STATUS")).isEqualTo(-1);
     }
 

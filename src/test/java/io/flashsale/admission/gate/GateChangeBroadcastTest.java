@@ -1,15 +1,15 @@
 package io.flashsale.admission.gate;
 
-import io.flashsale.admission.events.LiveChanges;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.flashsale.admission.events.LiveChanges;
 import io.flashsale.support.FlashSaleClient;
-import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.RedisCommandMonitor;
+import io.flashsale.support.SaleFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,17 +30,34 @@ import org.springframework.test.context.TestPropertySource;
  * long here, so only the messages can explain a flag or a cache entry going away in time.
  */
 @FlashSaleIntegrationTest
-@TestPropertySource(properties = {"spring.datasource.hikari.maximum-pool-size=3", "flashsale.gate.sold-out-ttl=60s",
-        "flashsale.catalog.sale-ttl=60s"})
+@TestPropertySource(
+        properties = {
+            "spring.datasource.hikari.maximum-pool-size=3",
+            "flashsale.gate.sold-out-ttl=60s",
+            "flashsale.catalog.sale-ttl=60s"
+        })
 class GateChangeBroadcastTest {
 
-    @Autowired SaleFixture fixture;
-    @Autowired RedisGate gate;
-    @Autowired AdmissionProperties settings;
-    @Autowired StringRedisTemplate redis;
-    @Autowired LiveChanges live;
-    @Autowired JdbcClient jdbc;
-    @Autowired RedisMessageListenerContainer gateChangeListener;
+    @Autowired
+    SaleFixture fixture;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    AdmissionProperties settings;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    LiveChanges live;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @Autowired
+    RedisMessageListenerContainer gateChangeListener;
 
     FlashSaleClient client;
 
@@ -57,7 +74,9 @@ class GateChangeBroadcastTest {
         UUID held = UUID.randomUUID();
         assertThat(otherInstance.reserve(item.itemId(), held, "carol", 1).outcome())
                 .isEqualTo(GateDecision.Outcome.ADMITTED);
-        assertThat(client.buy(item.itemId(), "bob", 1).code()).as("the gate's answer").isEqualTo("SOLD_OUT");
+        assertThat(client.buy(item.itemId(), "bob", 1).code())
+                .as("the gate's answer")
+                .isEqualTo("SOLD_OUT");
 
         List<Response> fromMemory = new ArrayList<>();
         List<String> gateCalls;
@@ -69,15 +88,21 @@ class GateChangeBroadcastTest {
             }
             gateCalls = monitor.seen();
         }
-        assertThat(fromMemory).allSatisfy(response -> assertThat(response.code()).isEqualTo("SOLD_OUT"));
+        assertThat(fromMemory)
+                .allSatisfy(response -> assertThat(response.code()).isEqualTo("SOLD_OUT"));
         // the reconciler's own look at the item (EXISTS, HGETALL, GET) may fall in the window; the gate is a script
-        assertThat(gateCalls).filteredOn(line -> line.contains("\"EVALSHA\"") || line.contains("\"EVAL\""))
-                .as("gate scripts run on the item's keys while sold out").isEmpty();
+        assertThat(gateCalls)
+                .filteredOn(line -> line.contains("\"EVALSHA\"") || line.contains("\"EVAL\""))
+                .as("gate scripts run on the item's keys while sold out")
+                .isEmpty();
 
         assertThat(otherInstance.release(item.itemId(), List.of(held))).containsExactly(held);
         // well inside the 60 s sold-out expiry: only the broadcast can have cleared the flag
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20))
-                .until(() -> client.buy(item.itemId(), "dave-" + UUID.randomUUID(), 1).status() == 202);
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> client.buy(item.itemId(), "dave-" + UUID.randomUUID(), 1)
+                                .status()
+                        == 202);
     }
 
     @Test
@@ -88,7 +113,9 @@ class GateChangeBroadcastTest {
 
         Response replay = client.buy(item.itemId(), "erin", 1, "Idempotency-Key", "erin-checkout");
 
-        assertThat(replay.status()).as("202, or 409 while the first request's outcome may not be known").isIn(202, 409);
+        assertThat(replay.status())
+                .as("202, or 409 while the first request's outcome may not be known")
+                .isIn(202, 409);
         assertThat(replay.code()).isNotEqualTo("SOLD_OUT");
         assertThat(replay.orderId()).isEqualTo(first.orderId());
     }
@@ -103,23 +130,33 @@ class GateChangeBroadcastTest {
         var rename = new AtomicInteger();
         await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
             String before = client.get(path).body().path("name").asString();
-            jdbc.sql("UPDATE flash_sales SET name = ? WHERE id = ?").param("Renamed " + rename.incrementAndGet())
-                    .param(item.saleId()).update();
-            assertThat(client.get(path).body().path("name").asString()).as("served from the cache").isEqualTo(before);
+            jdbc.sql("UPDATE flash_sales SET name = ? WHERE id = ?")
+                    .param("Renamed " + rename.incrementAndGet())
+                    .param(item.saleId())
+                    .update();
+            assertThat(client.get(path).body().path("name").asString())
+                    .as("served from the cache")
+                    .isEqualTo(before);
         });
 
         redis.convertAndSend(gate.keys().catalogChannel(), item.saleId() + ":" + item.itemId());
 
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(20)).untilAsserted(() ->
-                assertThat(client.get(path).body().path("name").asString()).isEqualTo("Renamed " + rename.get()));
+        await().atMost(Duration.ofSeconds(15))
+                .pollInterval(Duration.ofMillis(20))
+                .untilAsserted(
+                        () -> assertThat(client.get(path).body().path("name").asString())
+                                .isEqualTo("Renamed " + rename.get()));
     }
 
     @Test
     void aSaleIdAskedForBeforeItExistedIsFoundOnceCreated() {
-        long next = jdbc.sql("SELECT coalesce(max(id), 0) + 1 FROM flash_sales").query(Long.class).single();
+        long next = jdbc.sql("SELECT coalesce(max(id), 0) + 1 FROM flash_sales")
+                .query(Long.class)
+                .single();
         assertThat(client.get("/api/v1/sales/" + next).status()).isEqualTo(404);
 
-        CreatedItem item = client.createSale(java.time.Instant.now(), java.time.Instant.now().plusSeconds(600), 5, 1);
+        CreatedItem item = client.createSale(
+                java.time.Instant.now(), java.time.Instant.now().plusSeconds(600), 5, 1);
 
         assertThat(item.saleId()).isEqualTo(next);
         assertThat(client.get("/api/v1/sales/" + next).status()).isEqualTo(200);

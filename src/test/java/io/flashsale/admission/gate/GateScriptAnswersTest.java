@@ -43,7 +43,8 @@ class GateScriptAnswersTest {
     @Test
     void aPendingEntryIsReadFromTheRightSoTheBuyerMayContainTheSeparator() {
         var reservation = PendingReservation.parse(orderId, 5, "tenant|alice|2|1700000000000");
-        assertThat(reservation).isEqualTo(new PendingReservation(orderId, 5, "tenant|alice", 2,
-                Instant.ofEpochMilli(1_700_000_000_000L)));
+        assertThat(reservation)
+                .isEqualTo(new PendingReservation(
+                        orderId, 5, "tenant|alice", 2, Instant.ofEpochMilli(1_700_000_000_000L)));
     }
 }

@@ -1,12 +1,12 @@
 package io.flashsale.admission.gate;
 
-import io.flashsale.admission.events.LiveChanges;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flashsale.admission.events.LiveChanges;
 import io.flashsale.admission.gate.GateDecision.Outcome;
+import io.flashsale.orders.SettledOrder;
 import io.flashsale.sale.SaleItem;
 import io.flashsale.sale.SaleStatus;
-import io.flashsale.orders.SettledOrder;
 import io.flashsale.shared.OrderRequested;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import java.math.BigDecimal;
@@ -30,22 +30,42 @@ class RedisGateTest {
 
     private static final AtomicLong ITEMS = new AtomicLong(1);
 
-    @Autowired StringRedisTemplate redis;
-    @Autowired LiveChanges live;
-    @Value("${flashsale.gate.key-prefix}") String prefix;
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    LiveChanges live;
+
+    @Value("${flashsale.gate.key-prefix}")
+    String prefix;
 
     /** Its own key prefix: the synthetic item ids here must not meet the real items of other tests. */
     RedisGate gate(GateMode mode) {
         var settings = new AdmissionProperties(
-                new AdmissionProperties.Gate(mode, prefix + ":gate-test", Duration.ofSeconds(2), Duration.ofHours(1),
-                        Duration.ofHours(1), Duration.ofSeconds(2)),
+                new AdmissionProperties.Gate(
+                        mode,
+                        prefix + ":gate-test",
+                        Duration.ofSeconds(2),
+                        Duration.ofHours(1),
+                        Duration.ofHours(1),
+                        Duration.ofSeconds(2)),
                 new AdmissionProperties.Reservation(Duration.ofMinutes(5)));
         return new RedisGate(redis, settings, new SoldOutFlags(settings), live);
     }
 
     static SaleItem item(int stock, int limit, Instant startsAt, Instant endsAt) {
-        return new SaleItem(ITEMS.getAndIncrement(), 1, "SKU", "Item", BigDecimal.ONE, stock, stock, limit,
-                startsAt, endsAt, SaleStatus.WARMED_UP);
+        return new SaleItem(
+                ITEMS.getAndIncrement(),
+                1,
+                "SKU",
+                "Item",
+                BigDecimal.ONE,
+                stock,
+                stock,
+                limit,
+                startsAt,
+                endsAt,
+                SaleStatus.WARMED_UP);
     }
 
     static SaleItem openItem(int stock, int limit) {
@@ -66,8 +86,12 @@ class RedisGateTest {
 
     void deleteItemKeys(SaleItem item) {
         GateKeys keys = gate(GateMode.RESERVE).keys();
-        redis.delete(List.of(keys.meta(item.id()), keys.tokens(item.id()), keys.buyers(item.id()),
-                keys.pending(item.id()), keys.confirmed(item.id())));
+        redis.delete(List.of(
+                keys.meta(item.id()),
+                keys.tokens(item.id()),
+                keys.buyers(item.id()),
+                keys.pending(item.id()),
+                keys.confirmed(item.id())));
     }
 
     GateDecision reserve(RedisGate gate, SaleItem item, String user, int quantity) {
@@ -89,8 +113,12 @@ class RedisGateTest {
             assertThat(decision.outcome()).isEqualTo(Outcome.ADMITTED);
             assertThat(decision.deadline()).isAfter(Instant.now().plus(Duration.ofMinutes(4)));
             assertThat(gate.tokens(item.id())).contains(8L);
-            assertThat(redis.opsForHash().get(gate.keys().buyers(item.id()), "alice")).isEqualTo("2");
-            assertThat((String) redis.opsForHash().get(gate.keys().pending(item.id()), decision.orderId().toString()))
+            assertThat(redis.opsForHash().get(gate.keys().buyers(item.id()), "alice"))
+                    .isEqualTo("2");
+            assertThat((String) redis.opsForHash()
+                            .get(
+                                    gate.keys().pending(item.id()),
+                                    decision.orderId().toString()))
                     .startsWith("alice|2|");
         }
 
@@ -128,8 +156,10 @@ class RedisGateTest {
 
         @Test
         void refusesOutsideTheSaleWindow() {
-            SaleItem early = item(10, 1, Instant.now().plusSeconds(60), Instant.now().plusSeconds(120));
-            SaleItem late = item(10, 1, Instant.now().minusSeconds(120), Instant.now().minusSeconds(60));
+            SaleItem early =
+                    item(10, 1, Instant.now().plusSeconds(60), Instant.now().plusSeconds(120));
+            SaleItem late =
+                    item(10, 1, Instant.now().minusSeconds(120), Instant.now().minusSeconds(60));
             gate.load(early, snapshot(early, Map.of()));
             gate.load(late, snapshot(late, Map.of()));
 
@@ -167,7 +197,8 @@ class RedisGateTest {
             assertThat(gate.release(item.id(), List.of(order))).containsExactly(order);
             assertThat(gate.release(item.id(), List.of(order))).isEmpty();
             assertThat(gate.tokens(item.id())).contains(10L);
-            assertThat(redis.opsForHash().hasKey(gate.keys().buyers(item.id()), "alice")).isFalse();
+            assertThat(redis.opsForHash().hasKey(gate.keys().buyers(item.id()), "alice"))
+                    .isFalse();
             assertThat(reserve(gate, item, "alice", 1).outcome()).isEqualTo(Outcome.ADMITTED);
         }
 
@@ -203,7 +234,8 @@ class RedisGateTest {
             reserve(gate, item, "alice", 1);
 
             assertThat(gate.load(item, snapshot(item, Map.of()))).isEqualTo(9L);
-            assertThat(redis.opsForHash().get(gate.keys().buyers(item.id()), "alice")).isEqualTo("1");
+            assertThat(redis.opsForHash().get(gate.keys().buyers(item.id()), "alice"))
+                    .isEqualTo("1");
         }
 
         @Test
@@ -212,14 +244,16 @@ class RedisGateTest {
             gate.load(item, snapshot(item, Map.of()));
             var order = admitted(gate, item, "alice");
             deleteItemKeys(item);
-            assertThat(gate.load(item, snapshot(item, Map.of()))).as("rebuilt from PostgreSQL, before the order settled")
+            assertThat(gate.load(item, snapshot(item, Map.of())))
+                    .as("rebuilt from PostgreSQL, before the order settled")
                     .isEqualTo(10L);
 
             gate.confirm(item.id(), List.of(order));
             gate.confirm(item.id(), List.of(order));
 
             assertThat(gate.tokens(item.id())).contains(9L);
-            assertThat(redis.opsForHash().get(gate.keys().buyers(item.id()), "alice")).isEqualTo("1");
+            assertThat(redis.opsForHash().get(gate.keys().buyers(item.id()), "alice"))
+                    .isEqualTo("1");
             assertThat(reserve(gate, item, "alice", 1).outcome()).isEqualTo(Outcome.LIMIT_REACHED);
         }
 
@@ -233,7 +267,9 @@ class RedisGateTest {
 
             gate.confirm(item.id(), List.of(order));
 
-            assertThat(gate.tokens(item.id())).as("the snapshot had the sale already").contains(9L);
+            assertThat(gate.tokens(item.id()))
+                    .as("the snapshot had the sale already")
+                    .contains(9L);
         }
 
         @Test
@@ -261,14 +297,21 @@ class RedisGateTest {
             var truth = new GateSnapshot(10, Map.of("bob", 1), List.of(), List.of());
             var repair = new GateRepair(redis, gate, live);
 
-            assertThat(repair.repair(item.id(), 12, truth)).as("a reservation is pending").isFalse();
+            assertThat(repair.repair(item.id(), 12, truth))
+                    .as("a reservation is pending")
+                    .isFalse();
             gate.release(item.id(), List.of(pending.orderId()));
-            assertThat(repair.repair(item.id(), 12, truth)).as("the tokens moved since they were measured").isFalse();
-            assertThat(repair.repair(item.id(), 13, new GateSnapshot(10, Map.of(), List.of(UUID.randomUUID()), List.of())))
-                    .as("PostgreSQL has a confirmed order the gate does not count").isFalse();
+            assertThat(repair.repair(item.id(), 12, truth))
+                    .as("the tokens moved since they were measured")
+                    .isFalse();
+            assertThat(repair.repair(
+                            item.id(), 13, new GateSnapshot(10, Map.of(), List.of(UUID.randomUUID()), List.of())))
+                    .as("PostgreSQL has a confirmed order the gate does not count")
+                    .isFalse();
             assertThat(repair.repair(item.id(), 13, truth)).isTrue();
             assertThat(gate.tokens(item.id())).contains(10L);
-            assertThat(redis.<String, String>opsForHash().entries(gate.keys().buyers(item.id()))).isEqualTo(Map.of("bob", "1"));
+            assertThat(redis.<String, String>opsForHash().entries(gate.keys().buyers(item.id())))
+                    .isEqualTo(Map.of("bob", "1"));
         }
 
         @Test
@@ -317,7 +360,8 @@ class RedisGateTest {
         @Test
         void refusesWhenNoTokensAreLeftAndOutsideTheWindow() {
             SaleItem item = openItem(1, 1);
-            SaleItem late = item(10, 1, Instant.now().minusSeconds(120), Instant.now().minusSeconds(60));
+            SaleItem late =
+                    item(10, 1, Instant.now().minusSeconds(120), Instant.now().minusSeconds(60));
             gate.load(item, snapshot(item, Map.of()));
             gate.load(late, snapshot(late, Map.of()));
             gate.confirm(item.id(), List.of(confirmed(item, UUID.randomUUID(), "alice", 1)));
@@ -332,7 +376,8 @@ class RedisGateTest {
             gate.load(item, snapshot(item, Map.of()));
             var first = gate.reserve(item.id(), List.of(UUID.randomUUID()), "alice", 1, Optional.of("k"));
 
-            assertThat(gate.reserve(item.id(), List.of(UUID.randomUUID()), "alice", 1, Optional.of("k")).orderId())
+            assertThat(gate.reserve(item.id(), List.of(UUID.randomUUID()), "alice", 1, Optional.of("k"))
+                            .orderId())
                     .isEqualTo(first.orderId());
         }
     }

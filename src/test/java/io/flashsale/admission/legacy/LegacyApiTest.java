@@ -4,16 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flashsale.support.FlashSaleClient;
-import io.flashsale.support.SaleFixture;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.SaleFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.UUID;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** The original system's clients work unchanged: its code's answers, product ids as SKUs (docs/adr/0045). */
 @FlashSaleIntegrationTest
@@ -21,7 +21,8 @@ class LegacyApiTest {
 
     static final String TOKEN = "Bearer " + FlashSaleIntegrationTest.ADMIN_TOKEN;
 
-    @Autowired SaleFixture fixture;
+    @Autowired
+    SaleFixture fixture;
 
     FlashSaleClient client;
 
@@ -32,34 +33,41 @@ class LegacyApiTest {
 
     @Test
     void anOriginalClientBuysProduct1001AndReadsItsResultThroughToSuccess() {
-        CreatedItem item = client.createSale(Instant.now().minusSeconds(1), Instant.now().plusSeconds(600), 5, 1, "1001");
+        CreatedItem item =
+                client.createSale(Instant.now().minusSeconds(1), Instant.now().plusSeconds(600), 5, 1, "1001");
 
         Response warm = client.post("/admin/flashsales/" + item.saleId() + "/warmup", null, "Authorization", TOKEN);
         Response queued = client.post("/flashsale/precheck", "{\"user_id\":\"u1\",\"product_id\":\"1001\"}");
 
         assertThat(warm.status()).isEqualTo(200);
         assertThat(warm.body().path("status").asString()).isEqualTo("ok");
-        assertThat(warm.body().path("message").asString()).isEqualTo("warm up successful for flash sale " + item.saleId());
+        assertThat(warm.body().path("message").asString())
+                .isEqualTo("warm up successful for flash sale " + item.saleId());
         assertThat(queued.status()).isEqualTo(200);
         assertThat(queued.body().path("status").asString()).isEqualTo("queued");
         String orderId = queued.body().path("order_id").asString();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(client.get("/flashsale/result/" + orderId).body().path("Status").asString()).isEqualTo("success"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(client.get("/flashsale/result/" + orderId)
+                        .body()
+                        .path("Status")
+                        .asString())
+                .isEqualTo("success"));
         Response result = client.get("/flashsale/result/" + orderId);
-        assertThat(result.body().propertyNames()).containsExactly("OrderID", "Status", "ProcessingState", "FailReason",
-                "CreatedAt", "UpdatedAt");
+        assertThat(result.body().propertyNames())
+                .containsExactly("OrderID", "Status", "ProcessingState", "FailReason", "CreatedAt", "UpdatedAt");
         assertThat(result.body().path("OrderID").asString()).isEqualTo(orderId);
         assertThat(result.body().path("FailReason").isNull()).isTrue();
         Response stock = client.post("/flashsale/stock/1001", null);
         assertThat(stock.body().path("product_id").asLong()).isEqualTo(1001);
         assertThat(stock.body().path("stock").asLong()).isEqualTo(4);
-        assertThat(client.get("/api/v1/orders/" + orderId).body().path("itemId").asLong()).isEqualTo(item.itemId());
+        assertThat(client.get("/api/v1/orders/" + orderId).body().path("itemId").asLong())
+                .isEqualTo(item.itemId());
     }
 
     @Test
     void everyRefusalIsHttp200WithTheOutcomeInStatusAndAnEmptyOrderId() {
         client.openSale(1, 1); // a sale open now, which does not carry p1
-        CreatedItem item = client.createSale(Instant.now().minusSeconds(1), Instant.now().plusSeconds(600), 1, 1, "2001");
+        CreatedItem item =
+                client.createSale(Instant.now().minusSeconds(1), Instant.now().plusSeconds(600), 1, 1, "2001");
         client.warmUp(item.saleId());
         client.createSale(Instant.now().plusSeconds(600), Instant.now().plusSeconds(1200), 1, 1, "3001");
 
@@ -105,16 +113,19 @@ class LegacyApiTest {
         }
         assertThat(unknownStock.status()).isEqualTo(200);
         assertThat(unknownStock.body().path("stock").asLong()).isZero();
-        assertThat(unknownStock.headers().firstValue("Content-Type")).hasValueSatisfying(type ->
-                assertThat(type).startsWith("application/json"));
+        assertThat(unknownStock.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
     }
 
     @Test
     void aProductOnSeveralOpenSalesNamesTheWarmedUpOneThatStartedLast() {
-        CreatedItem older = client.createSale(Instant.now().minusSeconds(60), Instant.now().plusSeconds(600), 5, 1, "4001");
+        CreatedItem older =
+                client.createSale(Instant.now().minusSeconds(60), Instant.now().plusSeconds(600), 5, 1, "4001");
         client.warmUp(older.saleId());
-        CreatedItem newer = client.createSale(Instant.now().minusSeconds(1), Instant.now().plusSeconds(600), 5, 1, "4001");
-        CreatedItem cold = client.createSale(Instant.now().minusSeconds(1), Instant.now().plusSeconds(600), 5, 1, "5001");
+        CreatedItem newer =
+                client.createSale(Instant.now().minusSeconds(1), Instant.now().plusSeconds(600), 5, 1, "4001");
+        CreatedItem cold =
+                client.createSale(Instant.now().minusSeconds(1), Instant.now().plusSeconds(600), 5, 1, "5001");
 
         Response beforeWarmup = client.post("/flashsale/precheck?user_id=carol&product_id=4001", null);
         client.warmUp(newer.saleId());
@@ -125,16 +136,22 @@ class LegacyApiTest {
         assertThat(itemOf(beforeWarmup)).isEqualTo(older.itemId());
         assertThat(itemOf(afterWarmup)).isEqualTo(newer.itemId());
         assertRefused(notWarmedUp, "STOCK_NOT_FOUND");
-        assertThat(byItemId.body().path("status").asString()).as("an item id is not a product id")
-                .isIn("STOCK_NOT_FOUND", "not_started").isNotEqualTo("queued");
+        assertThat(byItemId.body().path("status").asString())
+                .as("an item id is not a product id")
+                .isIn("STOCK_NOT_FOUND", "not_started")
+                .isNotEqualTo("queued");
     }
 
     @Test
     void warmupNeedsTheAdminTokenAndTheForceFailBuyerIsOrdinaryOutsideTheFaultProfile() {
-        CreatedItem item = client.createSale(Instant.now().minusSeconds(1), Instant.now().plusSeconds(600), 3, 1, "6001");
+        CreatedItem item =
+                client.createSale(Instant.now().minusSeconds(1), Instant.now().plusSeconds(600), 3, 1, "6001");
 
-        assertThat(client.post("/admin/flashsales/" + item.saleId() + "/warmup", null).status()).isEqualTo(401);
-        assertThat(client.post("/admin/flashsales/" + item.saleId() + "/warmup", null, "Authorization", TOKEN).status())
+        assertThat(client.post("/admin/flashsales/" + item.saleId() + "/warmup", null)
+                        .status())
+                .isEqualTo(401);
+        assertThat(client.post("/admin/flashsales/" + item.saleId() + "/warmup", null, "Authorization", TOKEN)
+                        .status())
                 .isEqualTo(200);
         Response first = client.post("/flashsale/precheck?user_id=force-fail&product_id=6001", null);
         Response second = client.post("/flashsale/precheck?user_id=force-fail&product_id=6001", null);
@@ -142,13 +159,21 @@ class LegacyApiTest {
         assertThat(first.body().path("status").asString()).isEqualTo("queued");
         assertRefused(second, "USER_ALREADY_PURCHASED");
         String orderId = first.body().path("order_id").asString();
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                assertThat(client.get("/flashsale/result/" + orderId).body().path("Status").asString()).isEqualTo("success"));
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(client.get("/flashsale/result/" + orderId)
+                        .body()
+                        .path("Status")
+                        .asString())
+                .isEqualTo("success"));
     }
 
     private long itemOf(Response queued) {
-        assertThat(queued.body().path("status").asString()).as("%s", queued.body()).isEqualTo("queued");
-        return client.get("/api/v1/orders/" + queued.body().path("order_id").asString()).body().path("itemId").asLong();
+        assertThat(queued.body().path("status").asString())
+                .as("%s", queued.body())
+                .isEqualTo("queued");
+        return client.get("/api/v1/orders/" + queued.body().path("order_id").asString())
+                .body()
+                .path("itemId")
+                .asLong();
     }
 
     static void assertRefused(Response answer, String status) {

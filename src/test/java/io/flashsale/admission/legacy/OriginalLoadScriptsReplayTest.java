@@ -45,36 +45,61 @@ class OriginalLoadScriptsReplayTest {
     private static final JsonMapper JSON = JsonMapper.builder().build();
     private static final List<String> SCRIPTS = List.of("showcase", "duplicate", "load", "precheck", "stress");
 
-    @LocalServerPort int port;
-    @Autowired RedisGate gate;
-    @Autowired StringRedisTemplate redis;
-    @Autowired JdbcClient jdbc;
-    @TempDir Path out;
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    RedisGate gate;
+
+    @Autowired
+    StringRedisTemplate redis;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    @TempDir
+    Path out;
 
     @Test
     void theOriginalScriptsRunUnchangedAgainstTheFacadeAndKeepEveryInvariant() throws Exception {
         var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
-        CreatedItem item = client.createSale(Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), 200_000, 1, "1001");
-        assertThat(client.post("/admin/flashsales/" + item.saleId() + "/warmup", null,
-                "Authorization", "Bearer " + FlashSaleIntegrationTest.ADMIN_TOKEN).status()).isEqualTo(200);
+        CreatedItem item =
+                client.createSale(Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), 200_000, 1, "1001");
+        assertThat(client.post(
+                                "/admin/flashsales/" + item.saleId() + "/warmup",
+                                null,
+                                "Authorization",
+                                "Bearer " + FlashSaleIntegrationTest.ADMIN_TOKEN)
+                        .status())
+                .isEqualTo(200);
 
         int exit = runGatling();
 
-        assertThat(exit).as("Gatling's exit status (its assertions are the scripts' failed-request thresholds); see %s",
-                out.resolve("gatling.txt")).isZero();
+        assertThat(exit)
+                .as(
+                        "Gatling's exit status (its assertions are the scripts' failed-request thresholds); see %s",
+                        out.resolve("gatling.txt"))
+                .isZero();
         for (String script : SCRIPTS) {
-            JsonNode seen = JSON.readTree(out.resolve("outcomes/" + script + ".json").toFile());
+            JsonNode seen =
+                    JSON.readTree(out.resolve("outcomes/" + script + ".json").toFile());
             long requests = seen.path("requests").asLong();
             assertThat(requests).as("%s: requests", script).isPositive();
-            assertThat(seen.path("http 200").asLong()).as("%s: every answer 200, as the original's code answered: %s",
-                    script, seen).isEqualTo(requests);
+            assertThat(seen.path("http 200").asLong())
+                    .as("%s: every answer 200, as the original's code answered: %s", script, seen)
+                    .isEqualTo(requests);
         }
         JsonNode showcase = JSON.readTree(out.resolve("outcomes/showcase.json").toFile());
-        assertThat(showcase.path("check accepted (200) pass").asLong()).isEqualTo(showcase.path("requests").asLong());
+        assertThat(showcase.path("check accepted (200) pass").asLong())
+                .isEqualTo(showcase.path("requests").asLong());
         // how many iterations each virtual user makes depends on the machine; what they are answered does not
-        assertThat(statusesOf(showcase).keySet()).as("the showcase's answers")
-                .isSubsetOf("status queued", "status USER_ALREADY_PURCHASED").contains("status queued");
-        assertThat(statusesOf(JSON.readTree(out.resolve("outcomes/precheck.json").toFile())).keySet())
+        assertThat(statusesOf(showcase).keySet())
+                .as("the showcase's answers")
+                .isSubsetOf("status queued", "status USER_ALREADY_PURCHASED")
+                .contains("status queued");
+        assertThat(statusesOf(JSON.readTree(
+                                out.resolve("outcomes/precheck.json").toFile()))
+                        .keySet())
                 .containsOnly("status STOCK_NOT_FOUND");
 
         List<UUID> buyers = new ArrayList<>();
@@ -91,31 +116,55 @@ class OriginalLoadScriptsReplayTest {
         new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), all, Duration.ofMinutes(3));
 
         for (UUID order : sample(buyers)) {
-            assertThat(client.get("/flashsale/result/" + order).body().path("Status").asString()).isEqualTo("success");
+            assertThat(client.get("/flashsale/result/" + order)
+                            .body()
+                            .path("Status")
+                            .asString())
+                    .isEqualTo("success");
         }
         for (UUID order : sample(forceFail)) {
-            assertThat(client.get("/flashsale/result/" + order).body().path("Status").asString()).isEqualTo("failed");
+            assertThat(client.get("/flashsale/result/" + order)
+                            .body()
+                            .path("Status")
+                            .asString())
+                    .isEqualTo("failed");
         }
-        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
-                client.post("/flashsale/stock/1001", null).body().path("stock").asLong())
-                .as("force-fail's units given back").isEqualTo(200_000L - buyers.size()));
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(client.post("/flashsale/stock/1001", null)
+                        .body()
+                        .path("stock")
+                        .asLong())
+                .as("force-fail's units given back")
+                .isEqualTo(200_000L - buyers.size()));
     }
 
     private int runGatling() throws IOException, InterruptedException {
         Path root = Path.of("").toAbsolutePath();
-        var command = List.of(root.resolve("mvnw").toString(), "-B", "-f", root.resolve("bench/gatling/pom.xml").toString(),
-                "test-compile", "gatling:test",
+        var command = List.of(
+                root.resolve("mvnw").toString(),
+                "-B",
+                "-f",
+                root.resolve("bench/gatling/pom.xml").toString(),
+                "test-compile",
+                "gatling:test",
                 "-Dgatling.simulationClass=io.flashsale.bench.gatling.original.OriginalScriptsSimulation",
-                "-DbaseUrl=http://127.0.0.1:" + port, "-DtimeScale=0.1", "-DenforceLatency=false",
-                "-DoutDir=" + out.resolve("outcomes"), "-Dgatling.resultsFolder=" + out.resolve("gatling"));
-        Process gatling = new ProcessBuilder(command).directory(root.toFile()).redirectErrorStream(true)
-                .redirectOutput(out.resolve("gatling.txt").toFile()).start();
+                "-DbaseUrl=http://127.0.0.1:" + port,
+                "-DtimeScale=0.1",
+                "-DenforceLatency=false",
+                "-DoutDir=" + out.resolve("outcomes"),
+                "-Dgatling.resultsFolder=" + out.resolve("gatling"));
+        Process gatling = new ProcessBuilder(command)
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(out.resolve("gatling.txt").toFile())
+                .start();
         if (!gatling.waitFor(10, TimeUnit.MINUTES)) {
             gatling.destroyForcibly();
             throw new AssertionError("Gatling did not finish within 10 minutes; see " + out.resolve("gatling.txt"));
         }
-        System.out.println(Files.readString(out.resolve("gatling.txt")).lines()
-                .filter(line -> !line.startsWith("[INFO]") && !line.startsWith("[WARNING]")).reduce("", (a, b) -> a + "\n" + b));
+        System.out.println(Files.readString(out.resolve("gatling.txt"))
+                .lines()
+                .filter(line -> !line.startsWith("[INFO]") && !line.startsWith("[WARNING]"))
+                .reduce("", (a, b) -> a + "\n" + b));
         return gatling.exitValue();
     }
 

@@ -38,8 +38,9 @@ final class AnswerLog implements AutoCloseable {
     synchronized Map<String, Integer> byStatus() {
         Map<String, Integer> counts = new TreeMap<>();
         for (Exchange exchange : exchanges) {
-            String key = exchange.method() + " " + (exchange.answered() ? Integer.toString(exchange.status()) : "no answer")
-                    + (exchange.code() == null ? "" : " " + exchange.code());
+            String key =
+                    exchange.method() + " " + (exchange.answered() ? Integer.toString(exchange.status()) : "no answer")
+                            + (exchange.code() == null ? "" : " " + exchange.code());
             counts.merge(key, 1, Integer::sum);
         }
         return counts;

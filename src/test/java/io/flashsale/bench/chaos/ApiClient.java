@@ -35,22 +35,66 @@ final class ApiClient {
     }
 
     Exchange buy(AppMember api, long chain, int attempt, long itemId, String userId, int quantity, String key) {
-        String body = AnswerLog.JSON.writeValueAsString(Map.of("itemId", itemId, "userId", userId, "quantity", quantity));
+        String body =
+                AnswerLog.JSON.writeValueAsString(Map.of("itemId", itemId, "userId", userId, "quantity", quantity));
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1/orders"))
-                .timeout(TIMEOUT).header("Content-Type", "application/json")
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
         if (key != null) {
             request.header("Idempotency-Key", key);
         }
-        return send(request.build(), new Exchange(0, chain, attempt, "POST", api.label(), itemId, userId, quantity, key,
-                0, 0, 0, -1, null, null, null, null, null, null));
+        return send(
+                request.build(),
+                new Exchange(
+                        0,
+                        chain,
+                        attempt,
+                        "POST",
+                        api.label(),
+                        itemId,
+                        userId,
+                        quantity,
+                        key,
+                        0,
+                        0,
+                        0,
+                        -1,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null,
+                        null));
     }
 
     Exchange get(AppMember api, long chain, long follows, UUID orderId, String userId) {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1/orders/" + orderId))
-                .timeout(TIMEOUT).GET().build();
-        return send(request, new Exchange(0, chain, 0, "GET", api.label(), 0, userId, 0, null, follows, 0, 0, -1,
-                null, null, orderId, null, null, null));
+                .timeout(TIMEOUT)
+                .GET()
+                .build();
+        return send(
+                request,
+                new Exchange(
+                        0,
+                        chain,
+                        0,
+                        "GET",
+                        api.label(),
+                        0,
+                        userId,
+                        0,
+                        null,
+                        follows,
+                        0,
+                        0,
+                        -1,
+                        null,
+                        null,
+                        orderId,
+                        null,
+                        null,
+                        null));
     }
 
     /** Sends, then logs the request with its answer (or the error that stood for one). */
@@ -62,10 +106,24 @@ final class ApiClient {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             JsonNode body = parse(response.body());
             UUID named = uuid(body.path("orderId").asString(null));
-            done = new Exchange(id, asked.chain(), asked.attempt(), asked.method(), asked.api(), asked.itemId(),
-                    asked.userId(), asked.quantity(), asked.key(), asked.follows(), sent, elapsedMs(),
-                    response.statusCode(), null, body.path("code").asString(null),
-                    named != null ? named : asked.orderId(), body.path("userId").asString(null),
+            done = new Exchange(
+                    id,
+                    asked.chain(),
+                    asked.attempt(),
+                    asked.method(),
+                    asked.api(),
+                    asked.itemId(),
+                    asked.userId(),
+                    asked.quantity(),
+                    asked.key(),
+                    asked.follows(),
+                    sent,
+                    elapsedMs(),
+                    response.statusCode(),
+                    null,
+                    body.path("code").asString(null),
+                    named != null ? named : asked.orderId(),
+                    body.path("userId").asString(null),
                     body.path("status").isString() ? body.path("status").asString() : null,
                     response.statusCode() == 202 || response.statusCode() == 200 ? null : abbreviate(response.body()));
         } catch (IOException e) {
@@ -79,9 +137,26 @@ final class ApiClient {
     }
 
     private Exchange unanswered(long id, Exchange asked, long sent, String error) {
-        return new Exchange(id, asked.chain(), asked.attempt(), asked.method(), asked.api(), asked.itemId(),
-                asked.userId(), asked.quantity(), asked.key(), asked.follows(), sent, elapsedMs(), -1, error,
-                null, asked.orderId(), null, null, null);
+        return new Exchange(
+                id,
+                asked.chain(),
+                asked.attempt(),
+                asked.method(),
+                asked.api(),
+                asked.itemId(),
+                asked.userId(),
+                asked.quantity(),
+                asked.key(),
+                asked.follows(),
+                sent,
+                elapsedMs(),
+                -1,
+                error,
+                null,
+                asked.orderId(),
+                null,
+                null,
+                null);
     }
 
     private long elapsedMs() {

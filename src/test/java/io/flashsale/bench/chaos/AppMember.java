@@ -22,7 +22,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class AppMember {
 
-    private static final HttpClient PROBE = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+    private static final HttpClient PROBE =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final String label;
     private final String roles;
@@ -36,8 +37,14 @@ final class AppMember {
     private boolean paused;
     private int starts;
 
-    AppMember(String label, String roles, int port, BrokerProxy proxy, List<String> command,
-              Map<String, String> environment, Path runDir) {
+    AppMember(
+            String label,
+            String roles,
+            int port,
+            BrokerProxy proxy,
+            List<String> command,
+            Map<String, String> environment,
+            Path runDir) {
         this.label = label;
         this.roles = roles;
         this.port = port;
@@ -67,17 +74,22 @@ final class AppMember {
     synchronized void start() {
         try {
             Files.createDirectories(log.getParent());
-            var builder = new ProcessBuilder(command).redirectErrorStream(true)
+            var builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
             builder.environment().putAll(environment);
             builder.environment().put("FLASHSALE_ROLES", roles);
             builder.environment().put("SERVER_PORT", Integer.toString(port));
             builder.environment().put("SPRING_RABBITMQ_PORT", Integer.toString(proxy.port()));
-            Files.writeString(log, "=== start " + (++starts) + " of " + label + " ===\n",
-                    StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    log,
+                    "=== start " + (++starts) + " of " + label + " ===\n",
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
             process = builder.start();
             paused = false;
-            Files.writeString(pids, process.pid() + " " + label + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+            Files.writeString(
+                    pids, process.pid() + " " + label + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -131,7 +143,8 @@ final class AppMember {
     boolean isReady() {
         try {
             var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/actuator/health/readiness"))
-                    .timeout(Duration.ofSeconds(2)).build();
+                    .timeout(Duration.ofSeconds(2))
+                    .build();
             return PROBE.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
         } catch (IOException e) {
             return false;
@@ -156,7 +169,10 @@ final class AppMember {
 
     private boolean signal(String signal) {
         try {
-            return new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).start().waitFor() == 0;
+            return new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid()))
+                            .start()
+                            .waitFor()
+                    == 0;
         } catch (IOException e) {
             return false;
         } catch (InterruptedException e) {

@@ -103,7 +103,8 @@ final class BrokerProxy implements AutoCloseable {
     /** Copies one direction until either side closes, then closes both (a half-open AMQP link is useless). */
     private void pump(Socket from, Socket to) {
         byte[] buffer = new byte[16 * 1024];
-        try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
+        try (InputStream in = from.getInputStream();
+                OutputStream out = to.getOutputStream()) {
             int read;
             while ((read = in.read(buffer)) >= 0) {
                 awaitFlowing();

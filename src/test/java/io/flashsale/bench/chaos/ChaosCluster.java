@@ -19,10 +19,10 @@ final class ChaosCluster implements AutoCloseable {
     /** Six JVMs starting on a loaded 2-core machine have been seen to need more than 4 minutes. */
     private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
 
-
     static final String ADMIN_TOKEN = "chaos-admin-token";
     /** The retry delays every process and the quiet check agree on (the queue names carry them). */
-    static final List<Duration> RETRY_DELAYS = List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
+    static final List<Duration> RETRY_DELAYS =
+            List.of(Duration.ofSeconds(1), Duration.ofSeconds(2), Duration.ofSeconds(4));
 
     private final List<AppMember> members = new ArrayList<>();
 
@@ -44,7 +44,8 @@ final class ChaosCluster implements AutoCloseable {
                 Map.entry("FLASHSALE_RECONCILER_INTERVAL", "1s"),
                 Map.entry("FLASHSALE_RECONCILER_GRACE", "2s"),
                 Map.entry("FLASHSALE_DEMO", "false")));
-        List<String> command = new ArrayList<>(List.of(javaCommand(), "-Xmx" + System.getenv().getOrDefault("BENCH_HEAP", "384m")));
+        List<String> command =
+                new ArrayList<>(List.of(javaCommand(), "-Xmx" + System.getenv().getOrDefault("BENCH_HEAP", "384m")));
         for (String option : settings.javaOptions().split("\\s+")) {
             if (!option.isBlank()) {
                 command.add(option);
@@ -55,7 +56,13 @@ final class ChaosCluster implements AutoCloseable {
         for (String label : labels(settings)) {
             // api-1 -> api, worker-2 -> worker, dlq -> dlq
             String role = label.replaceFirst("-\\d+$", "");
-            members.add(new AppMember(label, role, ChaosRun.freePort(), new BrokerProxy(broker), command, environment,
+            members.add(new AppMember(
+                    label,
+                    role,
+                    ChaosRun.freePort(),
+                    new BrokerProxy(broker),
+                    command,
+                    environment,
                     settings.runDir()));
         }
     }
@@ -90,7 +97,9 @@ final class ChaosCluster implements AutoCloseable {
     }
 
     AppMember member(String label) {
-        return members.stream().filter(member -> member.label().equals(label)).findFirst()
+        return members.stream()
+                .filter(member -> member.label().equals(label))
+                .findFirst()
                 .orElseThrow(() -> new IllegalArgumentException("no process " + label));
     }
 

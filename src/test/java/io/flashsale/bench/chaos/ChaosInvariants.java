@@ -28,7 +28,8 @@ final class ChaosInvariants {
         for (Item item : items) {
             Set<UUID> accepted = exchanges.stream()
                     .filter(e -> e.isPost() && e.status() == 202 && e.itemId() == item.id() && e.orderId() != null)
-                    .map(Exchange::orderId).collect(Collectors.toSet());
+                    .map(Exchange::orderId)
+                    .collect(Collectors.toSet());
             String of = " (item " + item.id() + " '" + item.name() + "')";
             holds(violations, "I1", of, () -> invariants.assertNoOversell(item.id()));
             holds(violations, "I2", of, () -> invariants.assertPerUserLimit(item.id()));
@@ -43,7 +44,9 @@ final class ChaosInvariants {
         try {
             assertion.run();
         } catch (AssertionError | RuntimeException e) {
-            String message = e.getMessage() == null ? e.toString() : e.getMessage().strip().replaceAll("\\s+", " ");
+            String message = e.getMessage() == null
+                    ? e.toString()
+                    : e.getMessage().strip().replaceAll("\\s+", " ");
             violations.add(new Violation(rule, message + of, List.of()));
         }
     }

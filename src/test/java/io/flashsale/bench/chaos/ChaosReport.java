@@ -15,9 +15,17 @@ import java.util.stream.Collectors;
  * {@code chaos: seed=N mode=M faults=K verdict=PASS|FAIL}; summary.json and violations.txt in the
  * run directory hold the same.
  */
-record ChaosReport(ChaosSettings settings, Map<FaultKind, Integer> faults, List<String> faultErrors,
-                   Map<String, Integer> answers, Map<String, Long> outcomes, int unknownOutcomes,
-                   List<String> foundDead, String notQuiet, long quietWaitMs, List<Violation> violations) {
+record ChaosReport(
+        ChaosSettings settings,
+        Map<FaultKind, Integer> faults,
+        List<String> faultErrors,
+        Map<String, Integer> answers,
+        Map<String, Long> outcomes,
+        int unknownOutcomes,
+        List<String> foundDead,
+        String notQuiet,
+        long quietWaitMs,
+        List<Violation> violations) {
 
     private static final int SHOWN_PER_RULE = 15;
 
@@ -30,15 +38,21 @@ record ChaosReport(ChaosSettings settings, Map<FaultKind, Integer> faults, List<
     }
 
     String verdictLine() {
-        return "chaos: seed=" + settings.seed() + " mode=" + settings.mode() + " faults=" + faultCount()
-                + " verdict=" + (passed() ? "PASS" : "FAIL");
+        return "chaos: seed=" + settings.seed() + " mode=" + settings.mode() + " faults=" + faultCount() + " verdict="
+                + (passed() ? "PASS" : "FAIL");
     }
 
     void print() {
         var out = System.out;
         out.println();
-        out.printf("chaos: seed=%d mode=%s seconds=%d apis=%d workers=%d redis=%s queues=%s%n", settings.seed(),
-                settings.mode(), settings.seconds(), settings.apis(), settings.workers(), redisKind(),
+        out.printf(
+                "chaos: seed=%d mode=%s seconds=%d apis=%d workers=%d redis=%s queues=%s%n",
+                settings.seed(),
+                settings.mode(),
+                settings.seconds(),
+                settings.apis(),
+                settings.workers(),
+                redisKind(),
                 settings.quorum() ? "quorum" : "classic");
         out.println("replay: BENCH_SEED=" + settings.seed() + " with the same options (schedule in schedule.txt)");
         out.println("faults applied (" + faultCount() + "): " + faults);
@@ -49,12 +63,20 @@ record ChaosReport(ChaosSettings settings, Map<FaultKind, Integer> faults, List<
         if (!foundDead.isEmpty()) {
             out.println("processes found dead when the faults were lifted (started again): " + foundDead);
         }
-        out.println(notQuiet.isEmpty() ? "quiet after " + quietWaitMs / 1000 + " s"
-                : "NOT quiet after " + quietWaitMs / 1000 + " s: " + notQuiet);
-        Map<String, List<Violation>> byRule = violations.stream()
-                .collect(Collectors.groupingBy(Violation::rule, TreeMap::new, Collectors.toList()));
-        out.println("violations: " + violations.size() + (byRule.isEmpty() ? "" : " " + byRule.entrySet().stream()
-                .map(entry -> entry.getKey() + "=" + entry.getValue().size()).collect(Collectors.joining(" "))));
+        out.println(
+                notQuiet.isEmpty()
+                        ? "quiet after " + quietWaitMs / 1000 + " s"
+                        : "NOT quiet after " + quietWaitMs / 1000 + " s: " + notQuiet);
+        Map<String, List<Violation>> byRule =
+                violations.stream().collect(Collectors.groupingBy(Violation::rule, TreeMap::new, Collectors.toList()));
+        out.println("violations: " + violations.size()
+                + (byRule.isEmpty()
+                        ? ""
+                        : " "
+                                + byRule.entrySet().stream()
+                                        .map(entry -> entry.getKey() + "="
+                                                + entry.getValue().size())
+                                        .collect(Collectors.joining(" "))));
         byRule.forEach((rule, list) -> {
             list.stream().limit(SHOWN_PER_RULE).forEach(violation -> out.println("  " + violation));
             if (list.size() > SHOWN_PER_RULE) {
@@ -65,7 +87,9 @@ record ChaosReport(ChaosSettings settings, Map<FaultKind, Integer> faults, List<
     }
 
     void write(Path runDir) throws IOException {
-        Files.write(runDir.resolve("violations.txt"), violations.stream().map(Violation::toString).toList());
+        Files.write(
+                runDir.resolve("violations.txt"),
+                violations.stream().map(Violation::toString).toList());
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("settings", settings.toString());
         summary.put("seed", settings.seed());
@@ -80,7 +104,9 @@ record ChaosReport(ChaosSettings settings, Map<FaultKind, Integer> faults, List<
         summary.put("quiet_wait_ms", quietWaitMs);
         summary.put("violations", violations);
         summary.put("verdict", passed() ? "PASS" : "FAIL");
-        Files.writeString(runDir.resolve("summary.json"), AnswerLog.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
+        Files.writeString(
+                runDir.resolve("summary.json"),
+                AnswerLog.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(summary));
     }
 
     private String redisKind() {

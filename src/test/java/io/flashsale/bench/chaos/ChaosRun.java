@@ -13,9 +13,9 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.springframework.data.redis.connection.lettuce.LettuceClientConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -45,7 +45,8 @@ public final class ChaosRun {
         root.setLevel(ch.qos.logback.classic.Level.ERROR);
         ChaosSettings settings = ChaosSettings.fromEnvironment(System.getenv());
         if (List.of(args).contains("--print-schedule")) {
-            System.out.print(schedule(settings, ChaosCluster.labels(settings), settings.redisCluster() ? 3 : 1).describe());
+            System.out.print(schedule(settings, ChaosCluster.labels(settings), settings.redisCluster() ? 3 : 1)
+                    .describe());
             System.exit(0);
         }
         System.exit(new ChaosRun(settings).run());
@@ -53,7 +54,8 @@ public final class ChaosRun {
 
     private int run() throws Exception {
         Files.createDirectories(settings.runDir());
-        say("seed " + settings.seed() + ", mode " + settings.mode() + ", " + settings.seconds() + " s; state " + settings.name());
+        say("seed " + settings.seed() + ", mode " + settings.mode() + ", " + settings.seconds() + " s; state "
+                + settings.name());
         var broker = new Broker(settings.name(), settings.rabbitNode());
         broker.createVirtualHost(settings.quorum());
         IsolatedEnvironment.createDatabase(settings.name());
@@ -82,16 +84,20 @@ public final class ChaosRun {
         Map<String, Long> itemIds = items.stream().collect(Collectors.toMap(Item::name, Item::id));
         say("items " + items);
 
-        var connections = new LettuceConnectionFactory(redis.springConfiguration(), LettuceClientConfiguration.defaultConfiguration());
+        var connections = new LettuceConnectionFactory(
+                redis.springConfiguration(), LettuceClientConfiguration.defaultConfiguration());
         connections.afterPropertiesSet();
         connections.start();
         try (var answers = new AnswerLog(settings.runDir().resolve("answers.jsonl"));
-             var nemesis = new Nemesis(handlers(cluster, broker, redis, itemIds), settings.runDir().resolve("faults.jsonl"))) {
+                var nemesis = new Nemesis(
+                        handlers(cluster, broker, redis, itemIds),
+                        settings.runDir().resolve("faults.jsonl"))) {
             crowdUnderFaults(cluster, items, schedule, answers, nemesis);
             say("lifting every fault");
             broker.startApp();
             List<String> foundDead = cluster.heal();
-            var jdbc = JdbcClient.create(new DriverManagerDataSource(IsolatedEnvironment.POSTGRES + settings.name(), "postgres", ""));
+            var jdbc = JdbcClient.create(
+                    new DriverManagerDataSource(IsolatedEnvironment.POSTGRES + settings.name(), "postgres", ""));
             var report = check(broker, jdbc, new StringRedisTemplate(connections), items, answers, nemesis, foundDead);
             report.write(settings.runDir());
             report.print();
@@ -102,11 +108,16 @@ public final class ChaosRun {
     }
 
     /** The crowd for the run's seconds with the schedule's faults meanwhile; returns when both are done. */
-    private void crowdUnderFaults(ChaosCluster cluster, List<Item> items, FaultSchedule schedule, AnswerLog answers,
-                                  Nemesis nemesis) throws InterruptedException {
+    private void crowdUnderFaults(
+            ChaosCluster cluster, List<Item> items, FaultSchedule schedule, AnswerLog answers, Nemesis nemesis)
+            throws InterruptedException {
         long start = System.nanoTime();
         long deadline = start + settings.seconds() * 1_000_000_000L;
-        var crowd = new Crowd(new ApiClient(answers, start), cluster.apis(), items, deadline,
+        var crowd = new Crowd(
+                new ApiClient(answers, start),
+                cluster.apis(),
+                items,
+                deadline,
                 Long.parseLong(System.getenv().getOrDefault("BENCH_CHAOS_MAX_REQUESTS", "500000")));
         nemesis.start(schedule, start);
         Thread buyers = Thread.ofPlatform().name("crowd").start(() -> {
@@ -124,12 +135,20 @@ public final class ChaosRun {
     }
 
     /** After the faults: the quiet wait, then the invariants and the promises, as one report. */
-    private ChaosReport check(Broker broker, JdbcClient jdbc, StringRedisTemplate redis, List<Item> items,
-                              AnswerLog answers, Nemesis nemesis, List<String> foundDead) {
+    private ChaosReport check(
+            Broker broker,
+            JdbcClient jdbc,
+            StringRedisTemplate redis,
+            List<Item> items,
+            AnswerLog answers,
+            Nemesis nemesis,
+            List<String> foundDead) {
         var keys = new GateKeys(settings.name());
         List<Exchange> log = answers.all();
-        Set<UUID> accepted = log.stream().filter(e -> e.isPost() && e.status() == 202 && e.orderId() != null)
-                .map(Exchange::orderId).collect(Collectors.toSet());
+        Set<UUID> accepted = log.stream()
+                .filter(e -> e.isPost() && e.status() == 202 && e.orderId() != null)
+                .map(Exchange::orderId)
+                .collect(Collectors.toSet());
         say("waiting until quiet (at most " + settings.quietTimeoutSeconds() + " s)");
         long quietStart = System.nanoTime();
         String notQuiet = new QuietWait(broker, jdbc, redis, keys)
@@ -138,43 +157,62 @@ public final class ChaosRun {
 
         List<Violation> violations = new ArrayList<>();
         if (!notQuiet.isEmpty()) {
-            violations.add(new Violation("quiet", "not quiet after " + settings.quietTimeoutSeconds() + " s: " + notQuiet, List.of()));
+            violations.add(new Violation(
+                    "quiet", "not quiet after " + settings.quietTimeoutSeconds() + " s: " + notQuiet, List.of()));
         }
         violations.addAll(new ChaosInvariants(new SaleInvariants(jdbc, redis, keys)).check(items, log));
         var promises = new PromiseChecker(log, jdbc);
         violations.addAll(promises.check());
-        return new ChaosReport(settings, nemesis.applied(), nemesis.errors(), answers.byStatus(), outcomes(jdbc),
-                promises.unknownOutcomes(), foundDead, notQuiet, quietWaitMs, violations);
+        return new ChaosReport(
+                settings,
+                nemesis.applied(),
+                nemesis.errors(),
+                answers.byStatus(),
+                outcomes(jdbc),
+                promises.unknownOutcomes(),
+                foundDead,
+                notQuiet,
+                quietWaitMs,
+                violations);
     }
 
-    private Map<FaultKind, FaultHandler> handlers(ChaosCluster cluster, Broker broker, RedisNodes redis,
-                                                  Map<String, Long> items) {
+    private Map<FaultKind, FaultHandler> handlers(
+            ChaosCluster cluster, Broker broker, RedisNodes redis, Map<String, Long> items) {
         Map<FaultKind, FaultHandler> handlers = new EnumMap<>(FaultKind.class);
         var processes = new ProcessFaults(cluster);
         var brokerFaults = new BrokerFaults(cluster, broker);
         var redisFaults = new RedisFaults(redis, settings.name(), items);
         var postgres = new PostgresFaults(settings.name(), items);
         for (FaultKind kind : FaultKind.values()) {
-            handlers.put(kind, switch (kind) {
-                case KILL, PAUSE -> processes;
-                case BROKER_DELAY, BROKER_STALL, BROKER_CUT, BROKER_RESTART -> brokerFaults;
-                case REDIS_ITEM_KEYS, REDIS_FLUSH, REDIS_RESTART -> redisFaults;
-                case PG_TERMINATE, PG_LOCK -> postgres;
-            });
+            handlers.put(
+                    kind,
+                    switch (kind) {
+                        case KILL, PAUSE -> processes;
+                        case BROKER_DELAY, BROKER_STALL, BROKER_CUT, BROKER_RESTART -> brokerFaults;
+                        case REDIS_ITEM_KEYS, REDIS_FLUSH, REDIS_RESTART -> redisFaults;
+                        case PG_TERMINATE, PG_LOCK -> postgres;
+                    });
         }
         return handlers;
     }
 
     private static FaultSchedule schedule(ChaosSettings settings, List<String> processes, int redisNodes) {
         boolean redisCanRestart = settings.redisIsPrivate() || settings.redisRestart();
-        return FaultSchedule.draw(settings.seed(), settings.seconds(), settings.faultGapMs(), processes, redisNodes,
+        return FaultSchedule.draw(
+                settings.seed(),
+                settings.seconds(),
+                settings.faultGapMs(),
+                processes,
+                redisNodes,
                 FaultSchedule.kindsFor(settings, redisCanRestart));
     }
 
     private static Map<String, Long> outcomes(JdbcClient jdbc) {
         Map<String, Long> outcomes = new LinkedHashMap<>();
-        jdbc.sql("SELECT status || coalesce('/' || reason, '') AS outcome, count(*) AS n FROM orders GROUP BY 1 ORDER BY 1")
-                .query((rs, row) -> outcomes.put(rs.getString("outcome"), rs.getLong("n"))).list();
+        jdbc.sql(
+                        "SELECT status || coalesce('/' || reason, '') AS outcome, count(*) AS n FROM orders GROUP BY 1 ORDER BY 1")
+                .query((rs, row) -> outcomes.put(rs.getString("outcome"), rs.getLong("n")))
+                .list();
         return outcomes;
     }
 

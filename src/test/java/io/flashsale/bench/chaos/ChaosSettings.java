@@ -21,10 +21,27 @@ import java.util.concurrent.ThreadLocalRandom;
  * @param rabbitNode    the RabbitMQ node {@code rabbitmqctl -n} addresses; empty: the machine's default node
  * @param rabbitPort    the AMQP port of that node on 127.0.0.1
  */
-record ChaosSettings(String name, long seed, int seconds, String mode, int apis, int workers, int clients,
-                     long faultGapMs, boolean redisCluster, boolean sharedRedis, boolean redisRestart,
-                     boolean quorum, boolean brokerRestart, String rabbitNode, int rabbitPort, int quietTimeoutSeconds, Path runDir, Path jar,
-                     String javaOptions, boolean smoke) {
+record ChaosSettings(
+        String name,
+        long seed,
+        int seconds,
+        String mode,
+        int apis,
+        int workers,
+        int clients,
+        long faultGapMs,
+        boolean redisCluster,
+        boolean sharedRedis,
+        boolean redisRestart,
+        boolean quorum,
+        boolean brokerRestart,
+        String rabbitNode,
+        int rabbitPort,
+        int quietTimeoutSeconds,
+        Path runDir,
+        Path jar,
+        String javaOptions,
+        boolean smoke) {
 
     static ChaosSettings fromEnvironment(Map<String, String> env) {
         boolean smoke = flag(env, "BENCH_SMOKE", false);
@@ -32,7 +49,8 @@ record ChaosSettings(String name, long seed, int seconds, String mode, int apis,
         if (!mode.equals("reserve") && !mode.equals("check-only")) {
             throw new IllegalArgumentException("BENCH_CHAOS_MODE is reserve or check-only, not " + mode);
         }
-        long seed = env.containsKey("BENCH_SEED") ? Long.parseLong(env.get("BENCH_SEED"))
+        long seed = env.containsKey("BENCH_SEED")
+                ? Long.parseLong(env.get("BENCH_SEED"))
                 : ThreadLocalRandom.current().nextLong(1, 1_000_000);
         return new ChaosSettings(
                 required(env, "BENCH_NAME"),

@@ -65,7 +65,8 @@ final class Crowd {
             } else {
                 Item item = pickItem(random);
                 int quantity = random.nextDouble() < 0.03 ? item.limit() + 1 : 1 + random.nextInt(item.limit());
-                String key = random.nextDouble() < 0.8 ? "k" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36) : null;
+                String key =
+                        random.nextDouble() < 0.8 ? "k" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36) : null;
                 purchase(random, item, buyer(random), quantity, key);
             }
             AppMember.sleep(random.nextInt(20));
@@ -77,7 +78,10 @@ final class Crowd {
      * and "t3" with key "7:K". Each must get an order of its own, never the other's.
      */
     private void keyScopeProbe(Random random) {
-        Item deep = items.stream().filter(item -> item.name().equals("deep")).findFirst().orElseThrow();
+        Item deep = items.stream()
+                .filter(item -> item.name().equals("deep"))
+                .findFirst()
+                .orElseThrow();
         int tenant = random.nextInt(20);
         int user = random.nextInt(10);
         String key = "p" + Long.toString(random.nextLong() & Long.MAX_VALUE, 36);
@@ -126,12 +130,17 @@ final class Crowd {
     private Item pickItem(Random random) {
         double dice = random.nextDouble();
         String name = dice < 0.4 ? "deep" : dice < 0.6 ? "hot" : dice < 0.8 ? "multi" : "ending";
-        return items.stream().filter(item -> item.name().equals(name)).findFirst().orElseThrow();
+        return items.stream()
+                .filter(item -> item.name().equals(name))
+                .findFirst()
+                .orElseThrow();
     }
 
     /** A returning crowd: 2,000 plain ids, and one in ten of the "tenant:user" shape. */
     private static String buyer(Random random) {
-        return random.nextDouble() < 0.9 ? "b" + random.nextInt(2_000) : "t" + random.nextInt(20) + ":" + random.nextInt(10);
+        return random.nextDouble() < 0.9
+                ? "b" + random.nextInt(2_000)
+                : "t" + random.nextInt(20) + ":" + random.nextInt(10);
     }
 
     private AppMember anyApi(Random random) {

@@ -14,9 +14,26 @@ import java.util.UUID;
  * @param orderId     the orderId the answer names (a 202 body, a GET body, or a problem's orderId property)
  * @param ownerId     for a GET: the userId of the order it shows
  */
-record Exchange(long id, long chain, int attempt, String method, String api, long itemId, String userId,
-                int quantity, String key, long follows, long sentMs, long answeredMs, int status,
-                String error, String code, UUID orderId, String ownerId, String orderStatus, String body) {
+record Exchange(
+        long id,
+        long chain,
+        int attempt,
+        String method,
+        String api,
+        long itemId,
+        String userId,
+        int quantity,
+        String key,
+        long follows,
+        long sentMs,
+        long answeredMs,
+        int status,
+        String error,
+        String code,
+        UUID orderId,
+        String ownerId,
+        String orderStatus,
+        String body) {
 
     boolean answered() {
         return status > 0;

@@ -9,7 +9,12 @@ record Fault(int number, long atMs, FaultKind kind, String target, long duration
 
     @Override
     public String toString() {
-        return String.format("#%d at %6.1fs %-15s %-12s %s", number, atMs / 1000.0, kind, target,
+        return String.format(
+                "#%d at %6.1fs %-15s %-12s %s",
+                number,
+                atMs / 1000.0,
+                kind,
+                target,
                 (durationMs > 0 ? "for " + durationMs + " ms" : "") + (param > 0 ? ", delay " + param + " ms" : ""));
     }
 }

@@ -28,7 +28,12 @@ enum FaultKind {
     /** One item's row held by {@code SELECT ... FOR UPDATE} in an open transaction for the drawn time. */
     PG_LOCK(Target.ITEM, 1_000, 6_000);
 
-    enum Target { PROCESS, ITEM, REDIS_NODE, NONE }
+    enum Target {
+        PROCESS,
+        ITEM,
+        REDIS_NODE,
+        NONE
+    }
 
     final Target target;
     final long minMs;

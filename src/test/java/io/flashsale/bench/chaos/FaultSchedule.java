@@ -23,8 +23,8 @@ record FaultSchedule(long seed, List<Fault> faults, long saleEndMs) {
     /** The names of the sale items that item faults may target (see {@link SaleSetup}). */
     static final List<String> ITEMS = List.of("hot", "multi", "deep", "ending");
 
-    static FaultSchedule draw(long seed, int seconds, long meanGapMs, List<String> processes, int redisNodes,
-                              Set<FaultKind> kinds) {
+    static FaultSchedule draw(
+            long seed, int seconds, long meanGapMs, List<String> processes, int redisNodes, Set<FaultKind> kinds) {
         var random = new Random(seed);
         long runMs = seconds * 1000L;
         long saleEndMs = (long) (runMs * (0.4 + 0.3 * random.nextDouble()));
@@ -41,12 +41,13 @@ record FaultSchedule(long seed, List<Fault> faults, long saleEndMs) {
             FaultKind kind = deck.removeFirst();
             long duration = kind.maxMs == 0 ? 0 : kind.minMs + random.nextLong(kind.maxMs - kind.minMs + 1);
             long param = kind == FaultKind.BROKER_DELAY ? 100 + random.nextLong(2_400) : 0;
-            String target = switch (kind.target) {
-                case PROCESS -> processes.get(random.nextInt(processes.size()));
-                case ITEM -> ITEMS.get(random.nextInt(ITEMS.size()));
-                case REDIS_NODE -> Integer.toString(random.nextInt(redisNodes));
-                case NONE -> "-";
-            };
+            String target =
+                    switch (kind.target) {
+                        case PROCESS -> processes.get(random.nextInt(processes.size()));
+                        case ITEM -> ITEMS.get(random.nextInt(ITEMS.size()));
+                        case REDIS_NODE -> Integer.toString(random.nextInt(redisNodes));
+                        case NONE -> "-";
+                    };
             faults.add(new Fault(faults.size() + 1, at, kind, target, duration, param));
             at += meanGapMs / 2 + random.nextLong(meanGapMs);
         }
@@ -66,8 +67,8 @@ record FaultSchedule(long seed, List<Fault> faults, long saleEndMs) {
     }
 
     String describe() {
-        var text = new StringBuilder("schedule of seed " + seed + ": " + faults.size() + " faults; the sale of item 'ending' ends at "
-                + String.format("%.1fs", saleEndMs / 1000.0) + "\n");
+        var text = new StringBuilder("schedule of seed " + seed + ": " + faults.size()
+                + " faults; the sale of item 'ending' ends at " + String.format("%.1fs", saleEndMs / 1000.0) + "\n");
         faults.forEach(fault -> text.append("  ").append(fault).append('\n'));
         return text.toString();
     }

@@ -48,7 +48,8 @@ final class Nemesis implements AutoCloseable {
                     return;
                 }
                 synchronized (running) {
-                    running.add(Thread.ofVirtual().name("fault-" + fault.number()).start(() -> apply(fault, startNanos)));
+                    running.add(
+                            Thread.ofVirtual().name("fault-" + fault.number()).start(() -> apply(fault, startNanos)));
                 }
             }
         });

@@ -23,8 +23,10 @@ final class PostgresFaults implements FaultHandler {
     public void apply(Fault fault) throws Exception {
         switch (fault.kind()) {
             case PG_TERMINATE -> {
-                try (var connection = DriverManager.getConnection(IsolatedEnvironment.POSTGRES + "postgres", "postgres", "");
-                     var statement = connection.prepareStatement("""
+                try (var connection =
+                                DriverManager.getConnection(IsolatedEnvironment.POSTGRES + "postgres", "postgres", "");
+                        var statement = connection.prepareStatement(
+                                """
                              SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity
                              WHERE datname = ? AND pid <> pg_backend_pid()""")) {
                     statement.setString(1, database);
@@ -32,8 +34,10 @@ final class PostgresFaults implements FaultHandler {
                 }
             }
             case PG_LOCK -> {
-                try (var connection = DriverManager.getConnection(IsolatedEnvironment.POSTGRES + database, "postgres", "");
-                     var statement = connection.prepareStatement("SELECT id FROM flash_sale_items WHERE id = ? FOR UPDATE")) {
+                try (var connection =
+                                DriverManager.getConnection(IsolatedEnvironment.POSTGRES + database, "postgres", "");
+                        var statement = connection.prepareStatement(
+                                "SELECT id FROM flash_sale_items WHERE id = ? FOR UPDATE")) {
                     connection.setAutoCommit(false);
                     statement.setLong(1, items.get(fault.target()));
                     statement.executeQuery().close();

@@ -86,7 +86,9 @@ final class QuietWait {
 
     private String missingRows(Set<UUID> accepted) {
         long rows = jdbc.sql("SELECT count(*) FROM orders WHERE order_id = ANY(?::uuid[])")
-                .param(accepted.stream().map(UUID::toString).toArray(String[]::new)).query(Long.class).single();
+                .param(accepted.stream().map(UUID::toString).toArray(String[]::new))
+                .query(Long.class)
+                .single();
         return rows == accepted.size() ? "" : (accepted.size() - rows) + " accepted orders have no row";
     }
 }

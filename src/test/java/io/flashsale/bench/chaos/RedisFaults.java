@@ -1,6 +1,5 @@
 package io.flashsale.bench.chaos;
 
-import io.flashsale.admission.gate.GateKeys;
 import java.util.Map;
 
 /**

@@ -74,13 +74,15 @@ final class RedisNodes implements AutoCloseable {
         if (settings.redisCluster()) {
             return Map.of("SPRING_DATA_REDIS_CLUSTER_NODES", nodes());
         }
-        return Map.of("SPRING_DATA_REDIS_HOST", "127.0.0.1", "SPRING_DATA_REDIS_PORT", Integer.toString(ports.getFirst()));
+        return Map.of(
+                "SPRING_DATA_REDIS_HOST", "127.0.0.1", "SPRING_DATA_REDIS_PORT", Integer.toString(ports.getFirst()));
     }
 
     /** For the harness's own Spring Data Redis template (SaleInvariants). */
     RedisConfiguration springConfiguration() {
         if (settings.redisCluster()) {
-            return new RedisClusterConfiguration(ports.stream().map(port -> "127.0.0.1:" + port).toList());
+            return new RedisClusterConfiguration(
+                    ports.stream().map(port -> "127.0.0.1:" + port).toList());
         }
         return new RedisStandaloneConfiguration("127.0.0.1", ports.getFirst());
     }
@@ -120,17 +122,18 @@ final class RedisNodes implements AutoCloseable {
         int deleted = 0;
         if (settings.redisCluster()) {
             try (var client = RedisClusterClient.create(RedisURI.create("127.0.0.1", ports.getFirst()));
-                 var connection = client.connect()) {
+                    var connection = client.connect()) {
                 for (RedisClusterNode node : connection.getPartitions()) {
                     if (node.is(RedisClusterNode.NodeFlag.UPSTREAM)) {
-                        deleted += deleteMatching(connection.getConnection(node.getNodeId()).sync(), pattern);
+                        deleted += deleteMatching(
+                                connection.getConnection(node.getNodeId()).sync(), pattern);
                     }
                 }
             }
             return deleted;
         }
         try (var client = RedisClient.create(RedisURI.create("127.0.0.1", ports.getFirst()));
-             var connection = client.connect()) {
+                var connection = client.connect()) {
             return deleteMatching(connection.sync(), pattern);
         }
     }
@@ -178,19 +181,40 @@ final class RedisNodes implements AutoCloseable {
 
     private void launch(int index) throws IOException, InterruptedException {
         int port = ports.get(index);
-        List<String> command = new ArrayList<>(List.of("redis-server", "--port", Integer.toString(port),
-                "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", dir.toString(),
-                "--dbfilename", "dump-" + port + ".rdb"));
+        List<String> command = new ArrayList<>(List.of(
+                "redis-server",
+                "--port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString(),
+                "--dbfilename",
+                "dump-" + port + ".rdb"));
         if (settings.redisCluster()) {
-            command.addAll(List.of("--cluster-enabled", "yes", "--cluster-config-file", "nodes-" + port + ".conf",
-                    "--cluster-node-timeout", "2000"));
+            command.addAll(List.of(
+                    "--cluster-enabled",
+                    "yes",
+                    "--cluster-config-file",
+                    "nodes-" + port + ".conf",
+                    "--cluster-node-timeout",
+                    "2000"));
         }
         Path log = dir.resolve("redis-" + port + ".log");
-        Process server = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+        Process server = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .start();
         servers.set(index, server);
-        Files.writeString(settings.runDir().resolve("pids.txt"), server.pid() + " redis-" + port + "\n",
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        Files.writeString(
+                settings.runDir().resolve("pids.txt"),
+                server.pid() + " redis-" + port + "\n",
+                StandardOpenOption.CREATE,
+                StandardOpenOption.APPEND);
         for (int i = 0; i < 50; i++) {
             if (run(List.of("redis-cli", "-p", Integer.toString(port), "ping")).contains("PONG")) {
                 return;
@@ -204,7 +228,8 @@ final class RedisNodes implements AutoCloseable {
         for (int i = 0; i < 100; i++) {
             boolean ok = true;
             for (int port : ports) {
-                ok &= run(List.of("redis-cli", "-p", Integer.toString(port), "cluster", "info")).contains("cluster_state:ok");
+                ok &= run(List.of("redis-cli", "-p", Integer.toString(port), "cluster", "info"))
+                        .contains("cluster_state:ok");
             }
             if (ok) {
                 return;
@@ -218,7 +243,8 @@ final class RedisNodes implements AutoCloseable {
         int deleted = 0;
         ScanCursor cursor = ScanCursor.INITIAL;
         do {
-            KeyScanCursor<String> page = commands.scan(cursor, ScanArgs.Builder.matches(pattern).limit(10_000));
+            KeyScanCursor<String> page =
+                    commands.scan(cursor, ScanArgs.Builder.matches(pattern).limit(10_000));
             deleted += unlink(commands, page.getKeys());
             cursor = page;
         } while (!cursor.isFinished());

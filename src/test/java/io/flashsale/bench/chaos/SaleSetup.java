@@ -28,31 +28,51 @@ final class SaleSetup {
     }
 
     /** An item to create: name, stock, per-user limit. */
-    private record Spec(String name, int stock, int limit) {
-    }
+    private record Spec(String name, int stock, int limit) {}
 
-    private static final List<Spec> LONG_SALE = List.of(new Spec("hot", 150, 1), new Spec("multi", 400, 3),
-            new Spec("deep", 1_000_000, 4));
+    private static final List<Spec> LONG_SALE =
+            List.of(new Spec("hot", 150, 1), new Spec("multi", 400, 3), new Spec("deep", 1_000_000, 4));
     private static final List<Spec> ENDING_SALE = List.of(new Spec("ending", 300, 2));
 
-    private SaleSetup() {
-    }
+    private SaleSetup() {}
 
     /** Creates both sales through {@code api}; the short one ends {@code saleEndMs} from now. */
     static List<Item> create(AppMember api, long saleEndMs) {
         var admin = new FlashSaleClient(api.port(), ChaosCluster.ADMIN_TOKEN);
         Instant now = Instant.now();
-        List<Item> items = new ArrayList<>(createSale(admin, "Chaos sale", now, now.plus(Duration.ofHours(6)), LONG_SALE));
+        List<Item> items =
+                new ArrayList<>(createSale(admin, "Chaos sale", now, now.plus(Duration.ofHours(6)), LONG_SALE));
         items.addAll(createSale(admin, "Chaos sale that ends", now, now.plusMillis(saleEndMs), ENDING_SALE));
         return List.copyOf(items);
     }
 
     /** Creates and warms up one sale (open since a minute ago); returns its items. */
-    private static List<Item> createSale(FlashSaleClient admin, String name, Instant now, Instant endsAt, List<Spec> specs) {
-        List<Map<String, Object>> items = specs.stream().map(spec -> Map.<String, Object>of("sku", "CHAOS-" + spec.name(),
-                "name", spec.name(), "price", "9.90", "stock", spec.stock(), "perUserLimit", spec.limit())).toList();
-        var created = admin.admin("/api/v1/admin/sales", AnswerLog.JSON.writeValueAsString(Map.of(
-                "name", name, "startsAt", now.minusSeconds(60).toString(), "endsAt", endsAt.toString(), "items", items)));
+    private static List<Item> createSale(
+            FlashSaleClient admin, String name, Instant now, Instant endsAt, List<Spec> specs) {
+        List<Map<String, Object>> items = specs.stream()
+                .map(spec -> Map.<String, Object>of(
+                        "sku",
+                        "CHAOS-" + spec.name(),
+                        "name",
+                        spec.name(),
+                        "price",
+                        "9.90",
+                        "stock",
+                        spec.stock(),
+                        "perUserLimit",
+                        spec.limit()))
+                .toList();
+        var created = admin.admin(
+                "/api/v1/admin/sales",
+                AnswerLog.JSON.writeValueAsString(Map.of(
+                        "name",
+                        name,
+                        "startsAt",
+                        now.minusSeconds(60).toString(),
+                        "endsAt",
+                        endsAt.toString(),
+                        "items",
+                        items)));
         if (created.status() != 201) {
             throw new IllegalStateException("could not create " + name + ": " + created);
         }
@@ -61,7 +81,12 @@ final class SaleSetup {
             throw new IllegalStateException("could not warm up " + name + ": " + warmed);
         }
         Map<String, Long> ids = new LinkedHashMap<>();
-        created.body().path("items").forEach(item -> ids.put(item.path("name").asString(), item.path("id").asLong()));
-        return specs.stream().map(spec -> new Item(spec.name(), ids.get(spec.name()), spec.stock(), spec.limit(), endsAt)).toList();
+        created.body()
+                .path("items")
+                .forEach(item ->
+                        ids.put(item.path("name").asString(), item.path("id").asLong()));
+        return specs.stream()
+                .map(spec -> new Item(spec.name(), ids.get(spec.name()), spec.stock(), spec.limit(), endsAt))
+                .toList();
     }
 }
