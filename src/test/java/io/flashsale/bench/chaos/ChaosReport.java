@@ -11,12 +11,13 @@ import java.util.stream.Collectors;
 
 /**
  * What a run prints and leaves behind: the seed, the faults applied by kind, the answers by status,
- * the orders by outcome, each violation with the requests involved, and the verdict line
+ * the orders by outcome, the standing orders and refused payments, each violation with the requests involved, and the verdict line
  * {@code chaos: seed=N mode=M faults=K verdict=PASS|FAIL}; summary.json and violations.txt in the
  * run directory hold the same.
  */
 record ChaosReport(ChaosSettings settings, Map<FaultKind, Integer> faults, List<String> faultErrors,
-                   Map<String, Integer> answers, Map<String, Long> outcomes, int unknownOutcomes,
+                   Map<String, Integer> answers, Map<String, Long> outcomes, Map<String, Long> lifecycle,
+                   int unknownOutcomes,
                    List<String> foundDead, String notQuiet, long quietWaitMs, List<Violation> violations) {
 
     private static final int SHOWN_PER_RULE = 15;
@@ -45,6 +46,7 @@ record ChaosReport(ChaosSettings settings, Map<FaultKind, Integer> faults, List<
         faultErrors.forEach(error -> out.println("  fault error: " + error));
         out.println("answers: " + answers);
         out.println("orders: " + outcomes);
+        out.println("standing orders and refused payments: " + lifecycle);
         out.println("confirmed orders whose buyer got no answer at all (no promise covers them): " + unknownOutcomes);
         if (!foundDead.isEmpty()) {
             out.println("processes found dead when the faults were lifted (started again): " + foundDead);
@@ -74,6 +76,7 @@ record ChaosReport(ChaosSettings settings, Map<FaultKind, Integer> faults, List<
         summary.put("fault_errors", faultErrors);
         summary.put("answers", answers);
         summary.put("outcomes", outcomes);
+        summary.put("lifecycle", lifecycle);
         summary.put("unknown_outcomes", unknownOutcomes);
         summary.put("found_dead", foundDead);
         summary.put("not_quiet", notQuiet);

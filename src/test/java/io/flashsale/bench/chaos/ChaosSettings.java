@@ -20,10 +20,13 @@ import java.util.concurrent.ThreadLocalRandom;
  *                      machine's broker for everyone for a few seconds, unless the run has its own node)
  * @param rabbitNode    the RabbitMQ node {@code rabbitmqctl -n} addresses; empty: the machine's default node
  * @param rabbitPort    the AMQP port of that node on 127.0.0.1
+ * @param paymentWindowSeconds every process's FLASHSALE_PAYMENT_WINDOW: short, so that holds time out
+ *                      and their units come back within the run
  */
 record ChaosSettings(String name, long seed, int seconds, String mode, int apis, int workers, int clients,
                      long faultGapMs, boolean redisCluster, boolean sharedRedis, boolean redisRestart,
-                     boolean quorum, boolean brokerRestart, String rabbitNode, int rabbitPort, int quietTimeoutSeconds, Path runDir, Path jar,
+                     boolean quorum, boolean brokerRestart, String rabbitNode, int rabbitPort, int paymentWindowSeconds,
+                     int quietTimeoutSeconds, Path runDir, Path jar,
                      String javaOptions, boolean smoke) {
 
     static ChaosSettings fromEnvironment(Map<String, String> env) {
@@ -50,6 +53,7 @@ record ChaosSettings(String name, long seed, int seconds, String mode, int apis,
                 flag(env, "BENCH_CHAOS_BROKER_RESTART", true),
                 env.getOrDefault("BENCH_CHAOS_RABBITMQ_NODE", ""),
                 number(env, "BENCH_CHAOS_RABBITMQ_PORT", 5672),
+                number(env, "BENCH_CHAOS_PAYMENT_WINDOW_S", 6),
                 number(env, "BENCH_QUIET_TIMEOUT_SECONDS", smoke ? 90 : 180),
                 Path.of(required(env, "RUN_DIR")),
                 Path.of(required(env, "BENCH_JAR")),

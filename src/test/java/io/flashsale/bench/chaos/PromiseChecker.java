@@ -23,8 +23,13 @@ final class PromiseChecker {
     record Row(UUID orderId, long itemId, String userId, int quantity, String status, String reason) {
     }
 
+    /** The statuses of orders that were CONFIRMED once. */
+    private static final Set<String> HELD_UNITS = Set.of("CONFIRMED", "PAID", "CANCELLED");
+
     private final List<Exchange> exchanges;
     private final Map<UUID, Row> rows;
+    /** Orders made for standing orders: no purchase names them (the standing order's look-up does). */
+    private final Set<UUID> standbyOrders;
     private final List<Violation> violations = new ArrayList<>();
     private int unknownOutcomes;
 
@@ -35,6 +40,8 @@ final class PromiseChecker {
                 .query((rs, n) -> new Row(rs.getObject("order_id", UUID.class), rs.getLong("item_id"),
                         rs.getString("user_id"), rs.getInt("quantity"), rs.getString("status"), rs.getString("reason")))
                 .list().forEach(row -> rows.put(row.orderId(), row));
+        this.standbyOrders = Set.copyOf(jdbc.sql("SELECT order_id FROM standby WHERE order_id IS NOT NULL")
+                .query(UUID.class).list());
     }
 
     List<Violation> check() {
@@ -76,7 +83,10 @@ final class PromiseChecker {
         }
     }
 
-    /** P2: a CONFIRMED order was named to its buyer by some answer, unless the buyer never got one. */
+    /**
+     * P2: an order that held units (CONFIRMED, then maybe PAID or CANCELLED) was named to its buyer
+     * by some answer, unless the buyer never got one. Orders made for standing orders aside.
+     */
     private void checkConfirmedOrdersWereNamed() {
         // who was told of which order: a 202's orderId, or a problem body's orderId property
         Set<String> named = exchanges.stream().filter(e -> e.isPost() && e.answered() && e.orderId() != null)
@@ -84,7 +94,8 @@ final class PromiseChecker {
         Map<String, List<Exchange>> postsByPurchase = exchanges.stream().filter(Exchange::isPost)
                 .collect(Collectors.groupingBy(e -> purchase(e.userId(), e.itemId(), e.quantity())));
         for (Row row : rows.values()) {
-            if (!row.status().equals("CONFIRMED") || named.contains(row.orderId() + "|" + row.userId())) {
+            if (!HELD_UNITS.contains(row.status()) || named.contains(row.orderId() + "|" + row.userId())
+                    || standbyOrders.contains(row.orderId())) {
                 continue;
             }
             List<Exchange> posts = postsByPurchase.getOrDefault(purchase(row.userId(), row.itemId(), row.quantity()), List.of());
@@ -102,7 +113,7 @@ final class PromiseChecker {
                     .map(e -> "#" + e.id() + " " + e.status() + (e.code() == null ? "" : " " + e.code())
                             + (e.status() == 202 ? " naming " + e.orderId() : ""))
                     .collect(Collectors.joining(", "));
-            add("P2", "CONFIRMED order " + row.orderId() + " (buyer " + row.userId() + ", item " + row.itemId() + ", quantity "
+            add("P2", row.status() + " order " + row.orderId() + " (buyer " + row.userId() + ", item " + row.itemId() + ", quantity "
                     + row.quantity() + ") was named by no answer; that buyer's requests for it were answered: "
                     + (answers.isEmpty() ? "(none sent)" : answers), told.toArray(Long[]::new));
         }
