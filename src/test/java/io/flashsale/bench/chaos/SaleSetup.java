@@ -32,7 +32,7 @@ final class SaleSetup {
     private record Spec(String name, int stock, int limit) {
     }
 
-    private static final List<Spec> LONG_SALE = List.of(new Spec("hot", 40, 1), new Spec("multi", 400, 3),
+    private static final List<Spec> LONG_SALE = List.of(new Spec("hot", 12, 1), new Spec("multi", 400, 3),
             new Spec("deep", 1_000_000, 4));
     private static final List<Spec> ENDING_SALE = List.of(new Spec("ending", 300, 2));
 
