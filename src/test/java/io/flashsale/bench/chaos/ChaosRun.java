@@ -154,7 +154,7 @@ public final class ChaosRun {
         violations.addAll(new ChaosInvariants(new SaleInvariants(jdbc, redis, keys)).check(items, log));
         var promises = new PromiseChecker(log, jdbc);
         violations.addAll(promises.check());
-        violations.addAll(new LifecyclePromises(log, jdbc).check());
+        violations.addAll(LifecyclePromises.of(log, jdbc).check());
         return new ChaosReport(settings, nemesis.applied(), nemesis.errors(), answers.byStatus(), outcomes(jdbc),
                 lifecycle(jdbc), promises.unknownOutcomes(), foundDead, notQuiet, quietWaitMs, violations);
     }

@@ -27,19 +27,29 @@ import org.springframework.jdbc.core.simple.JdbcClient;
  */
 final class LifecyclePromises {
 
-    private record Order(String status, String reason, String reference) {
+    /** An order row, as far as these promises care. */
+    record Order(String status, String reason, String reference) {
     }
 
-    private record Standing(long itemId, String userId, int quantity, String status, UUID orderId) {
+    /** A standing order row, as far as these promises care. */
+    record Standing(long itemId, String userId, int quantity, String status, UUID orderId) {
     }
 
     private final List<Exchange> exchanges;
-    private final Map<UUID, Order> orders = new HashMap<>();
-    private final Map<UUID, Standing> standing = new HashMap<>();
+    private final Map<UUID, Order> orders;
+    private final Map<UUID, Standing> standing;
     private final List<Violation> violations = new ArrayList<>();
 
-    LifecyclePromises(List<Exchange> exchanges, JdbcClient jdbc) {
+    LifecyclePromises(List<Exchange> exchanges, Map<UUID, Order> orders, Map<UUID, Standing> standing) {
         this.exchanges = exchanges;
+        this.orders = orders;
+        this.standing = standing;
+    }
+
+    /** With the rows of the orders and standby tables once quiet. */
+    static LifecyclePromises of(List<Exchange> exchanges, JdbcClient jdbc) {
+        Map<UUID, Order> orders = new HashMap<>();
+        Map<UUID, Standing> standing = new HashMap<>();
         jdbc.sql("SELECT order_id, status, reason, payment_reference FROM orders")
                 .query((rs, n) -> orders.put(rs.getObject("order_id", UUID.class),
                         new Order(rs.getString("status"), rs.getString("reason"), rs.getString("payment_reference"))))
@@ -49,6 +59,7 @@ final class LifecyclePromises {
                         rs.getString("user_id"), rs.getInt("quantity"), rs.getString("status"),
                         rs.getObject("order_id", UUID.class))))
                 .list();
+        return new LifecyclePromises(exchanges, orders, standing);
     }
 
     List<Violation> check() {
