@@ -98,7 +98,9 @@ final class ApiClient {
             UUID named = uuid(body.path("orderId").asString(null));
             UUID standing = uuid(body.path("standbyId").asString(null));
             int status = response.statusCode();
-            done = asked.answered(id, sent, elapsedMs(), status, null, body.path("code").asString(null),
+            // a problem's code, or the reason of an order shown (SOLD_OUT, PAYMENT_TIMEOUT, ...)
+            String code = body.path("code").asString(body.path("reason").asString(null));
+            done = asked.answered(id, sent, elapsedMs(), status, null, code,
                     named != null ? named : asked.orderId(), body.path("userId").asString(null),
                     body.path("status").isString() ? body.path("status").asString() : null,
                     standing != null ? standing : asked.standbyId(),

@@ -144,7 +144,7 @@ final class Crowd {
                         lookUp(random, other, replay);
                     }
                 }
-                followUp(random, own -> hold(own, chain, answer.orderId(), buyer));
+                followUp(random, own -> hold(own, chain, answer.orderId(), buyer, item, quantity));
                 return;
             }
             if (answer.status() == 409 && "SOLD_OUT".equals(answer.code())) {
@@ -177,9 +177,17 @@ final class Crowd {
      * anyway), then one in ten cancels it, 15 % never pay (the reconciler's timeout returns the
      * units), 8 % pay only after the window closed, the others pay in time. One payer in five pays
      * again with the same reference (a client that lost the answer), one in twenty with another.
+     * An order that FAILED with SOLD_OUT (check-only mode: the gate admitted, settlement refused)
+     * tells its buyer what a 409 SOLD_OUT would: the buyer may stand by ({@code item} null: an
+     * order made for a standing order, whose buyer does not stand by again).
      */
-    private void hold(Random random, long chain, UUID order, String buyer) {
-        String seen = awaitSettled(random, chain, order, buyer);
+    private void hold(Random random, long chain, UUID order, String buyer, Item item, int quantity) {
+        Exchange settled = awaitSettled(random, chain, order, buyer);
+        String seen = settled == null ? "PENDING" : settled.state();
+        if (seen.equals("FAILED") && "SOLD_OUT".equals(settled.code()) && item != null) {
+            maybeStandBy(random, chain, item, buyer, quantity);
+            return;
+        }
         if (!seen.equals("CONFIRMED") && !seen.equals("PENDING")) {
             return; // FAILED or EXPIRED: nothing to pay
         }
@@ -203,17 +211,17 @@ final class Crowd {
         }
     }
 
-    /** The order's status once it is no longer PENDING, or PENDING after 10 s. */
-    private String awaitSettled(Random random, long chain, UUID order, String buyer) {
+    /** The look-up that showed the order no longer PENDING; null if it still was after 10 s. */
+    private Exchange awaitSettled(Random random, long chain, UUID order, String buyer) {
         long giveUp = System.nanoTime() + 10_000_000_000L;
         while (System.nanoTime() < giveUp) {
             Exchange found = count(client.get(anyApi(random), chain, 0, order, buyer));
             if (found.status() == 200 && found.state() != null && !found.state().equals("PENDING")) {
-                return found.state();
+                return found;
             }
             AppMember.sleep(400 + random.nextInt(200));
         }
-        return "PENDING";
+        return null;
     }
 
     /** Half the buyers told SOLD_OUT stand by, unless one is standing by for the item already or too many are. */
@@ -274,7 +282,7 @@ final class Crowd {
         standing.remove(waiting);
         if ("SERVED".equals(seen.state()) && seen.orderId() != null) {
             seenOrders.add(seen.orderId());
-            hold(random, chain, seen.orderId(), seen.userId());
+            hold(random, chain, seen.orderId(), seen.userId(), null, 0);
         }
     }
 

@@ -13,6 +13,7 @@ import java.util.UUID;
  *                    a standing order), STANDING (read it), WITHDRAW (DELETE it)
  * @param follows     for a GET right after a 202: the id of that POST's exchange, else 0
  * @param status      the HTTP status, or -1 when no answer came (connection refused or reset, timeout)
+ * @param code        a problem's code, or the reason of an order shown (SOLD_OUT, PAYMENT_TIMEOUT, ...)
  * @param orderId     the orderId asked about or named by the answer (a 202 body, a GET body, a problem's
  *                    orderId property, the order a standing order was served with)
  * @param ownerId     for a GET: the userId of the order it shows
