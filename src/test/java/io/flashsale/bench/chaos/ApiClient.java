@@ -13,8 +13,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import tools.jackson.databind.JsonNode;
 
 /**
- * The crowd's HTTP client: sends one purchase or one status look-up to one api process and logs
- * it, answered or not, in the {@link AnswerLog}. A request gives up after 4 s (the api's publish
+ * The crowd's HTTP client: sends one request (a purchase, a look-up, a payment, a cancellation, a
+ * standing order, its look-up or withdrawal) to one api process and logs it, answered or not, in the
+ * {@link AnswerLog}. A request gives up after 4 s (the api's publish
  * timeout is 2 s), so a paused api costs a buyer a few seconds, as it would a real one.
  */
 final class ApiClient {
@@ -37,64 +38,71 @@ final class ApiClient {
     Exchange buy(AppMember api, long chain, int attempt, long itemId, String userId, int quantity, String key) {
         String body =
                 AnswerLog.JSON.writeValueAsString(Map.of("itemId", itemId, "userId", userId, "quantity", quantity));
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1/orders"))
-                .timeout(TIMEOUT)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
+        var request = post(api, "/api/v1/orders", body);
         if (key != null) {
             request.header("Idempotency-Key", key);
         }
         return send(
                 request.build(),
-                new Exchange(
-                        0,
-                        chain,
-                        attempt,
-                        "POST",
-                        api.label(),
-                        itemId,
-                        userId,
-                        quantity,
-                        key,
-                        0,
-                        0,
-                        0,
-                        -1,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null,
-                        null));
+                Exchange.asked("POST", api, chain, attempt, itemId, userId, quantity, key, 0, null, null, null));
     }
 
     Exchange get(AppMember api, long chain, long follows, UUID orderId, String userId) {
-        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + api.port() + "/api/v1/orders/" + orderId))
+        var request = HttpRequest.newBuilder(uri(api, "/api/v1/orders/" + orderId))
                 .timeout(TIMEOUT)
                 .GET()
                 .build();
+        return send(request, Exchange.asked("GET", api, chain, 0, 0, userId, 0, null, follows, orderId, null, null));
+    }
+
+    Exchange pay(AppMember api, long chain, int attempt, UUID orderId, String userId, String reference) {
+        String body = AnswerLog.JSON.writeValueAsString(Map.of("paymentReference", reference));
         return send(
-                request,
-                new Exchange(
-                        0,
-                        chain,
-                        0,
-                        "GET",
-                        api.label(),
-                        0,
-                        userId,
-                        0,
-                        null,
-                        follows,
-                        0,
-                        0,
-                        -1,
-                        null,
-                        null,
-                        orderId,
-                        null,
-                        null,
-                        null));
+                post(api, "/api/v1/orders/" + orderId + "/payment", body).build(),
+                Exchange.asked("PAY", api, chain, attempt, 0, userId, 0, null, 0, orderId, reference, null));
+    }
+
+    Exchange cancel(AppMember api, long chain, int attempt, UUID orderId, String userId) {
+        var request = HttpRequest.newBuilder(uri(api, "/api/v1/orders/" + orderId + "/cancel"))
+                .timeout(TIMEOUT)
+                .POST(HttpRequest.BodyPublishers.noBody())
+                .build();
+        return send(request, Exchange.asked("CANCEL", api, chain, attempt, 0, userId, 0, null, 0, orderId, null, null));
+    }
+
+    Exchange standBy(AppMember api, long chain, int attempt, long itemId, String userId, int quantity) {
+        String body = AnswerLog.JSON.writeValueAsString(Map.of("userId", userId, "quantity", quantity));
+        return send(
+                post(api, "/api/v1/items/" + itemId + "/standby", body).build(),
+                Exchange.asked("STANDBY", api, chain, attempt, itemId, userId, quantity, null, 0, null, null, null));
+    }
+
+    Exchange standing(AppMember api, long chain, UUID standbyId, String userId) {
+        var request = HttpRequest.newBuilder(uri(api, "/api/v1/standby/" + standbyId))
+                .timeout(TIMEOUT)
+                .GET()
+                .build();
+        return send(request, Exchange.asked("STANDING", api, chain, 0, 0, userId, 0, null, 0, null, null, standbyId));
+    }
+
+    Exchange withdraw(AppMember api, long chain, int attempt, UUID standbyId, String userId) {
+        var request = HttpRequest.newBuilder(uri(api, "/api/v1/standby/" + standbyId))
+                .timeout(TIMEOUT)
+                .DELETE()
+                .build();
+        return send(
+                request, Exchange.asked("WITHDRAW", api, chain, attempt, 0, userId, 0, null, 0, null, null, standbyId));
+    }
+
+    private static HttpRequest.Builder post(AppMember api, String path, String json) {
+        return HttpRequest.newBuilder(uri(api, path))
+                .timeout(TIMEOUT)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+    }
+
+    private static URI uri(AppMember api, String path) {
+        return URI.create("http://127.0.0.1:" + api.port() + path);
     }
 
     /** Sends, then logs the request with its answer (or the error that stood for one). */
@@ -106,57 +114,52 @@ final class ApiClient {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
             JsonNode body = parse(response.body());
             UUID named = uuid(body.path("orderId").asString(null));
-            done = new Exchange(
+            UUID standing = uuid(body.path("standbyId").asString(null));
+            int status = response.statusCode();
+            // a problem's code, or the reason of an order shown (SOLD_OUT, PAYMENT_TIMEOUT, ...)
+            String code = body.path("code").asString(body.path("reason").asString(null));
+            done = asked.answered(
                     id,
-                    asked.chain(),
-                    asked.attempt(),
-                    asked.method(),
-                    asked.api(),
-                    asked.itemId(),
-                    asked.userId(),
-                    asked.quantity(),
-                    asked.key(),
-                    asked.follows(),
                     sent,
                     elapsedMs(),
-                    response.statusCode(),
+                    status,
                     null,
-                    body.path("code").asString(null),
+                    code,
                     named != null ? named : asked.orderId(),
                     body.path("userId").asString(null),
                     body.path("status").isString() ? body.path("status").asString() : null,
-                    response.statusCode() == 202 || response.statusCode() == 200 ? null : abbreviate(response.body()));
+                    standing != null ? standing : asked.standbyId(),
+                    status / 100 == 2 ? null : abbreviate(response.body()));
         } catch (IOException e) {
-            done = unanswered(id, asked, sent, e.toString());
+            done = asked.answered(
+                    id,
+                    sent,
+                    elapsedMs(),
+                    -1,
+                    e.toString(),
+                    null,
+                    asked.orderId(),
+                    null,
+                    null,
+                    asked.standbyId(),
+                    null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            done = unanswered(id, asked, sent, e.toString());
+            done = asked.answered(
+                    id,
+                    sent,
+                    elapsedMs(),
+                    -1,
+                    e.toString(),
+                    null,
+                    asked.orderId(),
+                    null,
+                    null,
+                    asked.standbyId(),
+                    null);
         }
         log.record(done);
         return done;
-    }
-
-    private Exchange unanswered(long id, Exchange asked, long sent, String error) {
-        return new Exchange(
-                id,
-                asked.chain(),
-                asked.attempt(),
-                asked.method(),
-                asked.api(),
-                asked.itemId(),
-                asked.userId(),
-                asked.quantity(),
-                asked.key(),
-                asked.follows(),
-                sent,
-                elapsedMs(),
-                -1,
-                error,
-                null,
-                asked.orderId(),
-                null,
-                null,
-                null);
     }
 
     private long elapsedMs() {

@@ -11,8 +11,9 @@ import java.util.Map;
 /**
  * The app processes of the run, each role in processes of its own (api-1..n, worker-1..m, dlq,
  * reconciler), each behind its own broker proxy. Settings are short on purpose: reservations
- * expire after 8 s and the reconciler looks every second, so a run settles within seconds of the
- * crowd's end.
+ * expire after 8 s, a confirmed order must be paid within a few seconds (BENCH_CHAOS_PAYMENT_WINDOW_S)
+ * and the reconciler looks every second, so holds time out during the run and a run settles
+ * within seconds of the crowd's end.
  */
 final class ChaosCluster implements AutoCloseable {
 
@@ -41,6 +42,7 @@ final class ChaosCluster implements AutoCloseable {
                 Map.entry("FLASHSALE_RATE_LIMIT_ENABLED", "false"),
                 Map.entry("FLASHSALE_CONCURRENCY_LIMIT_ENABLED", "false"),
                 Map.entry("FLASHSALE_RESERVATION_TTL", "8s"),
+                Map.entry("FLASHSALE_PAYMENT_WINDOW", settings.paymentWindowSeconds() + "s"),
                 Map.entry("FLASHSALE_RECONCILER_INTERVAL", "1s"),
                 Map.entry("FLASHSALE_RECONCILER_GRACE", "2s"),
                 Map.entry("FLASHSALE_DEMO", "false")));

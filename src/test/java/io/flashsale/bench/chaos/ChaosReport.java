@@ -11,7 +11,7 @@ import java.util.stream.Collectors;
 
 /**
  * What a run prints and leaves behind: the seed, the faults applied by kind, the answers by status,
- * the orders by outcome, each violation with the requests involved, and the verdict line
+ * the orders by outcome, the standing orders and refused payments, each violation with the requests involved, and the verdict line
  * {@code chaos: seed=N mode=M faults=K verdict=PASS|FAIL}; summary.json and violations.txt in the
  * run directory hold the same.
  */
@@ -21,6 +21,7 @@ record ChaosReport(
         List<String> faultErrors,
         Map<String, Integer> answers,
         Map<String, Long> outcomes,
+        Map<String, Long> lifecycle,
         int unknownOutcomes,
         List<String> foundDead,
         String notQuiet,
@@ -59,6 +60,7 @@ record ChaosReport(
         faultErrors.forEach(error -> out.println("  fault error: " + error));
         out.println("answers: " + answers);
         out.println("orders: " + outcomes);
+        out.println("standing orders and refused payments: " + lifecycle);
         out.println("confirmed orders whose buyer got no answer at all (no promise covers them): " + unknownOutcomes);
         if (!foundDead.isEmpty()) {
             out.println("processes found dead when the faults were lifted (started again): " + foundDead);
@@ -98,6 +100,7 @@ record ChaosReport(
         summary.put("fault_errors", faultErrors);
         summary.put("answers", answers);
         summary.put("outcomes", outcomes);
+        summary.put("lifecycle", lifecycle);
         summary.put("unknown_outcomes", unknownOutcomes);
         summary.put("found_dead", foundDead);
         summary.put("not_quiet", notQuiet);

@@ -92,12 +92,13 @@ public final class ChaosRun {
                 var nemesis = new Nemesis(
                         handlers(cluster, broker, redis, itemIds),
                         settings.runDir().resolve("faults.jsonl"))) {
-            crowdUnderFaults(cluster, items, schedule, answers, nemesis);
+            Crowd crowd = crowdUnderFaults(cluster, items, schedule, answers, nemesis);
             say("lifting every fault");
             broker.startApp();
             List<String> foundDead = cluster.heal();
             var jdbc = JdbcClient.create(
                     new DriverManagerDataSource(IsolatedEnvironment.POSTGRES + settings.name(), "postgres", ""));
+            crowd.withdraw(waitingStandingOrders(jdbc));
             var report = check(broker, jdbc, new StringRedisTemplate(connections), items, answers, nemesis, foundDead);
             report.write(settings.runDir());
             report.print();
@@ -107,8 +108,8 @@ public final class ChaosRun {
         }
     }
 
-    /** The crowd for the run's seconds with the schedule's faults meanwhile; returns when both are done. */
-    private void crowdUnderFaults(
+    /** The crowd for the run's seconds with the schedule's faults meanwhile; returns it when both are done. */
+    private Crowd crowdUnderFaults(
             ChaosCluster cluster, List<Item> items, FaultSchedule schedule, AnswerLog answers, Nemesis nemesis)
             throws InterruptedException {
         long start = System.nanoTime();
@@ -118,7 +119,8 @@ public final class ChaosRun {
                 cluster.apis(),
                 items,
                 deadline,
-                Long.parseLong(System.getenv().getOrDefault("BENCH_CHAOS_MAX_REQUESTS", "500000")));
+                Long.parseLong(System.getenv().getOrDefault("BENCH_CHAOS_MAX_REQUESTS", "500000")),
+                settings.paymentWindowSeconds() * 1_000L);
         nemesis.start(schedule, start);
         Thread buyers = Thread.ofPlatform().name("crowd").start(() -> {
             try {
@@ -132,6 +134,16 @@ public final class ChaosRun {
         nemesis.stop();
         buyers.join(); // a purchase begun before the deadline may still retry for a few seconds
         say("crowd done: " + crowd.requests() + " requests");
+        return crowd;
+    }
+
+    /** Standing orders left waiting by buyers whose withdrawal got no answer: standing order id to buyer. */
+    private static Map<UUID, String> waitingStandingOrders(JdbcClient jdbc) {
+        Map<UUID, String> waiting = new LinkedHashMap<>();
+        jdbc.sql("SELECT standby_id, user_id FROM standby WHERE status = 'WAITING' ORDER BY seq")
+                .query((rs, row) -> waiting.put(rs.getObject("standby_id", UUID.class), rs.getString("user_id")))
+                .list();
+        return waiting;
     }
 
     /** After the faults: the quiet wait, then the invariants and the promises, as one report. */
@@ -163,12 +175,14 @@ public final class ChaosRun {
         violations.addAll(new ChaosInvariants(new SaleInvariants(jdbc, redis, keys)).check(items, log));
         var promises = new PromiseChecker(log, jdbc);
         violations.addAll(promises.check());
+        violations.addAll(LifecyclePromises.of(log, jdbc).check());
         return new ChaosReport(
                 settings,
                 nemesis.applied(),
                 nemesis.errors(),
                 answers.byStatus(),
                 outcomes(jdbc),
+                lifecycle(jdbc),
                 promises.unknownOutcomes(),
                 foundDead,
                 notQuiet,
@@ -214,6 +228,20 @@ public final class ChaosRun {
                 .query((rs, row) -> outcomes.put(rs.getString("outcome"), rs.getLong("n")))
                 .list();
         return outcomes;
+    }
+
+    /** Standing orders by status, and payments refused (each a refund to make) by reason. */
+    private static Map<String, Long> lifecycle(JdbcClient jdbc) {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        jdbc.sql(
+                        """
+                        SELECT 'standby ' || status AS what, count(*) AS n FROM standby GROUP BY 1
+                        UNION ALL SELECT 'refused payment ' || reason, count(*) FROM refused_payments GROUP BY 1
+                        ORDER BY 1
+                        """)
+                .query((rs, row) -> counts.put(rs.getString("what"), rs.getLong("n")))
+                .list();
+        return counts;
     }
 
     private void cleanUp(Broker broker, RedisNodes redis) {

@@ -20,6 +20,8 @@ import java.util.concurrent.ThreadLocalRandom;
  *                      machine's broker for everyone for a few seconds, unless the run has its own node)
  * @param rabbitNode    the RabbitMQ node {@code rabbitmqctl -n} addresses; empty: the machine's default node
  * @param rabbitPort    the AMQP port of that node on 127.0.0.1
+ * @param paymentWindowSeconds every process's FLASHSALE_PAYMENT_WINDOW: short, so that holds time out
+ *                      and their units come back within the run
  */
 record ChaosSettings(
         String name,
@@ -37,6 +39,7 @@ record ChaosSettings(
         boolean brokerRestart,
         String rabbitNode,
         int rabbitPort,
+        int paymentWindowSeconds,
         int quietTimeoutSeconds,
         Path runDir,
         Path jar,
@@ -68,6 +71,7 @@ record ChaosSettings(
                 flag(env, "BENCH_CHAOS_BROKER_RESTART", true),
                 env.getOrDefault("BENCH_CHAOS_RABBITMQ_NODE", ""),
                 number(env, "BENCH_CHAOS_RABBITMQ_PORT", 5672),
+                number(env, "BENCH_CHAOS_PAYMENT_WINDOW_S", 6),
                 number(env, "BENCH_QUIET_TIMEOUT_SECONDS", smoke ? 90 : 180),
                 Path.of(required(env, "RUN_DIR")),
                 Path.of(required(env, "BENCH_JAR")),

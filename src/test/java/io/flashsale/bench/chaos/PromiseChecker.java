@@ -22,8 +22,14 @@ final class PromiseChecker {
     /** An order row, as far as the promises care. */
     record Row(UUID orderId, long itemId, String userId, int quantity, String status, String reason) {}
 
+    /** The statuses of orders that were CONFIRMED once. */
+    private static final Set<String> HELD_UNITS = Set.of("CONFIRMED", "PAID", "CANCELLED");
+
     private final List<Exchange> exchanges;
     private final Map<UUID, Row> rows;
+    /** Orders made for standing orders: no purchase names them (the standing order's look-up does). */
+    private final Set<UUID> standbyOrders;
+
     private final List<Violation> violations = new ArrayList<>();
     private int unknownOutcomes;
 
@@ -40,6 +46,9 @@ final class PromiseChecker {
                         rs.getString("reason")))
                 .list()
                 .forEach(row -> rows.put(row.orderId(), row));
+        this.standbyOrders = Set.copyOf(jdbc.sql("SELECT order_id FROM standby WHERE order_id IS NOT NULL")
+                .query(UUID.class)
+                .list());
     }
 
     List<Violation> check() {
@@ -94,7 +103,10 @@ final class PromiseChecker {
         }
     }
 
-    /** P2: a CONFIRMED order was named to its buyer by some answer, unless the buyer never got one. */
+    /**
+     * P2: an order that held units (CONFIRMED, then maybe PAID or CANCELLED) was named to its buyer
+     * by some answer, unless the buyer never got one. Orders made for standing orders aside.
+     */
     private void checkConfirmedOrdersWereNamed() {
         // who was told of which order: a 202's orderId, or a problem body's orderId property
         Set<String> named = exchanges.stream()
@@ -105,7 +117,9 @@ final class PromiseChecker {
                 .filter(Exchange::isPost)
                 .collect(Collectors.groupingBy(e -> purchase(e.userId(), e.itemId(), e.quantity())));
         for (Row row : rows.values()) {
-            if (!row.status().equals("CONFIRMED") || named.contains(row.orderId() + "|" + row.userId())) {
+            if (!HELD_UNITS.contains(row.status())
+                    || named.contains(row.orderId() + "|" + row.userId())
+                    || standbyOrders.contains(row.orderId())) {
                 continue;
             }
             List<Exchange> posts =
@@ -134,7 +148,7 @@ final class PromiseChecker {
                     .collect(Collectors.joining(", "));
             add(
                     "P2",
-                    "CONFIRMED order " + row.orderId() + " (buyer " + row.userId() + ", item " + row.itemId()
+                    row.status() + " order " + row.orderId() + " (buyer " + row.userId() + ", item " + row.itemId()
                             + ", quantity "
                             + row.quantity() + ") was named by no answer; that buyer's requests for it were answered: "
                             + (answers.isEmpty() ? "(none sent)" : answers),

@@ -13,8 +13,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 /**
  * Waits, after every fault is lifted, until the system is quiet: no message in the run's queues
  * (ready or unacknowledged; the parking lot aside), no reservation pending, every item of a live
- * sale loaded in Redis, every order answered 202 with a row (or the same ones missing for 15 s:
- * those are lost); three looks in a row, a second apart. Gives up after the timeout: the checks
+ * sale loaded in Redis, no hold open (every CONFIRMED order paid, cancelled or timed out: nobody
+ * pays now, so that takes at most the payment window), every return's Redis half done, every order
+ * made for a standing order queued, every order answered 202 with a row (or the same ones missing
+ * for 15 s: those are lost); three looks in a row, a second apart. Gives up after the timeout: the checks
  * then say what is not settled.
  */
 final class QuietWait {
@@ -78,10 +80,29 @@ final class QuietWait {
                     return "item " + item.id() + " has " + pending + " pending reservations";
                 }
             }
-            return "";
+            return lifecycleMoving();
         } catch (RuntimeException e) {
             return "could not look: " + e;
         }
+    }
+
+    private String lifecycleMoving() {
+        var open = jdbc.sql(
+                        """
+                        SELECT (SELECT count(*) FROM orders WHERE status = 'CONFIRMED' AND pay_by IS NOT NULL) AS holds,
+                               (SELECT count(*) FROM orders WHERE status = 'CANCELLED' AND compensated_at IS NULL) AS returns,
+                               (SELECT count(*) FROM standby WHERE status = 'SERVED' AND queued_at IS NULL) AS unqueued
+                        """)
+                .query()
+                .singleRow();
+        long holds = ((Number) open.get("holds")).longValue();
+        long returns = ((Number) open.get("returns")).longValue();
+        long unqueued = ((Number) open.get("unqueued")).longValue();
+        return holds > 0
+                ? holds + " CONFIRMED orders still within or past their payment window"
+                : returns > 0
+                        ? returns + " CANCELLED orders whose units have not reached the gate"
+                        : unqueued > 0 ? unqueued + " orders of served standing orders not queued" : "";
     }
 
     private String missingRows(Set<UUID> accepted) {

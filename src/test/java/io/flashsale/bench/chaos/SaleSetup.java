@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * The items the crowd buys, in two sales created and warmed up through the admin API:
  * <ul>
- *   <li>hot: little stock, limit 1 (sells out early: refusals, the sold-out flags);</li>
+ *   <li>hot: little stock, limit 1 (sells out early, also in a smoke run: refusals, the sold-out
+ *       flags, buyers standing by for the units that come back);</li>
  *   <li>multi: limit 3, quantities above 1;</li>
  *   <li>deep: stock that never runs out, so purchases are in flight whenever a fault strikes;</li>
  *   <li>ending: limit 2, in a sale whose end falls inside the run.</li>
@@ -31,7 +32,7 @@ final class SaleSetup {
     private record Spec(String name, int stock, int limit) {}
 
     private static final List<Spec> LONG_SALE =
-            List.of(new Spec("hot", 150, 1), new Spec("multi", 400, 3), new Spec("deep", 1_000_000, 4));
+            List.of(new Spec("hot", 12, 1), new Spec("multi", 400, 3), new Spec("deep", 1_000_000, 4));
     private static final List<Spec> ENDING_SALE = List.of(new Spec("ending", 300, 2));
 
     private SaleSetup() {}
