@@ -152,20 +152,43 @@ class OriginalLoadScriptsReplayTest {
                 "-DenforceLatency=false",
                 "-DoutDir=" + out.resolve("outcomes"),
                 "-Dgatling.resultsFolder=" + out.resolve("gatling"));
-        Process gatling = new ProcessBuilder(command)
-                .directory(root.toFile())
-                .redirectErrorStream(true)
-                .redirectOutput(out.resolve("gatling.txt").toFile())
-                .start();
-        if (!gatling.waitFor(10, TimeUnit.MINUTES)) {
-            gatling.destroyForcibly();
-            throw new AssertionError("Gatling did not finish within 10 minutes; see " + out.resolve("gatling.txt"));
+        // Seen once in a full build on a loaded machine: the chain stopped after its first script
+        // with no user active, and Gatling never ended. A run that hangs is killed and made again.
+        Process gatling = null;
+        for (int attempt = 1; attempt <= 2 && gatling == null; attempt++) {
+            deleteRecursively(out.resolve("outcomes"));
+            Process started = new ProcessBuilder(command)
+                    .directory(root.toFile())
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.resolve("gatling.txt").toFile())
+                    .start();
+            if (started.waitFor(5, TimeUnit.MINUTES)) {
+                gatling = started;
+            } else {
+                started.descendants().forEach(ProcessHandle::destroyForcibly);
+                started.destroyForcibly();
+                System.out.println("Gatling did not finish within 5 minutes (try " + attempt + ")");
+            }
+        }
+        if (gatling == null) {
+            throw new AssertionError("Gatling did not finish twice; see " + out.resolve("gatling.txt"));
         }
         System.out.println(Files.readString(out.resolve("gatling.txt"))
                 .lines()
                 .filter(line -> !line.startsWith("[INFO]") && !line.startsWith("[WARNING]"))
                 .reduce("", (a, b) -> a + "\n" + b));
         return gatling.exitValue();
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (Files.exists(dir)) {
+            try (var paths = Files.walk(dir)) {
+                for (Path path :
+                        paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                    Files.delete(path);
+                }
+            }
+        }
     }
 
     private static Map<String, Long> statusesOf(JsonNode outcome) {
