@@ -8,18 +8,14 @@ import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.FailureScenario;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleIntegrationTest;
-import io.flashsale.support.SaleInvariants;
+import io.flashsale.support.OrderPipeline;
 import java.time.Duration;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.Lifecycle;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -35,9 +31,6 @@ class QueueHandOffTest {
 
     @LocalServerPort
     int port;
-
-    @Autowired
-    ConnectionFactory connectionFactory;
 
     @Autowired
     OrderQueues queues;
@@ -56,16 +49,16 @@ class QueueHandOffTest {
 
     @AfterEach
     void everyQueueIsBackAndRelayed() {
-        admin().initialize();
-        relays().start();
+        pipeline().admin().initialize();
+        pipeline().relays().start();
     }
 
     @Test
     void aRetryCopyWithNoQueueToGoToLeavesTheOrderInItsQueueUntilItCan() {
         var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
         var item = client.openSale(1, 1);
-        relays().stop();
-        admin().deleteQueue(queues.retryQueue(1));
+        pipeline().relays().stop();
+        pipeline().admin().deleteQueue(queues.retryQueue(1));
 
         UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
         sleep(Duration.ofSeconds(1));
@@ -73,17 +66,18 @@ class QueueHandOffTest {
                 .as("no row while its first retry cannot be queued")
                 .isZero();
 
-        admin().initialize();
-        relays().start();
-        awaitFailedAndCompensated(doomed, item.itemId());
+        pipeline().admin().initialize();
+        pipeline().relays().start();
+        pipeline().awaitFailedAndCompensated(doomed, item.itemId());
+        assertThat(gate.tokens(item.itemId())).contains(1L);
     }
 
     @Test
     void aDeadLetterWithNoQueueToGoToLeavesTheOrderInItsQueueUntilItCan() {
         var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
         var item = client.openSale(1, 1);
-        context.getBean("deadLetterContainer", Lifecycle.class).stop();
-        admin().deleteQueue(queues.deadLetterQueue());
+        pipeline().deadLetterConsumer().stop();
+        pipeline().admin().deleteQueue(queues.deadLetterQueue());
 
         UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
         sleep(Duration.ofSeconds(3));
@@ -91,37 +85,27 @@ class QueueHandOffTest {
                 .as("no row while its dead letter cannot be queued")
                 .isZero();
 
-        admin().initialize();
-        context.getBean("deadLetterContainer", Lifecycle.class).start();
-        awaitFailedAndCompensated(doomed, item.itemId());
+        pipeline().admin().initialize();
+        pipeline().deadLetterConsumer().start();
+        pipeline().awaitFailedAndCompensated(doomed, item.itemId());
+        assertThat(gate.tokens(item.itemId())).contains(1L);
     }
 
     @Test
     void aRetryCopyWaitsInItsQueuePastItsDueTimeUntilARelayBringsItBack() {
         var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
         var item = client.openSale(1, 1);
-        relays().stop();
+        pipeline().relays().stop();
 
         UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
-        await().atMost(Duration.ofSeconds(10)).until(() -> messages(queues.retryQueue(1)) == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pipeline().messages(queues.retryQueue(1)) == 1);
         sleep(Duration.ofSeconds(1)); // five times its 200 ms delay: the broker expires nothing by itself
-        assertThat(messages(queues.retryQueue(1))).isEqualTo(1);
-        assertThat(messages(queues.queue())).isZero();
+        assertThat(pipeline().messages(queues.retryQueue(1))).isEqualTo(1);
+        assertThat(pipeline().messages(queues.queue())).isZero();
 
-        relays().start();
-        awaitFailedAndCompensated(doomed, item.itemId());
-    }
-
-    private void awaitFailedAndCompensated(UUID orderId, long itemId) {
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(jdbc.sql(
-                                "SELECT status || '/' || reason FROM orders WHERE order_id = ? AND compensated_at IS NOT NULL")
-                        .param(orderId)
-                        .query(String.class)
-                        .single())
-                .isEqualTo("FAILED/SETTLEMENT_FAILED"));
-        new SaleInvariants(jdbc, redis, gate.keys())
-                .awaitQuietAndAssert(itemId, Set.of(orderId), Duration.ofSeconds(30));
-        assertThat(gate.tokens(itemId)).contains(1L);
+        pipeline().relays().start();
+        pipeline().awaitFailedAndCompensated(doomed, item.itemId());
+        assertThat(gate.tokens(item.itemId())).contains(1L);
     }
 
     private int row(UUID orderId) {
@@ -131,21 +115,6 @@ class QueueHandOffTest {
                 .single();
     }
 
-    private int messages(String queue) {
-        return (int) admin().getQueueInfo(queue).getMessageCount();
-    }
-
-    private RabbitAdmin admin() {
-        var admin = new RabbitAdmin(connectionFactory);
-        admin.setApplicationContext(context);
-        admin.afterPropertiesSet();
-        return admin;
-    }
-
-    private Lifecycle relays() {
-        return context.getBean("retryRelays", Lifecycle.class);
-    }
-
     private static void sleep(Duration duration) {
         try {
             Thread.sleep(duration);
@@ -153,5 +122,9 @@ class QueueHandOffTest {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    private OrderPipeline pipeline() {
+        return new OrderPipeline(context);
     }
 }

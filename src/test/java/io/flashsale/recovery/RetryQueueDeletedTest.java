@@ -8,13 +8,12 @@ import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.FailureScenario;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.OrderPipeline;
 import io.flashsale.support.SaleInvariants;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
@@ -32,9 +31,6 @@ class RetryQueueDeletedTest {
 
     @LocalServerPort
     int port;
-
-    @Autowired
-    ConnectionFactory connectionFactory;
 
     @Autowired
     OrderQueues queues;
@@ -55,9 +51,9 @@ class RetryQueueDeletedTest {
     void aRelayConsumesItsRetryQueueAgainOnceItIsDeclaredAgain() throws Exception {
         var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
         var item = client.openSale(1, 1);
-        admin().deleteQueue(queues.retryQueue(1));
+        pipeline().admin().deleteQueue(queues.retryQueue(1));
         Thread.sleep(Duration.ofSeconds(25)); // longer than the container's declaration retries (3 x 5 s)
-        admin().initialize(); // as any process does on its next connection
+        pipeline().admin().initialize(); // as any process does on its next connection
 
         UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(jdbc.sql(
@@ -70,10 +66,7 @@ class RetryQueueDeletedTest {
                 .awaitQuietAndAssert(item.itemId(), Set.of(doomed), Duration.ofSeconds(30));
     }
 
-    private RabbitAdmin admin() {
-        var admin = new RabbitAdmin(connectionFactory);
-        admin.setApplicationContext(context);
-        admin.afterPropertiesSet();
-        return admin;
+    private OrderPipeline pipeline() {
+        return new OrderPipeline(context);
     }
 }

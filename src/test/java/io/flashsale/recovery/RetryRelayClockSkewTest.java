@@ -1,6 +1,5 @@
 package io.flashsale.recovery;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.rabbitmq.client.AMQP;
@@ -10,19 +9,15 @@ import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.FailureScenario;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleIntegrationTest;
-import io.flashsale.support.SaleInvariants;
+import io.flashsale.support.OrderPipeline;
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.rabbit.connection.ConnectionFactory;
-import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
-import org.springframework.context.Lifecycle;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -42,9 +37,6 @@ class RetryRelayClockSkewTest {
     int port;
 
     @Autowired
-    ConnectionFactory connectionFactory;
-
-    @Autowired
     OrderQueues queues;
 
     @Autowired
@@ -61,19 +53,19 @@ class RetryRelayClockSkewTest {
 
     @AfterEach
     void relaysRunAgain() {
-        relays().start();
+        pipeline().relays().start();
     }
 
     @Test
     void aCopyStampedByAWorkerWhoseClockRunsAnHourAheadIsRelayedAfterAtMostItsQueuesDelay() throws Exception {
         var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
         var item = client.openSale(1, 1);
-        relays().stop();
+        pipeline().relays().stop();
 
         UUID doomed = client.buy(item.itemId(), FailureScenario.DOOMED_BUYER, 1).orderId();
-        await().atMost(Duration.ofSeconds(10)).until(() -> messages(queues.retryQueue(1)) == 1);
+        await().atMost(Duration.ofSeconds(10)).until(() -> pipeline().messages(queues.retryQueue(1)) == 1);
         // As the worker with the fast clock would have stamped it.
-        try (var connection = rawConnection();
+        try (var connection = OrderPipeline.rawConnection();
                 var channel = connection.createChannel()) {
             GetResponse copy = channel.basicGet(queues.retryQueue(1), false);
             var headers = new HashMap<>(copy.getProps().getHeaders());
@@ -91,37 +83,11 @@ class RetryRelayClockSkewTest {
             channel.basicAck(copy.getEnvelope().getDeliveryTag(), false);
         }
 
-        relays().start();
-        awaitFailedAndCompensated(doomed, item.itemId());
+        pipeline().relays().start();
+        pipeline().awaitFailedAndCompensated(doomed, item.itemId());
     }
 
-    private void awaitFailedAndCompensated(UUID orderId, long itemId) {
-        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> assertThat(jdbc.sql(
-                                "SELECT status || '/' || reason FROM orders WHERE order_id = ? AND compensated_at IS NOT NULL")
-                        .param(orderId)
-                        .query(String.class)
-                        .single())
-                .isEqualTo("FAILED/SETTLEMENT_FAILED"));
-        new SaleInvariants(jdbc, redis, gate.keys())
-                .awaitQuietAndAssert(itemId, Set.of(orderId), Duration.ofSeconds(30));
-    }
-
-    /** Not through the app's caching factory, whose channels are not closed by close(). */
-    private static com.rabbitmq.client.Connection rawConnection() throws Exception {
-        var factory = new com.rabbitmq.client.ConnectionFactory();
-        factory.setHost("127.0.0.1");
-        return factory.newConnection();
-    }
-
-    private int messages(String queue) {
-        return (int) new RabbitAdmin(connectionFactory).getQueueInfo(queue).getMessageCount();
-    }
-
-    private Lifecycle relays() {
-        return lifecycle("retryRelays");
-    }
-
-    private Lifecycle lifecycle(String bean) {
-        return context.getBean(bean, Lifecycle.class);
+    private OrderPipeline pipeline() {
+        return new OrderPipeline(context);
     }
 }
