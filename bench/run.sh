@@ -10,7 +10,7 @@
 #             publish-with-confirms rate for the same message size is the ceiling
 #   scale     settle with 1, 2 and 4 worker processes; the spike with 1 and 2 api processes behind nginx
 #   openloop  the spike's sale as an open crowd: its closed-loop capacity C first (the spike's load on an
-#             item of its own), then buyers arriving at BENCH_OPEN_FRACTION (0.5) x C a second whatever
+#             item of its own; C = its answers/s while units were left), then buyers arriving at BENCH_OPEN_FRACTION (0.5) x C a second whatever
 #             the answers (Gatling's open injection, bench/gatling), on fresh units; p99 from arrival
 #   chaos     api, worker, dlq and reconciler processes, a crowd of buyers for BENCH_SECONDS (120) and a
 #             fault schedule drawn from BENCH_SEED meanwhile; then the invariants and the promises of
@@ -210,8 +210,14 @@ openloop() {
     say "capacity: the spike's closed loop, $STOCK units, $CONNECTIONS connections, ${SECONDS_LOAD}s"
     load "$dir/capacity" "$url" "$CONNECTIONS" "$SECONDS_LOAD" BENCH_ITEM="$capacity_item" BENCH_BUYERS="$BUYERS"
     check "$dir/capacity" "$capacity_item" "$dir/capacity/accepted.txt"
-    capacity=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import report; print(report.phase(sys.argv[2])["requests_per_s"])' \
-        "$BENCH_ROOT/bench/lib" "$dir/capacity")
+    # C is the rate at which the closed loop was answered while units were left (admissions): the
+    # refusals after the sell-out are answered several times faster, and half of an average over both
+    # would be more buyers a second than the server can admit while the sale lasts.
+    capacity=$(python3 -c 'import sys; sys.path.insert(0, sys.argv[1]); import report
+whole = report.phase(sys.argv[2])
+split = report.before_and_after(sys.argv[2], whole.get("first_sold_out_s"), int(sys.argv[3]))
+print((split or {}).get("before_sold_out", {}).get("requests_per_s") or whole["requests_per_s"])' \
+        "$BENCH_ROOT/bench/lib" "$dir/capacity" "$CONNECTIONS")
     rate=$(python3 -c 'import sys; print(max(1, round(float(sys.argv[1]) * float(sys.argv[2]))))' "$capacity" "$OPEN_FRACTION")
 
     say "open loop: $rate buyers/s ($OPEN_FRACTION x $capacity) for ${SECONDS_LOAD}s, $STOCK units, buyers from $BUYERS ids"

@@ -38,17 +38,21 @@ public abstract class OriginalScriptSimulation extends Simulation {
     private static final double TIME_SCALE = Double.parseDouble(System.getProperty("timeScale", "1"));
     private static final boolean ENFORCE_LATENCY = Boolean.parseBoolean(System.getProperty("enforceLatency", "true"));
     private static final String OUT_DIR = System.getProperty("outDir", "");
+    /** Beyond the stages: time for the last users' answers (the facade's timeout is 10 s) and their think time. */
+    private static final Duration GRACE = Duration.ofSeconds(60);
 
     private final List<ScriptOutcomes> outcomes = new ArrayList<>();
 
     protected OriginalScriptSimulation(List<OriginalScript> scripts) {
         PopulationBuilder chain = null;
         List<Assertion> assertions = new ArrayList<>();
+        Duration stages = Duration.ZERO;
         for (OriginalScript script : scripts) {
             var outcome = new ScriptOutcomes(script);
             outcomes.add(outcome);
             PopulationBuilder population = replay(script, outcome).injectClosed(injection(script));
             chain = chain == null ? population : chain.andThen(population);
+            stages = stages.plus(duration(script));
             String request = requestName(script);
             if (script.p95Ms() > 0 && ENFORCE_LATENCY) {
                 assertions.add(details(request).responseTime().percentile(95.0).lt(script.p95Ms()));
@@ -57,7 +61,20 @@ public abstract class OriginalScriptSimulation extends Simulation {
                 assertions.add(details(request).failedRequests().percent().lt(script.failedBelowPct()));
             }
         }
-        setUp(chain).protocols(http.baseUrl(BASE_URL).shareConnections()).assertions(assertions);
+        // A bound on the whole run, so that a chain that stops between two populations (seen: no
+        // user active and the next population never started) ends instead of hanging; the script
+        // cut short then misses its outcomes, which a caller sees.
+        setUp(chain)
+                .protocols(http.baseUrl(BASE_URL).shareConnections())
+                .assertions(assertions)
+                .maxDuration(stages.plus(GRACE));
+    }
+
+    private static Duration duration(OriginalScript script) {
+        return Duration.ofMillis(script.stages().stream()
+                .filter(stage -> stage.seconds() > 0)
+                .mapToLong(stage -> Math.max(1000, Math.round(stage.seconds() * 1000 * TIME_SCALE)))
+                .sum());
     }
 
     private static ScenarioBuilder replay(OriginalScript script, ScriptOutcomes outcome) {

@@ -1,0 +1,29 @@
+package io.flashsale.config;
+
+import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import tools.jackson.databind.MapperFeature;
+import tools.jackson.databind.cfg.CoercionAction;
+import tools.jackson.databind.cfg.CoercionInputShape;
+import tools.jackson.databind.type.LogicalType;
+
+/**
+ * Request bodies are read as typed: a JSON value of the wrong type is a 400, never converted.
+ * Jackson would otherwise read {@code {"paymentReference": 12}} as the text "12" and
+ * {@code {"quantity": "2"}} as the number 2, so a client's type error would pay an order or buy
+ * under a value it never meant to send. Numbers that are not whole are refused for whole-number
+ * fields by {@code spring.jackson.deserialization.accept-float-as-int=false}.
+ */
+@Configuration(proxyBeanMethods = false)
+class StrictJsonConfiguration {
+
+    @Bean
+    JsonMapperBuilderCustomizer noScalarCoercion() {
+        return builder -> builder.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+                .withCoercionConfig(LogicalType.Textual, text -> text.setCoercion(
+                                CoercionInputShape.Integer, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)
+                        .setCoercion(CoercionInputShape.Boolean, CoercionAction.Fail));
+    }
+}
