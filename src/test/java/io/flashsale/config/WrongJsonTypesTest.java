@@ -46,9 +46,9 @@ class WrongJsonTypesTest {
         UUID order = bought.orderId();
         await().atMost(Duration.ofSeconds(30)).until(() -> "CONFIRMED".equals(client.status(order)));
 
-        for (String body : new String[] {
-            "{\"paymentReference\":12}", "{\"paymentReference\":true}", "{\"paymentReference\":1.5}"
-        }) {
+        for (String body :
+                new String[] {"{\"paymentReference\":12}", "{\"paymentReference\":true}", "{\"paymentReference\":1.5}"
+                }) {
             Response paid = client.post("/api/v1/orders/" + order + "/payment", body);
             assertThat(paid.status()).as(body).isEqualTo(400);
             assertThat(paid.code()).as(body).isEqualTo("VALIDATION_FAILED");
@@ -100,14 +100,18 @@ class WrongJsonTypesTest {
 
     @Test
     void aSaleWithAStockWrittenAsTextIsNotCreated() {
-        int before = jdbc.sql("SELECT count(*) FROM flash_sales").query(Integer.class).single();
+        int before = jdbc.sql("SELECT count(*) FROM flash_sales")
+                .query(Integer.class)
+                .single();
         Response created = client.admin(
                 "/api/v1/admin/sales",
                 "{\"name\":\"typed\",\"startsAt\":\"2030-01-01T00:00:00Z\",\"endsAt\":\"2030-01-02T00:00:00Z\","
                         + "\"items\":[{\"sku\":\"s-1\",\"name\":\"x\",\"stock\":\"10\",\"perUserLimit\":1}]}");
 
         assertThat(created.status()).isEqualTo(400);
-        assertThat(jdbc.sql("SELECT count(*) FROM flash_sales").query(Integer.class).single())
+        assertThat(jdbc.sql("SELECT count(*) FROM flash_sales")
+                        .query(Integer.class)
+                        .single())
                 .isEqualTo(before);
     }
 }
