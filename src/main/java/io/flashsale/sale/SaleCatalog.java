@@ -42,8 +42,13 @@ public class SaleCatalog {
                 .maximumSize(1)
                 .expireAfterWrite(settings.saleTtl())
                 .build();
+        // Read by every purchase: an entry past half its age is reloaded in the background while
+        // purchases go on with the one they have. A load in the request path would hold every
+        // purchase of the item for as long as PostgreSQL takes to answer (seconds when settlement
+        // has its connections busy), all at once.
         this.items = Caffeine.newBuilder()
                 .maximumSize(10_000)
+                .refreshAfterWrite(settings.itemTtl().dividedBy(2))
                 .expireAfterWrite(settings.itemTtl())
                 .build(sales::findItem);
         this.views = Caffeine.newBuilder()
