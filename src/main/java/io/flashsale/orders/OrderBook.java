@@ -19,12 +19,13 @@ import org.springframework.stereotype.Component;
 /**
  * The {@code orders} table, where every order's fate is decided once: {@code order_id} is the
  * primary key, so the first writer (worker, dead-letter handler, reconciler or API) wins and every
- * later insert of the same order changes nothing.
+ * later insert of the same order changes nothing. The rows of one item as a whole are read by
+ * {@link ItemOrders}.
  */
 @Component
 public class OrderBook {
 
-    private static final String COLUMNS = "order_id, item_id, user_id, quantity, status, reason, created_at, pay_by";
+    static final String COLUMNS = "order_id, item_id, user_id, quantity, status, reason, created_at, pay_by";
 
     private final JdbcClient jdbc;
     /** A CONFIRMED row's payment window in milliseconds, 0 without one (then pay_by stays null). */
@@ -106,39 +107,6 @@ public class OrderBook {
         jdbc.sql("UPDATE orders SET compensated_at = now() WHERE order_id = ANY(?::uuid[]) AND compensated_at IS NULL")
                 .param(orderIds.stream().map(UUID::toString).toArray(String[]::new))
                 .update();
-    }
-
-    /** The orders of one item that hold units (CONFIRMED and PAID), oldest first: what the gate must count as sold. */
-    public List<SettledOrder> confirmedOrdersOf(long itemId) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM orders WHERE item_id = ? AND status IN ('CONFIRMED', 'PAID')"
-                        + " ORDER BY created_at")
-                .param(itemId)
-                .query(OrderBook::settledOrder)
-                .list();
-    }
-
-    /** The CANCELLED orders of one item: their units went back on sale, and the gate must never count them again. */
-    public List<UUID> cancelledOrderIdsOf(long itemId) {
-        return jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND status = 'CANCELLED'")
-                .param(itemId)
-                .query(UUID.class)
-                .list();
-    }
-
-    /** The orders of one item the API withdrew after an unconfirmed publish (their ids are spent). */
-    public List<UUID> withdrawnOrderIdsOf(long itemId) {
-        return jdbc.sql("SELECT order_id FROM orders WHERE item_id = ? AND status = 'FAILED' AND reason = ?")
-                .params(itemId, FailureReason.PUBLISH_UNCONFIRMED.name())
-                .query(UUID.class)
-                .list();
-    }
-
-    /** Whether PostgreSQL holds any order of the item that holds units (CONFIRMED or PAID). */
-    public boolean hasConfirmedOrders(long itemId) {
-        return jdbc.sql("SELECT EXISTS (SELECT 1 FROM orders WHERE item_id = ? AND status IN ('CONFIRMED', 'PAID'))")
-                .param(itemId)
-                .query(Boolean.class)
-                .single();
     }
 
     /** Maps a row of {@code orders} read with at least the columns of {@link #COLUMNS}. */

@@ -1,18 +1,10 @@
 package io.flashsale.payment;
 
-import io.flashsale.admission.gate.GateReturns;
-import io.flashsale.admission.gate.GateReturns.Restocked;
 import io.flashsale.orders.FailureReason;
-import io.flashsale.orders.OrderBook;
 import io.flashsale.orders.SettledOrder;
-import io.flashsale.sale.SaleCatalog;
-import io.flashsale.sale.SaleItem;
-import io.flashsale.standby.StandbyQueue;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import org.slf4j.Logger;
@@ -26,8 +18,8 @@ import org.springframework.stereotype.Component;
  *       writer wins, however many sweepers and buyers try), {@code available} up, the holding down
  *       ({@link PaymentLedger#cancel}).</li>
  *   <li>Redis, after the commit: restock.lua gives back what the gate counts for each order, each
- *       part once, marks the order returned, and offers the units to the buyers standing by first
- *       ({@link StandbyQueue}); then {@code compensated_at} records it. A crash
+ *       part once, marks the order returned, and offers the units to the buyers standing by first;
+ *       then {@code compensated_at} records it ({@link ReturnsToGate}). A crash
  *       or a Redis error in between leaves a CANCELLED row without {@code compensated_at}: the
  *       reconciler's leader finds it ({@link #finishUnfinished}) and runs the script again, which
  *       gives nothing twice.</li>
@@ -40,26 +32,13 @@ public class UnitReturns {
     private static final int BATCH = 1_000;
 
     private final PaymentLedger ledger;
-    private final StandbyQueue standby;
-    private final GateReturns gate;
-    private final OrderBook orderBook;
-    private final SaleCatalog catalog;
+    private final ReturnsToGate toGate;
     private final PaymentMetrics metrics;
     private final Clock clock;
 
-    UnitReturns(
-            PaymentLedger ledger,
-            StandbyQueue standby,
-            GateReturns gate,
-            OrderBook orderBook,
-            SaleCatalog catalog,
-            PaymentMetrics metrics,
-            Clock clock) {
+    UnitReturns(PaymentLedger ledger, ReturnsToGate toGate, PaymentMetrics metrics, Clock clock) {
         this.ledger = ledger;
-        this.standby = standby;
-        this.gate = gate;
-        this.orderBook = orderBook;
-        this.catalog = catalog;
+        this.toGate = toGate;
         this.metrics = metrics;
         this.clock = clock;
     }
@@ -91,26 +70,11 @@ public class UnitReturns {
      * Gives back to the gate the units of orders cancelled longer ago than {@code grace} whose gate
      * half did not happen. An item Redis has lost is left until it is rebuilt (the rebuild may have
      * read PostgreSQL before the cancellation), unless its sale ended before {@code rebuiltUntil}:
-     * the reconciler no longer rebuilds it, so there is no gate to give back to.
+     * the reconciler no longer rebuilds it, so there is no gate to give back to. Returns how many
+     * orders it finished.
      */
     public int finishUnfinished(Duration grace, Duration rebuiltUntil) {
-        int finished = 0;
-        for (Map.Entry<Long, List<SettledOrder>> item :
-                ledger.unfinishedReturns(grace, BATCH).entrySet()) {
-            long itemId = item.getKey();
-            Optional<Restocked> done = giveBackToGate(itemId, item.getValue(), null);
-            if (done.isPresent() && done.get().loaded()) {
-                finished += item.getValue().size();
-            } else if (done.isPresent()
-                    && saleEndedBefore(itemId, clock.instant().minus(rebuiltUntil))) {
-                orderBook.markCompensated(
-                        item.getValue().stream().map(SettledOrder::orderId).toList());
-            }
-        }
-        if (finished > 0) {
-            log.info("Finished the returns of {} cancelled orders whose units had not reached the gate", finished);
-        }
-        return finished;
+        return toGate.finishUnfinished(grace, rebuiltUntil);
     }
 
     private List<SettledOrder> cancel(long itemId, List<UUID> orderIds, FailureReason reason) {
@@ -131,42 +95,7 @@ public class UnitReturns {
                         itemId,
                         reason,
                         order.quantity()));
-        giveBackToGate(itemId, cancelled, clock.instant());
+        toGate.giveBack(itemId, cancelled, clock.instant());
         return cancelled;
-    }
-
-    /**
-     * The gate's half; empty if Redis failed (the row stays unfinished and is tried again).
-     * {@code unitsReturnedAt}: when the rows were committed, if this process just did (else null).
-     */
-    private Optional<Restocked> giveBackToGate(long itemId, List<SettledOrder> cancelled, Instant unitsReturnedAt) {
-        try {
-            Restocked restocked = standby.restock(itemId, cancelled, unitsReturnedAt);
-            if (!restocked.loaded()) {
-                if (unitsReturnedAt != null) {
-                    // just committed: the buyer's page hears of it now, not once the item is rebuilt
-                    gate.recordStatuses(cancelled);
-                }
-                return Optional.of(restocked);
-            }
-            gate.recordStatuses(cancelled);
-            orderBook.markCompensated(
-                    cancelled.stream().map(SettledOrder::orderId).toList());
-            return Optional.of(restocked);
-        } catch (RuntimeException e) {
-            log.warn(
-                    "Could not give the units of {} cancelled orders of item {} back to the gate; the reconciler will: {}",
-                    cancelled.size(),
-                    itemId,
-                    e.toString());
-            return Optional.empty();
-        }
-    }
-
-    private boolean saleEndedBefore(long itemId, Instant instant) {
-        return catalog.cachedItem(itemId)
-                .map(SaleItem::endsAt)
-                .map(end -> end.isBefore(instant))
-                .orElse(true);
     }
 }

@@ -3,7 +3,7 @@ package io.flashsale.recovery;
 import io.flashsale.admission.gate.GateRepair;
 import io.flashsale.admission.gate.GateWarmup;
 import io.flashsale.admission.gate.RedisGate;
-import io.flashsale.orders.OrderBook;
+import io.flashsale.orders.ItemOrders;
 import io.flashsale.sale.SaleItem;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -36,15 +36,15 @@ class DriftRepair {
 
     private final RedisGate gate;
     private final GateRepair repair;
-    private final OrderBook orderBook;
+    private final ItemOrders itemOrders;
     private final GateWarmup warmup;
     private final Map<Long, Long> lastDrift = new HashMap<>();
     private final Set<Long> missingConfirmedSet = new HashSet<>();
 
-    DriftRepair(RedisGate gate, GateRepair repair, OrderBook orderBook, GateWarmup warmup) {
+    DriftRepair(RedisGate gate, GateRepair repair, ItemOrders itemOrders, GateWarmup warmup) {
         this.gate = gate;
         this.repair = repair;
-        this.orderBook = orderBook;
+        this.itemOrders = itemOrders;
         this.warmup = warmup;
     }
 
@@ -53,7 +53,7 @@ class DriftRepair {
      * the gate, to be rebuilt.
      */
     boolean unloadIfPartlyLost(SaleItem item) {
-        boolean missing = !repair.hasConfirmedSet(item.id()) && orderBook.hasConfirmedOrders(item.id());
+        boolean missing = !repair.hasConfirmedSet(item.id()) && itemOrders.hasConfirmedOrders(item.id());
         if (!missing) {
             missingConfirmedSet.remove(item.id());
             return false;
@@ -75,7 +75,7 @@ class DriftRepair {
             return;
         }
         lastDrift.remove(itemId);
-        long missed = repair.confirmAll(itemId, orderBook.confirmedOrdersOf(itemId));
+        long missed = repair.confirmAll(itemId, itemOrders.confirmedOrdersOf(itemId));
         if (missed > 0) {
             log.warn("Item {}: drift {}; the gate had missed {} confirmed orders, now counted", itemId, drift, missed);
             return;

@@ -4,6 +4,7 @@ import io.flashsale.admission.gate.AdmissionProperties;
 import io.flashsale.admission.gate.GateRepair;
 import io.flashsale.admission.gate.GateWarmup;
 import io.flashsale.admission.gate.RedisGate;
+import io.flashsale.orders.ItemOrders;
 import io.flashsale.orders.OrderBook;
 import io.flashsale.orders.OrderMetrics;
 import io.flashsale.payment.UnitReturns;
@@ -79,8 +80,8 @@ class ReconcilerConfiguration {
     }
 
     @Bean
-    DriftRepair driftRepair(RedisGate gate, GateRepair repair, OrderBook orderBook, GateWarmup warmup) {
-        return new DriftRepair(gate, repair, orderBook, warmup);
+    DriftRepair driftRepair(RedisGate gate, GateRepair repair, ItemOrders itemOrders, GateWarmup warmup) {
+        return new DriftRepair(gate, repair, itemOrders, warmup);
     }
 
     @Bean

@@ -26,6 +26,7 @@ import org.springframework.transaction.event.TransactionalEventListener;
 public class SaleCatalog {
 
     private final SaleRepository sales;
+    private final SaleItemRows itemRows;
     private final LoadingCache<Long, Optional<SaleItem>> items;
     private final LoadingCache<Long, Optional<Sale>> views;
     private final Cache<Boolean, List<Sale>> listing;
@@ -33,8 +34,14 @@ public class SaleCatalog {
     private final ApplicationEventPublisher events;
     private final Duration saleTtl;
 
-    SaleCatalog(SaleRepository sales, CatalogProperties settings, ApplicationEventPublisher events, Clock clock) {
+    SaleCatalog(
+            SaleRepository sales,
+            SaleItemRows itemRows,
+            CatalogProperties settings,
+            ApplicationEventPublisher events,
+            Clock clock) {
         this.sales = sales;
+        this.itemRows = itemRows;
         this.events = events;
         this.clock = clock;
         this.saleTtl = settings.saleTtl();
@@ -50,7 +57,7 @@ public class SaleCatalog {
                 .maximumSize(10_000)
                 .refreshAfterWrite(settings.itemTtl().dividedBy(2))
                 .expireAfterWrite(settings.itemTtl())
-                .build(sales::findItem);
+                .build(itemRows::find);
         this.views = Caffeine.newBuilder()
                 .maximumSize(10_000)
                 .expireAfterWrite(settings.saleTtl())
@@ -66,12 +73,12 @@ public class SaleCatalog {
         return sale;
     }
 
-    /** The public view, at most {@code FLASHSALE_CATALOG_SALE_TTL} old. */
     /** How old a sale's public view (and what other caches of sales build on it) may be. */
     public Duration saleTtl() {
         return saleTtl;
     }
 
+    /** The public view, at most {@code FLASHSALE_CATALOG_SALE_TTL} old. */
     public Optional<Sale> cachedSale(long saleId) {
         return views.get(saleId);
     }
@@ -97,12 +104,12 @@ public class SaleCatalog {
 
     /** Item straight from PostgreSQL, for decisions that must not use a cached stock figure. */
     public Optional<SaleItem> freshItem(long itemId) {
-        return sales.findItem(itemId);
+        return itemRows.find(itemId);
     }
 
     /** Items of warmed-up sales that had not ended by {@code instant}, fresh from PostgreSQL. */
     public List<SaleItem> liveItemsEndingAfter(Instant instant) {
-        return sales.findWarmedUpItemsEndingAfter(instant);
+        return itemRows.findWarmedUpEndingAfter(instant);
     }
 
     /**
@@ -110,7 +117,7 @@ public class SaleCatalog {
      * (at most 100): the compatibility facade names items by SKU, as the original named products.
      */
     public List<SaleItem> itemsWithSku(String sku) {
-        return sales.findItemsWithSku(sku);
+        return itemRows.findWithSku(sku);
     }
 
     /** Whether some sale's window contains {@code instant}, fresh from PostgreSQL. */

@@ -1,29 +1,26 @@
 package io.flashsale.sale;
 
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
+/**
+ * The {@code flash_sales} rows, and the items written with them; a sale is read with its items
+ * ({@link SaleItemRows}).
+ */
 @Repository
 class SaleRepository {
 
-    private static final String ITEM_COLUMNS =
-            """
-            i.id, i.sale_id, i.sku, i.name, i.price, i.total_stock, i.available, i.per_user_limit,
-            s.starts_at, s.ends_at, s.status
-            """;
-
     private final JdbcClient jdbc;
+    private final SaleItemRows items;
 
-    SaleRepository(JdbcClient jdbc) {
+    SaleRepository(JdbcClient jdbc, SaleItemRows items) {
         this.jdbc = jdbc;
+        this.items = items;
     }
 
     long insertSale(CreateSale sale) {
@@ -52,41 +49,8 @@ class SaleRepository {
                         rs.getTimestamp("starts_at").toInstant(),
                         rs.getTimestamp("ends_at").toInstant(),
                         SaleStatus.valueOf(rs.getString("status")),
-                        findItemsOfSale(saleId)))
+                        items.ofSale(saleId)))
                 .optional();
-    }
-
-    List<SaleItem> findItemsOfSale(long saleId) {
-        return jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM flash_sale_items i JOIN flash_sales s ON s.id = i.sale_id"
-                        + " WHERE i.sale_id = ? ORDER BY i.id")
-                .param(saleId)
-                .query(SaleRepository::item)
-                .list();
-    }
-
-    Optional<SaleItem> findItem(long itemId) {
-        return jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM flash_sale_items i JOIN flash_sales s ON s.id = i.sale_id"
-                        + " WHERE i.id = ?")
-                .param(itemId)
-                .query(SaleRepository::item)
-                .optional();
-    }
-
-    List<SaleItem> findWarmedUpItemsEndingAfter(Instant instant) {
-        return jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM flash_sale_items i JOIN flash_sales s ON s.id = i.sale_id"
-                        + " WHERE s.status = 'WARMED_UP' AND s.ends_at > ? ORDER BY i.id")
-                .param(Timestamp.from(instant))
-                .query(SaleRepository::item)
-                .list();
-    }
-
-    /** The items carrying this SKU, in any sale, the latest sale first (at most 100). */
-    List<SaleItem> findItemsWithSku(String sku) {
-        return jdbc.sql("SELECT " + ITEM_COLUMNS + " FROM flash_sale_items i JOIN flash_sales s ON s.id = i.sale_id"
-                        + " WHERE i.sku = ? ORDER BY s.starts_at DESC, s.id DESC LIMIT 100")
-                .param(sku)
-                .query(SaleRepository::item)
-                .list();
     }
 
     boolean anySaleOpenAt(Instant instant) {
@@ -124,14 +88,8 @@ class SaleRepository {
         if (headers.isEmpty()) {
             return List.of();
         }
-        Map<Long, List<SaleItem>> items = jdbc
-                .sql("SELECT " + ITEM_COLUMNS + " FROM flash_sale_items i JOIN flash_sales s ON s.id = i.sale_id"
-                        + " WHERE i.sale_id = ANY(?) ORDER BY i.id")
-                .param(headers.stream().map(Header::id).toArray(Long[]::new))
-                .query(SaleRepository::item)
-                .list()
-                .stream()
-                .collect(Collectors.groupingBy(SaleItem::saleId));
+        Map<Long, List<SaleItem>> itemsBySale =
+                items.ofSales(headers.stream().map(Header::id).toList());
         return headers.stream()
                 .map(sale -> new Sale(
                         sale.id(),
@@ -139,22 +97,7 @@ class SaleRepository {
                         sale.startsAt(),
                         sale.endsAt(),
                         sale.status(),
-                        items.getOrDefault(sale.id(), List.of())))
+                        itemsBySale.getOrDefault(sale.id(), List.of())))
                 .toList();
-    }
-
-    private static SaleItem item(ResultSet rs, int row) throws SQLException {
-        return new SaleItem(
-                rs.getLong("id"),
-                rs.getLong("sale_id"),
-                rs.getString("sku"),
-                rs.getString("name"),
-                rs.getBigDecimal("price"),
-                rs.getInt("total_stock"),
-                rs.getInt("available"),
-                rs.getInt("per_user_limit"),
-                rs.getTimestamp("starts_at").toInstant(),
-                rs.getTimestamp("ends_at").toInstant(),
-                SaleStatus.valueOf(rs.getString("status")));
     }
 }

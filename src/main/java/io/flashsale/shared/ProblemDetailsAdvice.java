@@ -1,18 +1,8 @@
 package io.flashsale.shared;
 
-import io.lettuce.core.RedisException;
 import jakarta.validation.ConstraintViolationException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.AmqpException;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.QueryTimeoutException;
-import org.springframework.dao.TransientDataAccessException;
-import org.springframework.data.redis.ClusterRedirectException;
-import org.springframework.data.redis.ClusterStateFailureException;
-import org.springframework.data.redis.RedisConnectionFailureException;
-import org.springframework.data.redis.RedisSystemException;
-import org.springframework.data.redis.TooManyClusterRedirectionsException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -31,6 +21,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
 /**
  * Every error leaves as RFC 9457 problem details carrying a stable {@code code}, including the
  * framework's own 400/404/405/415. Nothing internal (class names, stack traces) reaches the body.
+ * A backing service out of reach is answered 503 by {@link BackingServiceOutages}, asked first.
  */
 @RestControllerAdvice
 public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
@@ -71,31 +62,6 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @ExceptionHandler(org.apache.tomcat.util.http.InvalidParameterException.class)
     ResponseEntity<ProblemDetail> undecodableParameters(Exception e) {
         return problem(ErrorCode.VALIDATION_FAILED, "Request parameters are not valid");
-    }
-
-    /**
-     * Redis, RabbitMQ or PostgreSQL out of reach: the client may retry later. Redis errors that
-     * Spring Data Redis does not classify further (a connection reset mid-command, CLUSTERDOWN
-     * while a cluster fails over, a redirect loop) are outages of the same kind.
-     */
-    @ExceptionHandler({
-        RedisConnectionFailureException.class,
-        QueryTimeoutException.class,
-        DataAccessResourceFailureException.class,
-        TransientDataAccessException.class,
-        AmqpException.class,
-        RedisSystemException.class,
-        ClusterStateFailureException.class,
-        ClusterRedirectException.class,
-        TooManyClusterRedirectionsException.class,
-        RedisException.class
-    })
-    ResponseEntity<ProblemDetail> unavailable(Exception e) {
-        log.warn("Answering 503: {}", e.toString());
-        var response = problem(ErrorCode.UNAVAILABLE, "A backing service is unavailable, retry later");
-        return ResponseEntity.status(response.getStatusCode())
-                .header(HttpHeaders.RETRY_AFTER, "1")
-                .body(response.getBody());
     }
 
     @ExceptionHandler(Exception.class)

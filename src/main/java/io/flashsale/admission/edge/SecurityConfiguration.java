@@ -1,5 +1,7 @@
 package io.flashsale.admission.edge;
 
+import static io.flashsale.admission.edge.SecurityBaseline.stateless;
+
 import io.flashsale.shared.AdminToken;
 import io.flashsale.shared.ErrorCode;
 import io.flashsale.shared.ProblemResponses;
@@ -13,15 +15,11 @@ import org.springframework.http.HttpMethod;
 import org.springframework.security.config.Customizer;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.annotation.web.configuration.WebSecurityCustomizer;
-import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
-import org.springframework.security.config.annotation.web.configurers.HeadersConfigurer;
-import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.config.observation.SecurityObservationSettings;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.web.AuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.AnonymousAuthenticationFilter;
-import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
 /**
  * Four stateless filter chains (docs/adr/0014):
@@ -36,7 +34,8 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
  *       status, payments, cancellations and standing orders need a valid bearer JWT, verified by
  *       Spring Security's resource server.</li>
  * </ol>
- * All answer refusals with problem details and send the standard security headers.
+ * All answer refusals with problem details and send the standard security headers
+ * ({@link SecurityBaseline}).
  */
 @Configuration(proxyBeanMethods = false)
 public class SecurityConfiguration {
@@ -136,19 +135,5 @@ public class SecurityConfiguration {
     @Bean
     SecurityObservationSettings securityObservationSettings() {
         return SecurityObservationSettings.noObservations();
-    }
-
-    private static HttpSecurity stateless(HttpSecurity http) throws Exception {
-        // A stateless JSON API with bearer credentials and no cookies: nothing for CSRF to ride on.
-        return http.csrf(AbstractHttpConfigurer::disable)
-                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
-                .requestCache(AbstractHttpConfigurer::disable)
-                .formLogin(AbstractHttpConfigurer::disable)
-                .httpBasic(AbstractHttpConfigurer::disable)
-                .logout(AbstractHttpConfigurer::disable)
-                .headers(headers -> headers.contentSecurityPolicy(
-                                csp -> csp.policyDirectives("default-src 'none'; frame-ancestors 'none'"))
-                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.NO_REFERRER))
-                        .frameOptions(HeadersConfigurer.FrameOptionsConfig::deny));
     }
 }

@@ -11,6 +11,7 @@ import java.util.UUID;
  * A key made of values a client chose (buyer, Idempotency-Key) percent-encodes each of them
  * ({@link #segment}), so that the separator {@code :} only ever separates: joined raw, buyer
  * {@code alice} with key {@code x:1} and buyer {@code alice:x} with key {@code 1} were one key.
+ * The keys each script takes, in its order, are listed by {@code ScriptKeys}.
  */
 public record GateKeys(String prefix) {
 
@@ -39,12 +40,12 @@ public record GateKeys(String prefix) {
         return item(itemId) + "returned";
     }
 
-    /** The order a buyer's Idempotency-Key was admitted as, for this item (written by reserve.lua). */
     /** Orders the API withdrew after an unconfirmed publish: their ids are spent (see reserve.lua). */
     public String withdrawn(long itemId) {
         return item(itemId) + "withdrawn";
     }
 
+    /** The order a buyer's Idempotency-Key was admitted as, for this item (written by reserve.lua). */
     public String idempotency(long itemId, String userId, String key) {
         return item(itemId) + "idem:" + segment(userId) + ":" + segment(key);
     }

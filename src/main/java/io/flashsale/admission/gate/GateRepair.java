@@ -1,6 +1,5 @@
 package io.flashsale.admission.gate;
 
-import io.flashsale.admission.events.LiveChanges;
 import io.flashsale.orders.SettledOrder;
 import java.util.List;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -13,13 +12,15 @@ public class GateRepair {
     private final StringRedisTemplate redis;
     private final RedisGate gate;
     private final GateKeys keys;
-    private final LiveChanges live;
+    private final ScriptKeys scriptKeys;
+    private final StockAnnouncements announcements;
 
-    public GateRepair(StringRedisTemplate redis, RedisGate gate, LiveChanges live) {
+    GateRepair(StringRedisTemplate redis, RedisGate gate, StockAnnouncements announcements) {
         this.redis = redis;
         this.gate = gate;
         this.keys = gate.keys();
-        this.live = live;
+        this.scriptKeys = new ScriptKeys(keys);
+        this.announcements = announcements;
     }
 
     /**
@@ -30,10 +31,10 @@ public class GateRepair {
     public boolean repair(long itemId, long measuredTokens, GateSnapshot truth) {
         Long repaired = redis.execute(
                 GateScripts.REPAIR,
-                List.of(keys.tokens(itemId), keys.pending(itemId), keys.confirmed(itemId), keys.buyers(itemId)),
+                scriptKeys.repair(itemId),
                 GateScripts.repairArguments(measuredTokens, truth).toArray());
         if (repaired != null && repaired == 1) {
-            gate.announceRestock(itemId);
+            announcements.unitsMayBeBack(itemId);
             return true;
         }
         return false;
@@ -62,6 +63,6 @@ public class GateRepair {
     /** Takes an item out of the gate (purchases of it answer 503) so that the reconciler rebuilds it whole. */
     public void unload(long itemId) {
         redis.delete(keys.tokens(itemId));
-        live.unitsMoved(itemId);
+        announcements.unitsMoved(itemId);
     }
 }

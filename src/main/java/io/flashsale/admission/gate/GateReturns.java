@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
@@ -41,6 +42,8 @@ public class GateReturns {
     private final StringRedisTemplate redis;
     private final RedisGate gate;
     private final GateKeys keys;
+    private final ScriptKeys scriptKeys;
+    private final StockAnnouncements announcements;
     private final OrderStatusCache statuses;
     private final OrderRequestedPublisher publisher;
     private final AdmissionProperties settings;
@@ -48,12 +51,15 @@ public class GateReturns {
     GateReturns(
             StringRedisTemplate redis,
             RedisGate gate,
+            StockAnnouncements announcements,
             OrderStatusCache statuses,
             OrderRequestedPublisher publisher,
             AdmissionProperties settings) {
         this.redis = redis;
         this.gate = gate;
         this.keys = gate.keys();
+        this.scriptKeys = new ScriptKeys(keys);
+        this.announcements = announcements;
         this.statuses = statuses;
         this.publisher = publisher;
         this.settings = settings;
@@ -68,30 +74,11 @@ public class GateReturns {
         if (cancelled.isEmpty() && standing.isEmpty()) {
             return new Restocked(gate.isLoaded(itemId), 0, gate.tokens(itemId).orElse(0L), List.of());
         }
-        List<String> args = new ArrayList<>(2 + 3 * (cancelled.size() + standing.size()));
-        args.add(Long.toString(settings.reservation().ttl().toMillis()));
-        args.add(Integer.toString(cancelled.size()));
-        for (SettledOrder order : cancelled) {
-            args.add(order.orderId().toString());
-            args.add(order.userId());
-            args.add(Integer.toString(order.quantity()));
-        }
-        for (StandingOrder order : standing) {
-            args.add(order.orderId().toString());
-            args.add(order.userId());
-            args.add(Integer.toString(order.quantity()));
-        }
         List<?> answer = redis.execute(
                 GateScripts.RESTOCK,
-                List.of(
-                        keys.meta(itemId),
-                        keys.tokens(itemId),
-                        keys.buyers(itemId),
-                        keys.pending(itemId),
-                        keys.confirmed(itemId),
-                        keys.returned(itemId),
-                        keys.withdrawn(itemId)),
-                args.toArray());
+                scriptKeys.restock(itemId),
+                GateScripts.restockArguments(settings.reservation().ttl(), cancelled, standing)
+                        .toArray());
         if ((Long) answer.get(0) == 0) {
             return new Restocked(false, 0, 0, List.of());
         }
@@ -106,9 +93,9 @@ public class GateReturns {
                     (Long) answer.get(i + 2) == 1));
         }
         if (returned > 0 && tokensLeft > 0) {
-            gate.announceRestock(itemId);
+            announcements.unitsMayBeBack(itemId);
         } else if (returned > 0 || !admitted.isEmpty()) {
-            gate.unitsMoved(itemId);
+            announcements.unitsMoved(itemId);
         }
         return new Restocked(true, returned, tokensLeft, admitted);
     }
@@ -133,7 +120,7 @@ public class GateReturns {
     }
 
     /** Units the gate may still admit, or empty if the item is not loaded. */
-    public java.util.Optional<Long> tokens(long itemId) {
+    public Optional<Long> tokens(long itemId) {
         return gate.tokens(itemId);
     }
 

@@ -1,10 +1,12 @@
 package io.flashsale.admission.gate;
 
+import io.flashsale.admission.gate.GateReturns.StandingOrder;
 import io.flashsale.orders.SettledOrder;
 import io.flashsale.sale.SaleItem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -55,11 +57,21 @@ final class GateScripts {
     static List<String> confirmArguments(GateMode mode, Collection<SettledOrder> orders) {
         List<String> args = new ArrayList<>(1 + 3 * orders.size());
         args.add(mode.scriptArgument());
-        for (SettledOrder order : orders) {
-            args.add(order.orderId().toString());
-            args.add(order.userId());
-            args.add(Integer.toString(order.quantity()));
-        }
+        orders.forEach(order -> addOrder(args, order.orderId(), order.userId(), order.quantity()));
+        return args;
+    }
+
+    /**
+     * restock.lua: the reservation's time to live, the number of cancelled orders, then id, buyer
+     * and units of each cancelled order, then of each standing order, oldest first.
+     */
+    static List<String> restockArguments(
+            Duration reservationTtl, Collection<SettledOrder> cancelled, List<StandingOrder> standing) {
+        List<String> args = new ArrayList<>(2 + 3 * (cancelled.size() + standing.size()));
+        args.add(Long.toString(reservationTtl.toMillis()));
+        args.add(Integer.toString(cancelled.size()));
+        cancelled.forEach(order -> addOrder(args, order.orderId(), order.userId(), order.quantity()));
+        standing.forEach(order -> addOrder(args, order.orderId(), order.userId(), order.quantity()));
         return args;
     }
 
@@ -92,6 +104,12 @@ final class GateScripts {
         args.add(Integer.toString(truth.available()));
         addHoldings(args, truth);
         return args;
+    }
+
+    private static void addOrder(List<String> args, UUID orderId, String userId, int quantity) {
+        args.add(orderId.toString());
+        args.add(userId);
+        args.add(Integer.toString(quantity));
     }
 
     private static void addHoldings(List<String> args, GateSnapshot snapshot) {

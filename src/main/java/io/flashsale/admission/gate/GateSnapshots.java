@@ -1,7 +1,7 @@
 package io.flashsale.admission.gate;
 
 import io.flashsale.orders.BuyerHoldings;
-import io.flashsale.orders.OrderBook;
+import io.flashsale.orders.ItemOrders;
 import io.flashsale.orders.SettledOrder;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleItem;
@@ -18,14 +18,17 @@ import org.springframework.transaction.support.TransactionTemplate;
 class GateSnapshots {
 
     private final SaleCatalog catalog;
-    private final OrderBook orderBook;
+    private final ItemOrders itemOrders;
     private final BuyerHoldings holdings;
     private final TransactionTemplate snapshot;
 
     GateSnapshots(
-            SaleCatalog catalog, OrderBook orderBook, BuyerHoldings holdings, PlatformTransactionManager transactions) {
+            SaleCatalog catalog,
+            ItemOrders itemOrders,
+            BuyerHoldings holdings,
+            PlatformTransactionManager transactions) {
         this.catalog = catalog;
-        this.orderBook = orderBook;
+        this.itemOrders = itemOrders;
         this.holdings = holdings;
         this.snapshot = new TransactionTemplate(transactions);
         this.snapshot.setIsolationLevel(TransactionDefinition.ISOLATION_REPEATABLE_READ);
@@ -36,10 +39,10 @@ class GateSnapshots {
         return snapshot.execute(status -> new GateSnapshot(
                 catalog.freshItem(item.id()).map(SaleItem::available).orElse(item.available()),
                 holdings.ofItem(item.id()),
-                orderBook.confirmedOrdersOf(item.id()).stream()
+                itemOrders.confirmedOrdersOf(item.id()).stream()
                         .map(SettledOrder::orderId)
                         .toList(),
-                orderBook.withdrawnOrderIdsOf(item.id()),
-                orderBook.cancelledOrderIdsOf(item.id())));
+                itemOrders.withdrawnOrderIdsOf(item.id()),
+                itemOrders.cancelledOrderIdsOf(item.id())));
     }
 }

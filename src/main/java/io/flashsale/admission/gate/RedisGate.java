@@ -1,6 +1,5 @@
 package io.flashsale.admission.gate;
 
-import io.flashsale.admission.events.LiveChanges;
 import io.flashsale.admission.gate.GateDecision.Outcome;
 import io.flashsale.orders.SettledOrder;
 import io.flashsale.sale.SaleItem;
@@ -9,8 +8,6 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
@@ -22,20 +19,18 @@ import org.springframework.stereotype.Component;
 @Component
 public class RedisGate {
 
-    private static final Logger log = LoggerFactory.getLogger(RedisGate.class);
-
     private final StringRedisTemplate redis;
     private final GateKeys keys;
+    private final ScriptKeys scriptKeys;
     private final AdmissionProperties settings;
-    private final SoldOutFlags soldOut;
-    private final LiveChanges live;
+    private final StockAnnouncements announcements;
 
-    RedisGate(StringRedisTemplate redis, AdmissionProperties settings, SoldOutFlags soldOut, LiveChanges live) {
+    RedisGate(StringRedisTemplate redis, AdmissionProperties settings, StockAnnouncements announcements) {
         this.redis = redis;
         this.keys = new GateKeys(settings.gate().keyPrefix());
+        this.scriptKeys = new ScriptKeys(keys);
         this.settings = settings;
-        this.soldOut = soldOut;
-        this.live = live;
+        this.announcements = announcements;
     }
 
     public GateKeys keys() {
@@ -58,22 +53,16 @@ public class RedisGate {
      */
     public GateDecision reserve(
             long itemId, List<UUID> attempts, String userId, int quantity, Optional<String> idempotencyKey) {
-        List<String> scriptKeys = new ArrayList<>(List.of(
-                keys.meta(itemId),
-                keys.tokens(itemId),
-                keys.buyers(itemId),
-                keys.pending(itemId),
-                keys.confirmed(itemId),
-                keys.withdrawn(itemId)));
-        idempotencyKey.ifPresent(key -> scriptKeys.add(keys.idempotency(itemId, userId, key)));
+        List<String> reserveKeys = new ArrayList<>(scriptKeys.reserve(itemId));
+        idempotencyKey.ifPresent(key -> reserveKeys.add(keys.idempotency(itemId, userId, key)));
         List<?> answer = redis.execute(
                 GateScripts.RESERVE,
-                scriptKeys,
+                reserveKeys,
                 GateScripts.reserveArguments(mode(), attempts, userId, quantity, settings, idempotencyKey.isPresent())
                         .toArray());
         GateDecision decision = GateDecision.of(answer, quantity);
         if (decision.outcome() == Outcome.ADMITTED && mode() == GateMode.RESERVE) {
-            live.unitsMoved(itemId);
+            announcements.unitsMoved(itemId);
         }
         return decision;
     }
@@ -85,10 +74,10 @@ public class RedisGate {
         }
         List<?> released = redis.execute(
                 GateScripts.RELEASE,
-                List.of(keys.tokens(itemId), keys.buyers(itemId), keys.pending(itemId)),
+                scriptKeys.release(itemId),
                 orderIds.stream().map(UUID::toString).toArray());
         if (!released.isEmpty()) {
-            announceRestock(itemId);
+            announcements.unitsMayBeBack(itemId);
         }
         return released.stream().map(id -> UUID.fromString((String) id)).toList();
     }
@@ -100,15 +89,10 @@ public class RedisGate {
         }
         Long applied = redis.execute(
                 GateScripts.CONFIRM,
-                List.of(
-                        keys.tokens(itemId),
-                        keys.buyers(itemId),
-                        keys.pending(itemId),
-                        keys.confirmed(itemId),
-                        keys.returned(itemId)),
+                scriptKeys.confirm(itemId),
                 GateScripts.confirmArguments(mode(), orders).toArray());
         if (applied != null && applied > 0) {
-            live.unitsMoved(itemId);
+            announcements.unitsMoved(itemId);
         }
         return applied == null ? 0 : applied;
     }
@@ -121,45 +105,13 @@ public class RedisGate {
     public long load(SaleItem item, GateSnapshot snapshot) {
         Long tokens = redis.execute(
                 GateScripts.LOAD,
-                List.of(
-                        keys.meta(item.id()),
-                        keys.tokens(item.id()),
-                        keys.buyers(item.id()),
-                        keys.pending(item.id()),
-                        keys.confirmed(item.id()),
-                        keys.withdrawn(item.id()),
-                        keys.returned(item.id())),
+                scriptKeys.load(item.id()),
                 GateScripts.loadArguments(item, snapshot).toArray());
-        announceRestock(item.id());
+        announcements.unitsMayBeBack(item.id());
         return tokens;
     }
 
-    /**
-     * Units of this item moved without coming back for anybody (to standing orders): the event
-     * streams read the figure again.
-     */
-    void unitsMoved(long itemId) {
-        live.unitsMoved(itemId);
-    }
-
-    /**
-     * Units of this item may be back: every API instance drops its sold-out flag for it (this one
-     * at once, the others through pub/sub). If the message is lost, the flags expire on their own.
-     * The event streams hear of it with the next announcement of moved units ({@link LiveChanges}).
-     */
-    void announceRestock(long itemId) {
-        soldOut.clear(itemId);
-        live.unitsMoved(itemId);
-        try {
-            redis.convertAndSend(keys.restockChannel(), Long.toString(itemId));
-        } catch (RuntimeException e) {
-            log.warn(
-                    "Could not announce that item {} has units again; other instances wait for their flags to expire: {}",
-                    itemId,
-                    e.toString());
-        }
-    }
-
+    /** The item's reservations awaiting settlement (reserve mode); empty if there are none or the item is not loaded. */
     public List<PendingReservation> pendingReservations(long itemId) {
         List<PendingReservation> reservations = new ArrayList<>();
         redis.<String, String>opsForHash()

@@ -70,7 +70,8 @@ class GateChangeBroadcastTest {
     @Test
     void afterASellOutPurchasesAreRefusedFromMemoryUntilAnotherInstanceReleasesAUnit() {
         CreatedItem item = client.openSale(1, 1);
-        RedisGate otherInstance = new RedisGate(redis, settings, new SoldOutFlags(settings), live);
+        RedisGate otherInstance = new RedisGate(
+                redis, settings, new StockAnnouncements(redis, settings, new SoldOutFlags(settings), live));
         UUID held = UUID.randomUUID();
         assertThat(otherInstance.reserve(item.itemId(), held, "carol", 1).outcome())
                 .isEqualTo(GateDecision.Outcome.ADMITTED);

@@ -41,7 +41,12 @@ class RedisGateTest {
 
     /** Its own key prefix: the synthetic item ids here must not meet the real items of other tests. */
     RedisGate gate(GateMode mode) {
-        var settings = new AdmissionProperties(
+        var settings = settings(mode);
+        return new RedisGate(redis, settings, announcements(settings));
+    }
+
+    AdmissionProperties settings(GateMode mode) {
+        return new AdmissionProperties(
                 new AdmissionProperties.Gate(
                         mode,
                         prefix + ":gate-test",
@@ -50,7 +55,11 @@ class RedisGateTest {
                         Duration.ofHours(1),
                         Duration.ofSeconds(2)),
                 new AdmissionProperties.Reservation(Duration.ofMinutes(5)));
-        return new RedisGate(redis, settings, new SoldOutFlags(settings), live);
+    }
+
+    /** Announcements with sold-out flags of their own: the gates here are not the application's. */
+    StockAnnouncements announcements(AdmissionProperties settings) {
+        return new StockAnnouncements(redis, settings, new SoldOutFlags(settings), live);
     }
 
     static SaleItem item(int stock, int limit, Instant startsAt, Instant endsAt) {
@@ -295,7 +304,7 @@ class RedisGateTest {
             redis.opsForHash().put(gate.keys().buyers(item.id()), "ghost", "1");
             var pending = admitted(gate, item, "alice");
             var truth = new GateSnapshot(10, Map.of("bob", 1), List.of(), List.of());
-            var repair = new GateRepair(redis, gate, live);
+            var repair = new GateRepair(redis, gate, announcements(settings(GateMode.RESERVE)));
 
             assertThat(repair.repair(item.id(), 12, truth))
                     .as("a reservation is pending")
