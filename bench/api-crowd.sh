@@ -35,6 +35,7 @@ fi
 [[ $runner == k6 ]] && ! command -v k6 >/dev/null && die "k6 is not on the PATH; run without --k6 for Gatling"
 bench_tools jq curl python3
 bench_build
+# shellcheck disable=SC2015  # "|| true" is the else: a non-smoke run has no suffix
 RUN_DIR=${BENCH_RESULTS:-$BENCH_ROOT/bench/results}/$(date +%Y%m%d-%H%M%S)-api-crowd$($smoke && echo -smoke || true)
 mkdir -p "$RUN_DIR"
 

@@ -19,6 +19,11 @@
 #             pays when served; ends when every unit is PAID, checks the invariants, reports how long
 #             returned units took to reach waiting buyers (BENCH_STOCK 200, BENCH_BUYERS 2000,
 #             BENCH_PAYMENT_WINDOW_S 15); results.json only, no report.md
+#   overload  load shedding (ADR 0011): capacity X = purchases accepted/s by 32 callers in a closed loop
+#             for BENCH_PHASE_SECONDS (15); then with the concurrency limit on, then off, each on fresh
+#             state: 10 s at 0.5 X, a phase at 0.7 X (nominal) and one at 3 X (overload), open loop
+#             (bench/overload/OverloadClient.java); p50/p99 of the accepted purchases per phase and
+#             p99(3 X) / p99(nominal); invariants not checked (the figures are latencies)
 #
 # --smoke shrinks every number so that a scenario takes seconds (CI). Each run starts the app
 # with fresh state (own database, Redis prefix and queue prefix, removed afterwards), warms up,
@@ -30,13 +35,18 @@ set -euo pipefail
 
 scenario=${1:-}
 smoke=false
-[[ ${2:-} == --smoke ]] && smoke=true
 # shellcheck source=bench/lib/common.sh
 source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 case $scenario in
-    spike | settle | modes | bigstock | scale | chaos | lifecycle | openloop) ;;
-    *) usage 28 ;;
+    spike | settle | modes | bigstock | scale | chaos | lifecycle | openloop | overload) ;;
+    *) usage 33 ;;
+esac
+# anything but --smoke after the scenario is a mistake, not a full-size run
+case ${2:-}${3:+ $3} in
+    "") ;;
+    --smoke) smoke=true ;;
+    *) usage 33 ;;
 esac
 
 trap bench_cleanup EXIT
@@ -48,13 +58,17 @@ if $smoke; then
     BUYERS=${BENCH_BUYERS:-5000} ORDERS=${BENCH_ORDERS:-2000} BIG=${BENCH_BIG:-2000}
     WARMUP=${BENCH_WARMUP_SECONDS:-2} CEILING_SECONDS=${BENCH_CEILING_SECONDS:-2}
     WORKER_COUNTS=${BENCH_WORKER_COUNTS:-2} API_COUNTS=${BENCH_API_COUNTS:-2}
+    PHASE=${BENCH_PHASE_SECONDS:-2} CALLERS=${BENCH_OVERLOAD_CALLERS:-8} OVERLOAD_WARMUP=${BENCH_OVERLOAD_WARMUP_SECONDS:-1}
     export BENCH_OPEN_WARMUP_SECONDS=${BENCH_OPEN_WARMUP_SECONDS:-2}
 else
     STOCK=${BENCH_STOCK:-10000} CONNECTIONS=${BENCH_CONNECTIONS:-300} SECONDS_LOAD=${BENCH_SECONDS:-35}
     BUYERS=${BENCH_BUYERS:-200000} ORDERS=${BENCH_ORDERS:-200000} BIG=${BENCH_BIG:-100000}
     WARMUP=${BENCH_WARMUP_SECONDS:-20} CEILING_SECONDS=${BENCH_CEILING_SECONDS:-15}
     WORKER_COUNTS=${BENCH_WORKER_COUNTS:-1 2 4} API_COUNTS=${BENCH_API_COUNTS:-1 2}
+    PHASE=${BENCH_PHASE_SECONDS:-15} CALLERS=${BENCH_OVERLOAD_CALLERS:-32} OVERLOAD_WARMUP=${BENCH_OVERLOAD_WARMUP_SECONDS:-10}
 fi
+# overload's open loop at 3 X keeps up to 20,000 purchases in flight: the app gets 1 GB unless told otherwise
+[[ $scenario == overload ]] && export BENCH_HEAP=${BENCH_HEAP:-1g}
 OPEN_FRACTION=${BENCH_OPEN_FRACTION:-0.5}
 BATCH=${FLASHSALE_SETTLEMENT_BATCH_SIZE:-500}
 PRELOAD_LIMIT=${BENCH_PRELOAD_LIMIT_SECONDS:-900}
@@ -62,12 +76,15 @@ QUIET_TIMEOUT=${BENCH_QUIET_TIMEOUT_SECONDS:-$($smoke && echo 90 || echo 600)}
 
 tools=(wrk gnuplot jq curl python3)
 [[ $scenario == scale ]] && tools+=(nginx)
+[[ $scenario == overload ]] && tools=(jq curl python3)
 [[ $scenario == chaos || $scenario == lifecycle ]] && tools=(curl)
 bench_tools "${tools[@]}"
 bench_build
 
+# shellcheck disable=SC2015  # "|| true" is the else: a non-smoke run has no suffix
 RUN_DIR=${BENCH_RESULTS:-$BENCH_ROOT/bench/results}/$(date +%Y%m%d-%H%M%S)-$scenario$($smoke && echo -smoke || true)
 mkdir -p "$RUN_DIR"
+# shellcheck disable=SC2015
 say "$scenario$($smoke && echo ' (smoke)' || true) -> $RUN_DIR"
 
 # meta DIR KEY=VALUE...: what report.py needs to know about a (sub-)run, as meta.json
@@ -330,6 +347,72 @@ bigstock() {
     bench_cleanup
 }
 
+# overload DIR: the load shedding of ADR 0011, on three fresh states (capacity; limit on; limit off),
+# one process with every role each, rate limits off. Figures: DIR/figures.txt, one line per phase.
+overload() {
+    local dir=$1 line capacity limit load_before
+    load_before=$(cut -d' ' -f1-3 /proc/loadavg)
+    mkdir -p "$dir"
+    overload_client_build
+    : >"$dir/figures.txt"
+    say "overload: $(nproc) cores, load average $load_before before starting; phases of ${PHASE}s"
+
+    overload_app capacity false
+    line=$(overload_client "$dir" closed "$PHASE" "$CALLERS" capacity)
+    capacity=$(printf '%.0f' "$(field "$line" accepted_per_s)")
+    bench_cleanup
+    ((capacity > 0)) || die "capacity X = 0 accepted purchases/s; see $RUN_DIR/logs/capacity.log"
+    say "overload: capacity X = $capacity accepted purchases/s ($CALLERS callers, closed loop)"
+
+    for limit in true false; do
+        overload_app "limit-$limit" "$limit"
+        overload_client "$dir" open "$OVERLOAD_WARMUP" $((capacity / 2 > 0 ? capacity / 2 : 1)) "warmup-limit-$limit" >/dev/null
+        overload_client "$dir" open "$PHASE" $((capacity * 7 / 10 > 0 ? capacity * 7 / 10 : 1)) "nominal-limit-$limit" >/dev/null
+        overload_client "$dir" open "$PHASE" $((capacity * 3)) "overload-limit-$limit" >/dev/null
+        curl -fs "$OVERLOAD_URL/actuator/metrics/flashsale.purchase.concurrency.limit" 2>/dev/null \
+            | jq -r '.measurements[0].value' >"$dir/limit-at-end-$limit.txt" 2>/dev/null || true
+        bench_cleanup
+    done
+    meta "$dir" scenario=overload phase_seconds="$PHASE" callers="$CALLERS" warmup_seconds="$OVERLOAD_WARMUP" \
+        capacity_per_s="$capacity" stock=10000000 load_average_before="$load_before" "${SETTINGS[@]}"
+}
+
+# overload_app LABEL LIMIT: fresh state, one process with every role and the concurrency limit LIMIT
+# (true/false), an item of 10,000,000 units (limit 1); sets OVERLOAD_URL and OVERLOAD_ITEM.
+overload_app() {
+    bench_state
+    start_app "$1" api,worker,dlq,reconciler FLASHSALE_RATE_LIMIT_ENABLED=false FLASHSALE_CONCURRENCY_LIMIT_ENABLED="$2"
+    OVERLOAD_URL=http://127.0.0.1:$APP_PORT
+    OVERLOAD_ITEM=$(open_sale "$APP_PORT" 10000000 1)
+}
+
+# overload_client_build: compiles bench/overload/OverloadClient.java once (or when it changed); sets OVERLOAD_CP.
+overload_client_build() {
+    local src=$BENCH_ROOT/bench/overload/OverloadClient.java
+    OVERLOAD_CP=$BENCH_ROOT/target/bench-overload/classes
+    if [[ ! -f $OVERLOAD_CP/OverloadClient.class || $src -nt $OVERLOAD_CP/OverloadClient.class ]]; then
+        mkdir -p "$OVERLOAD_CP"
+        "$(dirname "$BENCH_JAVA")/javac" -d "$OVERLOAD_CP" "$src" || die "could not compile $src"
+    fi
+}
+
+# overload_client DIR closed|open SECONDS CALLERS|RATE TAG: one phase against OVERLOAD_ITEM; prints its
+# line of key=value figures and appends it to DIR/figures.txt.
+overload_client() {
+    local dir=$1 line
+    shift
+    line=$("$BENCH_JAVA" -cp "$OVERLOAD_CP" OverloadClient "$1" "$OVERLOAD_URL" "$OVERLOAD_ITEM" "$2" "$3" "$4") \
+        || die "the overload client failed in phase $4"
+    echo "$line" >>"$dir/figures.txt"
+    say "$line"
+    echo "$line"
+}
+
+# field LINE KEY: the value of KEY=value in a line of the overload client
+field() {
+    sed -E "s/.* $2=([^ ]+).*/\1/" <<<"$1"
+}
+
 # chaos DIR: everything happens in io.flashsale.bench.chaos.ChaosRun (the processes, the proxies,
 # the crowd, the faults, the checks), which cleans up after itself; chaos_cleanup is the safety net
 # for a harness that was itself killed: the processes it listed in pids.txt (by id, and only if
@@ -344,6 +427,7 @@ chaos() {
         "$BENCH_JAVA" -Xmx512m -cp "$BENCH_CP" io.flashsale.bench.chaos.ChaosRun
 }
 
+# shellcheck disable=SC2317  # run by the EXIT trap
 chaos_cleanup() {
     local pid label
     if [[ -f $CHAOS_DIR/pids.txt ]]; then
@@ -369,9 +453,10 @@ chaos_cleanup() {
 
 case $scenario in
     lifecycle)
+        bench_state
         status=0
-        env RUN_DIR="$RUN_DIR" BENCH_SMOKE="$smoke" "$BENCH_JAVA" -Xmx512m -cp "$BENCH_CP" io.flashsale.bench.LifecycleRun \
-            || status=$?
+        env RUN_DIR="$RUN_DIR" BENCH_NAME="$BENCH_NAME" BENCH_SMOKE="$smoke" "$BENCH_JAVA" -Xmx512m -cp "$BENCH_CP" \
+            io.flashsale.bench.LifecycleRun || status=$?
         exit "$status"
         ;;
     chaos)
@@ -387,6 +472,7 @@ case $scenario in
     settle) settle "$RUN_DIR/settle" 1 ;;
     bigstock) bigstock "$RUN_DIR/bigstock" ;;
     openloop) openloop "$RUN_DIR/openloop" ;;
+    overload) overload "$RUN_DIR/overload" ;;
     scale)
         for n in $WORKER_COUNTS; do settle "$RUN_DIR/settle-${n}w" "$n"; done
         for n in $API_COUNTS; do spike "$RUN_DIR/spike-${n}api" reserve "$n"; done
@@ -396,4 +482,8 @@ esac
 meta "$RUN_DIR" scenario="$scenario" smoke="$smoke" started="$(basename "$RUN_DIR")" \
     host="$(hostname)" cores="$(nproc)" java="$("$BENCH_JAVA" -version 2>&1 | head -n 1)" \
     commit="$(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-python3 "$BENCH_ROOT/bench/lib/report.py" "$RUN_DIR"
+status=0
+python3 "$BENCH_ROOT/bench/lib/report.py" "$RUN_DIR" || status=$?
+# overload prints its table as bench/overload.sh did
+[[ $scenario != overload ]] || sed -n '/^## Load shedding/,$p' "$RUN_DIR/report.md"
+exit "$status"

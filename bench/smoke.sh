@@ -12,9 +12,9 @@
 # 2-core machine shared with CI's other work a timeout can fail a smoke that is otherwise sound.
 # Exit status 1 if any scenario failed twice.
 set -uo pipefail
-cd "$(dirname "${BASH_SOURCE[0]}")/.."
+cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 
-scenarios=${BENCH_SMOKE_SCENARIOS:-spike settle modes bigstock scale}
+scenarios=${BENCH_SMOKE_SCENARIOS:-spike settle modes bigstock scale overload}
 export BENCH_RESULTS=${BENCH_RESULTS:-$PWD/bench/results}
 # Smoke processes start faster with the C1 compiler only; the figures are not the point here.
 export BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:TieredStopAtLevel=1}

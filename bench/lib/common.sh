@@ -1,9 +1,13 @@
 # shellcheck shell=bash
-# Shared by bench/run.sh: tools, build, state, processes, load. Sourced, not run.
+# Shared by bench/run.sh, bench/showcase.sh, bench/api-crowd.sh and bench/timers.sh: tools, build,
+# state, processes, load. Sourced, not run.
 #
-# Every process this file starts is recorded in BENCH_PIDS and stopped by bench_cleanup (by its
-# id, never by name); every piece of state is named $BENCH_NAME (database, Redis key prefix,
-# RabbitMQ name prefix) and removed by bench_cleanup, which run.sh traps on EXIT.
+# The one way to make and remove a scratch environment is the pair bench_state / bench_cleanup:
+# bench_state makes a new name $BENCH_NAME and its PostgreSQL database (the app creates its Redis
+# keys NAME:* and its RabbitMQ queues and exchanges NAME.*); bench_cleanup stops every process this
+# file started (recorded in BENCH_PIDS, stopped by id, never by name) and removes the database, the
+# keys and every queue and exchange named NAME.* of every name made since the last clean-up. Every
+# script traps bench_cleanup on EXIT, so an error or an interrupt leaves nothing behind either.
 
 BENCH_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 BENCH_ADMIN_TOKEN=bench-admin-token
@@ -78,7 +82,8 @@ free_port() {
     python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
 }
 
-# Fresh state under a new name: database created now, keys and queues created by the app.
+# bench_state: fresh state under a new name, BENCH_NAME: database created now, keys and queues
+# created by the app. Removed by bench_cleanup.
 bench_state() {
     BENCH_NAME="bench_$(date +%H%M%S)_$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
     BENCH_NAMES+=("$BENCH_NAME")
@@ -90,7 +95,7 @@ bench_state() {
 # waiting; sets APP_PID and APP_PORT. The caller's environment (FLASHSALE_SETTLEMENT_BATCH_SIZE,
 # SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE, ...) is passed on. The edge's rate limits and load
 # shedding are off unless the caller's environment turns them on: the load comes from one address,
-# and the scenarios measure the gate, the queue and the database (bench/overload.sh measures the edge).
+# and the scenarios measure the gate, the queue and the database (bench/run.sh overload measures the edge).
 launch_app() {
     local label=$1 roles=$2
     shift 2
@@ -139,16 +144,59 @@ stop_pid() {
     wait "$pid" 2>/dev/null || true
 }
 
+# bench_cleanup: stops every process started here, then removes the state of every name bench_state
+# made: the database, the Redis keys NAME:* and the RabbitMQ queues and exchanges NAME.* (those the
+# app declares with the default retry delays, the harness's own, and, when rabbitmqctl can list
+# them, every other one with the prefix: other retry delays, another virtual host). Says what is
+# left, if anything. Safe to call twice (the scripts call it after each sub-run and on EXIT).
 bench_cleanup() {
-    local pid name
+    local pid name extra left
     for pid in "${BENCH_PIDS[@]}"; do
         stop_pid "$pid"
     done
     BENCH_PIDS=()
+    ((${#BENCH_NAMES[@]})) || return 0
     for name in "${BENCH_NAMES[@]}"; do
-        tool cleanup --name "$name" >/dev/null 2>&1 || say "warning: could not clean up $name"
+        extra=()
+        while read -r kind thing; do
+            extra+=("--$kind" "$thing")
+        done < <(rabbit_names "$name")
+        tool cleanup --name "$name" "${extra[@]}" >/dev/null 2>&1 || say "warning: could not clean up $name"
+        left=$(bench_leftovers "$name")
+        [[ -z $left ]] || say "warning: left behind by $name: $left"
     done
     BENCH_NAMES=()
+}
+
+# rabbit_names NAME: "queue Q" and "exchange E" lines for every queue and exchange named NAME.* in the
+# app's virtual host, by rabbitmqctl (nothing when it is missing or cannot reach the broker).
+rabbit_names() {
+    command -v rabbitmqctl >/dev/null 2>&1 || return 0
+    local vhost=${SPRING_RABBITMQ_VIRTUAL_HOST:-/} kind pids=()
+    for kind in queue exchange; do # side by side: each call starts an Erlang VM (about a second)
+        { timeout 30 rabbitmqctl -q -p "$vhost" "list_${kind}s" name 2>/dev/null \
+            | awk -v p="$1." -v k="$kind" 'index($0, p) == 1 { print k, $0 }' || true; } &
+        pids+=($!)
+    done
+    wait "${pids[@]}"
+}
+
+# bench_leftovers NAME: what is left of NAME's state (database, Redis keys, queues, exchanges), by the
+# command-line clients that are installed; empty when nothing is.
+bench_leftovers() {
+    local name=$1 found=()
+    if command -v psql >/dev/null 2>&1 && [[ $(psql -h 127.0.0.1 -U postgres -XAtc \
+        "SELECT 1 FROM pg_database WHERE datname = '$name'" 2>/dev/null) == 1 ]]; then
+        found+=("database $name")
+    fi
+    if command -v redis-cli >/dev/null 2>&1 && [[ -n $(redis-cli -h 127.0.0.1 --scan --pattern "$name:*" 2>/dev/null | head -n 1) ]]; then
+        found+=("Redis keys $name:*")
+    fi
+    local kind thing
+    while read -r kind thing; do
+        found+=("$kind $thing")
+    done < <(rabbit_names "$name")
+    echo "${found[*]}"
 }
 
 # admin POST against the api on $1: admin PORT PATH [JSON]

@@ -10,7 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * The load generator of bench/overload.sh, which compiles it with javac and runs it.
+ * The load generator of {@code bench/run.sh overload}, which compiles it with javac and runs it.
  *
  *   closed URL ITEM SECONDS CONCURRENCY TAG   as many purchases as CONCURRENCY callers can make
  *   open   URL ITEM SECONDS RATE TAG          RATE purchases a second on a fixed schedule

@@ -2,11 +2,13 @@ package io.flashsale.bench;
 
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.IsolatedEnvironment;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The Java side of {@code bench/run.sh}: state set-up and clean-up, the sampler, the invariants
@@ -31,7 +33,13 @@ public final class BenchTool {
                         yield 0;
                     }
                     case "cleanup" -> {
-                        BrokerCeiling.deleteBenchQueues(options.name());
+                        try {
+                            BrokerCeiling.deleteBenchQueues(
+                                    options.name(), options.all("queue"), options.all("exchange"));
+                        } catch (IOException | TimeoutException e) {
+                            // the database and the keys go all the same
+                            System.err.println("Could not delete the queues of " + options.name() + ": " + e);
+                        }
                         IsolatedEnvironment.removeEverythingOf(options.name(), queues(options.name()));
                         yield 0;
                     }
@@ -58,7 +66,9 @@ public final class BenchTool {
                 """
                 usage: BenchTool <command> --name NAME [options]
                   create-db   --name NAME                          create the database NAME
-                  cleanup     --name NAME                          drop database, Redis keys NAME:*, queues and exchanges NAME.*
+                  cleanup     --name NAME [--queue Q ...] [--exchange E ...]
+                                                                   drop database, Redis keys NAME:*, queues and exchanges NAME.*
+                                                                   (the app's and the harness's, and the NAME.* ones given)
                   tap         --name NAME                          copy every order message into NAME.bench.tap
                   raw-consume --name NAME --count N --prefetch P   drain N messages of NAME.bench.tap, manual acks
                   raw-publish --name NAME --count N --inflight C   publish N persistent order-sized messages with confirms

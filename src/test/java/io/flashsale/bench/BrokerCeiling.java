@@ -11,6 +11,7 @@ import io.flashsale.shared.OrderRequested;
 import java.io.IOException;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Semaphore;
@@ -50,11 +51,27 @@ final class BrokerCeiling {
         return 0;
     }
 
-    static void deleteBenchQueues(String name) throws IOException, TimeoutException {
+    /**
+     * Deletes the harness's own queues of {@code name} and the other queues and exchanges given (those
+     * rabbitmqctl listed with the prefix {@code name.}: retry queues of other delays, say), in the app's
+     * virtual host; names without that prefix are left alone.
+     */
+    static void deleteBenchQueues(String name, List<String> queues, List<String> exchanges)
+            throws IOException, TimeoutException {
         try (Connection connection = connect();
                 Channel channel = connection.createChannel()) {
             channel.queueDelete(tapQueue(name));
             channel.queueDelete(rawQueue(name));
+            for (String queue : queues) {
+                if (queue.startsWith(name + ".")) {
+                    channel.queueDelete(queue);
+                }
+            }
+            for (String exchange : exchanges) {
+                if (exchange.startsWith(name + ".")) {
+                    channel.exchangeDelete(exchange);
+                }
+            }
         }
     }
 
@@ -168,6 +185,7 @@ final class BrokerCeiling {
     static Connection connect() throws IOException, TimeoutException {
         var factory = new ConnectionFactory();
         factory.setHost(System.getenv().getOrDefault("SPRING_RABBITMQ_HOST", "127.0.0.1"));
+        factory.setVirtualHost(System.getenv().getOrDefault("SPRING_RABBITMQ_VIRTUAL_HOST", "/"));
         return factory.newConnection("flashsale-bench");
     }
 }

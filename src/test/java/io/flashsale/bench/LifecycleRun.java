@@ -41,7 +41,9 @@ public final class LifecycleRun {
         Path out = Path.of(System.getenv().getOrDefault("RUN_DIR", "."));
         Map<String, Object> result = new LinkedHashMap<>();
         boolean held;
-        try (var deployment = new Deployment()) {
+        // the state bench/run.sh made for this run (bench_state), or one of its own when run by hand
+        String name = System.getenv("BENCH_NAME");
+        try (var deployment = name == null ? new Deployment() : new Deployment(name)) {
             AppProcess app = deployment.start(
                     "app",
                     "api,worker,dlq,reconciler",

@@ -23,15 +23,29 @@ public final class Deployment implements AutoCloseable {
 
     public static final String ADMIN_TOKEN = "process-test-admin-token";
 
-    private final String name =
-            "it_p_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10);
+    private final String name;
     private final List<AppProcess> processes = new ArrayList<>();
     private final LettuceConnectionFactory redisConnections;
     private final JdbcClient jdbc;
     private final StringRedisTemplate redis;
 
     public Deployment() {
-        IsolatedEnvironment.createDatabase(name);
+        this("it_p_" + UUID.randomUUID().toString().replace("-", "").substring(0, 10), true);
+    }
+
+    /**
+     * A deployment on state named {@code name} whose database exists already: the benchmark harness
+     * made it (bench_state in bench/lib/common.sh) and removes it too, also when this JVM is killed.
+     */
+    public Deployment(String name) {
+        this(name, false);
+    }
+
+    private Deployment(String name, boolean createDatabase) {
+        this.name = name;
+        if (createDatabase) {
+            IsolatedEnvironment.createDatabase(name);
+        }
         jdbc = JdbcClient.create(new DriverManagerDataSource(IsolatedEnvironment.POSTGRES + name, "postgres", ""));
         redisConnections = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 6379));
         redisConnections.afterPropertiesSet();
