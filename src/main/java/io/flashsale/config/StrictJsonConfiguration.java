@@ -4,13 +4,17 @@ import java.math.BigDecimal;
 import org.springframework.boot.jackson.autoconfigure.JsonMapperBuilderCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import tools.jackson.core.StreamReadFeature;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.MapperFeature;
 import tools.jackson.databind.cfg.CoercionAction;
 import tools.jackson.databind.cfg.CoercionInputShape;
 import tools.jackson.databind.type.LogicalType;
 
 /**
- * Request bodies are read as typed: a JSON value of the wrong type is a 400, never converted.
+ * Request bodies are read as written: a key given twice, a key the body does not have (a misspelt
+ * {@code "quantitty"} would otherwise buy one unit) and a JSON value of the wrong type are each a
+ * 400, never ignored or converted.
  * Jackson would otherwise read {@code {"paymentReference": 12}} as the text "12" and
  * {@code {"quantity": "2"}} as the number 2, so a client's type error would pay an order or buy
  * under a value it never meant to send. Numbers that are not whole are refused for whole-number
@@ -22,8 +26,10 @@ import tools.jackson.databind.type.LogicalType;
 class StrictJsonConfiguration {
 
     @Bean
-    JsonMapperBuilderCustomizer noScalarCoercion() {
-        return builder -> builder.disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
+    JsonMapperBuilderCustomizer strictRequestBodies() {
+        return builder -> builder.enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .disable(MapperFeature.ALLOW_COERCION_OF_SCALARS)
                 .withCoercionConfig(
                         LogicalType.Textual, text -> text.setCoercion(CoercionInputShape.Integer, CoercionAction.Fail)
                                 .setCoercion(CoercionInputShape.Float, CoercionAction.Fail)

@@ -9,6 +9,7 @@ import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.SaleFixture;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,13 +18,17 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
 /**
- * A JSON value of the wrong type is refused with 400 and changes nothing, on every body that
- * pays, stands by, buys or creates a sale: Jackson's default would have read {@code 12} as the
- * text "12" and {@code "1"} as the number 1.
+ * A body is read as written, on every body that pays, stands by, buys or creates a sale: a JSON
+ * value of the wrong type, a key given twice and a key the body does not have are each refused
+ * with 400 and change nothing. Jackson's defaults would have read {@code 12} as the text "12",
+ * {@code "1"} as the number 1, the last of two keys, and ignored a misspelt {@code "quantitty"}.
  */
 @FlashSaleIntegrationTest
 @TestPropertySource(properties = {"flashsale.payment.window=1h", "flashsale.reconciler.interval=1h"})
 class WrongJsonTypesTest {
+
+    private static final String ITEM =
+            "{\"sku\":\"s-1\",\"name\":\"x\",\"price\":\"19.90\",\"stock\":10,\"perUserLimit\":1}";
 
     @Autowired
     SaleFixture fixture;
@@ -39,79 +44,93 @@ class WrongJsonTypesTest {
     }
 
     @Test
-    void aPaymentReferenceThatIsNotTextPaysNothing() {
+    void aPaymentReferenceThatIsNotTextOrIsGivenTwicePaysNothing() {
         CreatedItem item = client.openSale(2, 1);
         Response bought = client.buy(item.itemId(), "alice", 1);
         assertThat(bought.status()).isEqualTo(202);
         UUID order = bought.orderId();
         await().atMost(Duration.ofSeconds(30)).until(() -> "CONFIRMED".equals(client.status(order)));
 
-        for (String body :
-                new String[] {"{\"paymentReference\":12}", "{\"paymentReference\":true}", "{\"paymentReference\":1.5}"
-                }) {
+        for (String body : List.of(
+                "{\"paymentReference\":12}",
+                "{\"paymentReference\":true}",
+                "{\"paymentReference\":1.5}",
+                "{\"paymentReference\":\"A\",\"paymentReference\":\"B\"}")) {
             Response paid = client.post("/api/v1/orders/" + order + "/payment", body);
             assertThat(paid.status()).as(body).isEqualTo(400);
             assertThat(paid.code()).as(body).isEqualTo("VALIDATION_FAILED");
         }
 
         assertThat(client.status(order)).isEqualTo("CONFIRMED");
-        assertThat(jdbc.sql("SELECT count(*) FROM refused_payments WHERE order_id = ?")
-                        .param(order)
-                        .query(Integer.class)
-                        .single())
+        assertThat(count("SELECT count(*) FROM refused_payments WHERE order_id = ?", order))
                 .isZero();
         assertThat(client.pay(order, "psp-1").body().path("status").asString()).isEqualTo("PAID");
     }
 
     @Test
-    void aPurchaseOrAStandingOrderWithAValueOfTheWrongTypeIsRefusedAndChangesNothing() {
+    void aPurchaseOrAStandingOrderNotReadAsWrittenIsRefusedAndChangesNothing() {
         CreatedItem item = client.openSale(1, 1);
         long id = item.itemId();
         assertThat(client.buy(id, "alice", 1).status()).isEqualTo(202);
 
-        for (String body : new String[] {
-            "{\"itemId\":" + id + ",\"userId\":12,\"quantity\":1}",
-            "{\"itemId\":" + id + ",\"userId\":\"bob\",\"quantity\":\"1\"}",
-            "{\"itemId\":\"" + id + "\",\"userId\":\"bob\",\"quantity\":1}",
-            "{\"itemId\":" + id + ",\"userId\":true,\"quantity\":1}"
-        }) {
+        for (String body : List.of(
+                "{\"itemId\":" + id + ",\"userId\":12,\"quantity\":1}",
+                "{\"itemId\":" + id + ",\"userId\":\"bob\",\"quantity\":\"1\"}",
+                "{\"itemId\":\"" + id + "\",\"userId\":\"bob\",\"quantity\":1}",
+                "{\"itemId\":" + id + ",\"userId\":true,\"quantity\":1}",
+                "{\"itemId\":" + id + ",\"userId\":\"bob\",\"quantitty\":1}",
+                "{\"itemId\":" + id + ",\"userId\":\"bob\",\"quantity\":1,\"quantity\":7}",
+                "{\"itemId\":" + id + ",\"userId\":\"evil\",\"userId\":\"bob\",\"quantity\":1}")) {
             Response bought = client.post("/api/v1/orders", body);
             assertThat(bought.status()).as(body).isEqualTo(400);
             assertThat(bought.code()).as(body).isEqualTo("VALIDATION_FAILED");
         }
-        for (String body : new String[] {"{\"userId\":12,\"quantity\":1}", "{\"userId\":\"bob\",\"quantity\":\"1\"}"}) {
+        for (String body : List.of(
+                "{\"userId\":12,\"quantity\":1}",
+                "{\"userId\":\"bob\",\"quantity\":\"1\"}",
+                "{\"userId\":\"bob\",\"quantitty\":1}",
+                "{\"userId\":\"evil\",\"userId\":\"bob\",\"quantity\":1}")) {
             Response standing = client.post("/api/v1/items/" + id + "/standby", body);
             assertThat(standing.status()).as(body).isEqualTo(400);
         }
 
-        assertThat(jdbc.sql("SELECT count(*) FROM orders WHERE item_id = ? AND user_id <> 'alice'")
-                        .param(id)
-                        .query(Integer.class)
-                        .single())
+        assertThat(count("SELECT count(*) FROM orders WHERE item_id = ? AND user_id <> 'alice'", id))
                 .isZero();
-        assertThat(jdbc.sql("SELECT count(*) FROM standby WHERE item_id = ?")
-                        .param(id)
-                        .query(Integer.class)
-                        .single())
-                .isZero();
+        assertThat(count("SELECT count(*) FROM standby WHERE item_id = ?", id)).isZero();
         assertThat(client.buy(id, "bob", 1).code()).isEqualTo("SOLD_OUT");
         assertThat(client.standBy(id, "bob", 1).status()).isEqualTo(202);
     }
 
     @Test
-    void aSaleWithAStockWrittenAsTextIsNotCreated() {
-        int before = jdbc.sql("SELECT count(*) FROM flash_sales")
-                .query(Integer.class)
-                .single();
-        Response created = client.admin(
-                "/api/v1/admin/sales",
-                "{\"name\":\"typed\",\"startsAt\":\"2030-01-01T00:00:00Z\",\"endsAt\":\"2030-01-02T00:00:00Z\","
-                        + "\"items\":[{\"sku\":\"s-1\",\"name\":\"x\",\"stock\":\"10\",\"perUserLimit\":1}]}");
+    void aSaleNotReadAsWrittenIsNotCreated() {
+        int before = count("SELECT count(*) FROM flash_sales");
+        for (String body : List.of(
+                sale("\"2030-01-01T00:00:00Z\"", ITEM.replace("\"stock\":10", "\"stock\":\"10\"")),
+                sale("\"1767225600\"", ITEM),
+                sale("\"2030-01-01T00:00:00Z\"", ITEM.replace("\"stock\":10", "\"stock\":10,\"stock\":20")),
+                sale("\"2030-01-01T00:00:00Z\"", ITEM).replace("{\"name\"", "{\"status\":\"ENDED\",\"name\""))) {
+            assertThat(client.admin("/api/v1/admin/sales", body).status())
+                    .as(body)
+                    .isEqualTo(400);
+        }
 
-        assertThat(created.status()).isEqualTo(400);
-        assertThat(jdbc.sql("SELECT count(*) FROM flash_sales")
-                        .query(Integer.class)
-                        .single())
-                .isEqualTo(before);
+        assertThat(count("SELECT count(*) FROM flash_sales")).isEqualTo(before);
+        assertThat(client.admin("/api/v1/admin/sales", sale("\"2030-01-01T00:00:00Z\"", ITEM))
+                        .status())
+                .as("the same sale, as written")
+                .isEqualTo(201);
+    }
+
+    private int count(String sql, Object... params) {
+        var query = jdbc.sql(sql);
+        for (Object param : params) {
+            query = query.param(param);
+        }
+        return query.query(Integer.class).single();
+    }
+
+    private static String sale(String startsAt, String item) {
+        return "{\"name\":\"typed\",\"startsAt\":" + startsAt + ",\"endsAt\":\"2030-01-02T00:00:00Z\",\"items\":["
+                + item + "]}";
     }
 }
