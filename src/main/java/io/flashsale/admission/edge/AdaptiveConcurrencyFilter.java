@@ -55,7 +55,7 @@ class AdaptiveConcurrencyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !PurchaseRefusals.isPurchase(request);
+        return !EdgeRefusals.isPurchase(request);
     }
 
     @Override
@@ -64,7 +64,7 @@ class AdaptiveConcurrencyFilter extends OncePerRequestFilter {
         Optional<Limiter.Listener> token = limiter.acquire(null);
         if (token.isEmpty()) {
             shed.increment();
-            PurchaseRefusals.write(
+            EdgeRefusals.write(
                     request,
                     response,
                     ErrorCode.UNAVAILABLE,

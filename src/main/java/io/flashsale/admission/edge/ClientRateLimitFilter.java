@@ -23,7 +23,7 @@ class ClientRateLimitFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !PurchaseRefusals.isPurchase(request);
+        return !EdgeRefusals.isPurchase(request);
     }
 
     @Override
@@ -32,7 +32,7 @@ class ClientRateLimitFilter extends OncePerRequestFilter {
         var refusal = limits.checkClient(request.getRemoteAddr());
         if (refusal.isPresent()) {
             var refused = refusal.get().asException();
-            PurchaseRefusals.write(request, response, ErrorCode.RATE_LIMITED, refused.getMessage(), refused.headers());
+            EdgeRefusals.write(request, response, ErrorCode.RATE_LIMITED, refused.getMessage(), refused.headers());
             return;
         }
         chain.doFilter(request, response);

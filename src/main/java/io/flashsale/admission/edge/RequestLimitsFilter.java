@@ -1,7 +1,6 @@
 package io.flashsale.admission.edge;
 
 import io.flashsale.shared.ErrorCode;
-import io.flashsale.shared.ProblemResponses;
 import jakarta.servlet.FilterChain;
 import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -18,7 +17,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * not choose a type even for the problem details, and answered with no body);
  * and a body larger than {@code FLASHSALE_HTTP_MAX_BODY_SIZE} with 413, by its {@code Content-Length}
  * or, for a chunked body that declares none, by reading at most one byte more than the limit
- * (every body this API takes is small).
+ * (every body this API takes is small). On a path of the compatibility facade the refusal has the
+ * original's shape ({@link EdgeRefusals}).
  */
 class RequestLimitsFilter extends OncePerRequestFilter {
 
@@ -32,7 +32,7 @@ class RequestLimitsFilter extends OncePerRequestFilter {
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
         if (!MediaTypeRules.isAcceptable(request.getContentType())) {
-            ProblemResponses.write(
+            EdgeRefusals.write(
                     request,
                     response,
                     ErrorCode.UNSUPPORTED_MEDIA_TYPE,
@@ -41,7 +41,7 @@ class RequestLimitsFilter extends OncePerRequestFilter {
             return;
         }
         if (!MediaTypeRules.isParsable(request.getHeaders(HttpHeaders.ACCEPT))) {
-            ProblemResponses.write(
+            EdgeRefusals.write(
                     request,
                     response,
                     ErrorCode.NOT_ACCEPTABLE,
@@ -73,7 +73,7 @@ class RequestLimitsFilter extends OncePerRequestFilter {
 
     private void tooLarge(HttpServletRequest request, HttpServletResponse response) throws IOException {
         response.setHeader("Connection", "close");
-        ProblemResponses.write(
+        EdgeRefusals.write(
                 request,
                 response,
                 ErrorCode.PAYLOAD_TOO_LARGE,

@@ -102,7 +102,7 @@ public class LegacyAnswers {
         return body;
     }
 
-    static boolean isFacadePath(String path) {
+    public static boolean isFacadePath(String path) {
         return path.startsWith("/flashsale/") || path.startsWith("/admin/flashsales/");
     }
 

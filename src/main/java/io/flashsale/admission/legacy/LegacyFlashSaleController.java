@@ -126,12 +126,21 @@ public class LegacyFlashSaleController {
         return ResponseEntity.ok(LegacyAnswers.result(order));
     }
 
-    /** A path id as the original's {@code strconv.Atoi} read it: a signed 64-bit decimal, else nothing. */
+    /**
+     * A path id as the original's {@code strconv.Atoi} read it: a signed 64-bit decimal of ASCII
+     * digits, else nothing ({@link Long#parseLong} alone would also take other scripts' digits, such
+     * as a full-width "１００１").
+     */
     static OptionalLong integer(String text) {
+        if (!ASCII_INTEGER.matcher(text).matches()) {
+            return OptionalLong.empty();
+        }
         try {
             return OptionalLong.of(Long.parseLong(text));
         } catch (NumberFormatException e) {
             return OptionalLong.empty();
         }
     }
+
+    private static final Pattern ASCII_INTEGER = Pattern.compile("[+-]?[0-9]+");
 }

@@ -14,6 +14,7 @@ import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
 
 /** The original system's clients work unchanged: its code's answers, product ids as SKUs (docs/adr/0045). */
 @FlashSaleIntegrationTest
@@ -23,6 +24,9 @@ class LegacyApiTest {
 
     @Autowired
     SaleFixture fixture;
+
+    @LocalServerPort
+    int port;
 
     FlashSaleClient client;
 
@@ -115,6 +119,27 @@ class LegacyApiTest {
         assertThat(unknownStock.body().path("stock").asLong()).isZero();
         assertThat(unknownStock.headers().firstValue("Content-Type"))
                 .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+    }
+
+    @Test
+    void digitsOfOtherScriptsAreNoIdAndTheEdgesRefusalsHaveTheOriginalsShape() {
+        Response fullWidth = client.post("/flashsale/stock/\uFF11\uFF10\uFF10\uFF11", null);
+        Response arabicIndic = client.post("/admin/flashsales/\u0663/warmup", null, "Authorization", TOKEN);
+        Response form = client.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                        "http://127.0.0.1:" + port + "/flashsale/precheck?user_id=u9&product_id=1001"))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString("a=b"))
+                .build());
+
+        assertThat(fullWidth.status()).isEqualTo(400);
+        assertThat(fullWidth.body().path("error").asString()).isEqualTo("invalid product_id");
+        assertThat(arabicIndic.status()).isEqualTo(400);
+        assertThat(arabicIndic.body().path("error").asString()).isEqualTo("invalid flash sale id");
+        assertThat(form.status()).isEqualTo(415);
+        assertThat(form.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/json"));
+        assertThat(form.body().path("error").isString()).isTrue();
+        assertThat(form.body().has("code")).isFalse();
     }
 
     @Test

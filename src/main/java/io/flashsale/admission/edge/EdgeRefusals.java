@@ -11,18 +11,18 @@ import org.springframework.http.MediaType;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Refusals written by the purchase filters, before a controller runs: problem details on the
- * {@code /api/v1} API, the original shape ({@link LegacyAnswers#errorBody}) on the compatibility
- * facade.
+ * Refusals written by the edge's filters, before a controller runs (rate limits, load shedding,
+ * media types and body sizes): problem details on the {@code /api/v1} API, the original shape
+ * ({@link LegacyAnswers#errorBody}) on every path of the compatibility facade.
  */
-final class PurchaseRefusals {
+final class EdgeRefusals {
 
     static final String ORDERS = "/api/v1/orders";
     static final String LEGACY_PRECHECK = "/flashsale/precheck";
 
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private PurchaseRefusals() {}
+    private EdgeRefusals() {}
 
     static boolean isPurchase(HttpServletRequest request) {
         String path = path(request);
@@ -41,10 +41,14 @@ final class PurchaseRefusals {
             String detail,
             Map<String, String> headers)
             throws IOException {
-        if (!LEGACY_PRECHECK.equals(path(request))) {
+        if (!LegacyAnswers.isFacadePath(path(request))) {
             ProblemResponses.write(request, response, code, detail, headers);
             return;
         }
+        if (response.isCommitted()) {
+            return;
+        }
+        response.resetBuffer();
         response.setStatus(code.status().value());
         headers.forEach(response::setHeader);
         response.setContentType(MediaType.APPLICATION_JSON_VALUE);

@@ -25,7 +25,7 @@ import org.springframework.test.context.TestPropertySource;
  */
 @FlashSaleIntegrationTest
 @TestPropertySource(properties = {"flashsale.payment.window=1h", "flashsale.reconciler.interval=1h"})
-class WrongJsonTypesTest {
+class InputReadAsWrittenTest {
 
     private static final String ITEM =
             "{\"sku\":\"s-1\",\"name\":\"x\",\"price\":\"19.90\",\"stock\":10,\"perUserLimit\":1}";
@@ -119,6 +119,20 @@ class WrongJsonTypesTest {
                         .status())
                 .as("the same sale, as written")
                 .isEqualTo(201);
+    }
+
+    @Test
+    void aNumberParameterIsReadInAsciiDecimalDigitsOnly() {
+        CreatedItem item = client.openSale(1, 1);
+        assertThat(client.get("/api/v1/sales/" + item.saleId()).status()).isEqualTo(200);
+        assertThat(client.get("/api/v1/sales/+" + item.saleId()).status()).isEqualTo(200);
+
+        for (String id : List.of("0x" + Long.toHexString(item.saleId()), "#" + item.saleId(), "\u0661", "\uFF11")) {
+            Response answer = client.get(
+                    "/api/v1/sales/" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8));
+            assertThat(answer.status()).as(id).isEqualTo(400);
+            assertThat(answer.code()).as(id).isEqualTo("VALIDATION_FAILED");
+        }
     }
 
     private int count(String sql, Object... params) {
