@@ -1,5 +1,6 @@
 package io.flashsale.settlement;
 
+import io.flashsale.shared.MetricsProperties;
 import io.flashsale.shared.OrderQueues;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -37,7 +38,7 @@ class QueueDepthGauges {
         register(meters, queues.parkingLot(), "parking-lot");
     }
 
-    @Scheduled(fixedDelayString = "${flashsale.metrics.poll-interval:5s}")
+    @Scheduled(fixedDelayString = MetricsProperties.POLL_INTERVAL)
     void poll() {
         latest.forEach((queue, info) -> {
             try {

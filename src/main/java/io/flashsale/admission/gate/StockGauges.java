@@ -2,6 +2,7 @@ package io.flashsale.admission.gate;
 
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleItem;
+import io.flashsale.shared.MetricsProperties;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.MultiGauge;
 import io.micrometer.core.instrument.MultiGauge.Row;
@@ -46,7 +47,7 @@ class StockGauges {
      * Synchronized: two polls overlapping (seen in a test with a 300 ms interval on a loaded machine)
      * would register the same rows twice, and the Prometheus scrape then fails on duplicate labels.
      */
-    @Scheduled(fixedDelayString = "${flashsale.metrics.poll-interval:5s}")
+    @Scheduled(fixedDelayString = MetricsProperties.POLL_INTERVAL)
     synchronized void poll() {
         try {
             List<SaleItem> live = catalog.liveItemsEndingAfter(clock.instant());
