@@ -14,7 +14,7 @@
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.." || exit 1
 
-scenarios=${BENCH_SMOKE_SCENARIOS:-spike settle modes bigstock scale overload}
+scenarios=${BENCH_SMOKE_SCENARIOS:-spike settle modes bigstock scale overload openloop}
 export BENCH_RESULTS=${BENCH_RESULTS:-$PWD/bench/results}
 # Smoke processes start faster with the C1 compiler only; the figures are not the point here.
 export BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:TieredStopAtLevel=1}
