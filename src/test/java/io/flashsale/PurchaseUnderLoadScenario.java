@@ -2,12 +2,10 @@ package io.flashsale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.support.Crowd;
-import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleIntegrationTest;
-import io.flashsale.support.SaleInvariants;
+import io.flashsale.support.SaleFixture;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,8 +13,6 @@ import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -29,21 +25,15 @@ abstract class PurchaseUnderLoadScenario {
     private static final int STOCK = 200;
     private static final int IN_FLIGHT = 64;
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    SaleFixture fixture;
 
     @Autowired
     JdbcClient jdbc;
 
-    @Autowired
-    StringRedisTemplate redis;
-
-    @Autowired
-    RedisGate gate;
-
     @Test
     void sellsExactlyTheStockOnceEachAndLosesNoAcceptedOrder() {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         CreatedItem item = client.openSale(STOCK, 1);
 
         var crowd = new Crowd().buy(client, item.itemId(), crowd(), IN_FLIGHT);
@@ -51,8 +41,7 @@ abstract class PurchaseUnderLoadScenario {
         assertThat(crowd.statuses().keySet())
                 .as("answers by status: %s", crowd.statuses())
                 .containsOnly(202, 409);
-        new SaleInvariants(jdbc, redis, gate.keys())
-                .awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(60));
+        fixture.invariants().awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(60));
         int confirmed = jdbc.sql(
                         "SELECT coalesce(sum(quantity), 0) FROM orders WHERE item_id = ? AND status = 'CONFIRMED'")
                 .param(item.itemId())

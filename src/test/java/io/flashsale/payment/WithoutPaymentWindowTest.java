@@ -3,18 +3,13 @@ package io.flashsale.payment;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flashsale.admission.gate.RedisGate;
-import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleIntegrationTest;
-import io.flashsale.support.SaleInvariants;
+import io.flashsale.support.SaleFixture;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
 
 /** {@code FLASHSALE_PAYMENT_WINDOW=0}: CONFIRMED is final, as before payments existed. */
@@ -22,24 +17,15 @@ import org.springframework.test.context.TestPropertySource;
 @TestPropertySource(properties = "flashsale.payment.window=0")
 class WithoutPaymentWindowTest {
 
-    @LocalServerPort
-    int port;
-
     @Autowired
-    JdbcClient jdbc;
-
-    @Autowired
-    StringRedisTemplate redis;
-
-    @Autowired
-    RedisGate gate;
+    SaleFixture fixture;
 
     @Autowired
     UnitReturns returns;
 
     @Test
     void aConfirmedOrderIsFinalAndCanBeNeitherPaidNorCancelled() {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(2, 1);
         UUID order = client.buy(item.itemId(), "frank", 1).orderId();
         await().atMost(Duration.ofSeconds(30)).until(() -> "CONFIRMED".equals(client.status(order)));
@@ -49,7 +35,6 @@ class WithoutPaymentWindowTest {
         assertThat(client.cancel(order).code()).isEqualTo("NOT_CANCELLABLE");
         assertThat(returns.cancelOverdue()).isZero();
         assertThat(client.status(order)).isEqualTo("CONFIRMED");
-        new SaleInvariants(jdbc, redis, gate.keys())
-                .awaitQuietAndAssert(item.itemId(), Set.of(order), Duration.ofSeconds(20));
+        fixture.invariants().awaitQuietAndAssert(item.itemId(), Set.of(order), Duration.ofSeconds(20));
     }
 }

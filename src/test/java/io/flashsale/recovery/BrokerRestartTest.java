@@ -3,14 +3,11 @@ package io.flashsale.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.support.Crowd;
 import io.flashsale.support.FailureScenario;
-import io.flashsale.support.FlashSaleClient;
-import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.LocalServices;
 import io.flashsale.support.RecoveryTimes;
-import io.flashsale.support.SaleInvariants;
+import io.flashsale.support.SaleFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
@@ -18,9 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
  * RabbitMQ's application stops and starts while buyers keep coming: no accepted order is lost.
@@ -30,21 +24,12 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FailureScenario
 class BrokerRestartTest {
 
-    @LocalServerPort
-    int port;
-
     @Autowired
-    JdbcClient jdbc;
-
-    @Autowired
-    StringRedisTemplate redis;
-
-    @Autowired
-    RedisGate gate;
+    SaleFixture fixture;
 
     @Test
     void everyAcceptedOrderIsSettledAfterTheBrokerComesBack() throws Exception {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(100_000, 1);
         var crowd = new Crowd();
         // The crowd stops once this many orders are accepted: set when the broker is back.
@@ -66,8 +51,7 @@ class BrokerRestartTest {
         assertThat(crowd.statuses().keySet())
                 .as("answers: %s", crowd.statuses())
                 .containsOnly(202, 503);
-        new SaleInvariants(jdbc, redis, gate.keys())
-                .awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(90));
+        fixture.invariants().awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(90));
         RecoveryTimes.report("RabbitMQ started again -> every accepted order settled (load still running)", brokerBack);
         assertThat(client.buy(item.itemId(), "after-restart", 1).status()).isEqualTo(202);
     }

@@ -5,15 +5,12 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.greaterThanOrEqualTo;
 
-import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.Crowd;
 import io.flashsale.support.FailureScenario;
-import io.flashsale.support.FlashSaleClient;
-import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.LocalServices;
 import io.flashsale.support.RecoveryTimes;
-import io.flashsale.support.SaleInvariants;
+import io.flashsale.support.SaleFixture;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
 import java.time.Duration;
 import java.time.Instant;
@@ -23,8 +20,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -34,17 +29,11 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FailureScenario
 class DatabaseOutageTest {
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    SaleFixture fixture;
 
     @Autowired
     JdbcClient jdbc;
-
-    @Autowired
-    StringRedisTemplate redis;
-
-    @Autowired
-    RedisGate gate;
 
     @Autowired
     OrderQueues queues;
@@ -60,7 +49,7 @@ class DatabaseOutageTest {
         assumeThat(LocalServices.canControlPostgres())
                 .as("needs root and a local PostgreSQL cluster")
                 .isTrue();
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(300, 1);
         var crowd = new Crowd();
         CompletableFuture<Crowd> first =
@@ -90,8 +79,7 @@ class DatabaseOutageTest {
         }
         Instant databaseBack = Instant.now();
 
-        new SaleInvariants(jdbc, redis, gate.keys())
-                .awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(90));
+        fixture.invariants().awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(90));
         RecoveryTimes.report("PostgreSQL started again -> every accepted order settled", databaseBack);
         assertThat(crowd.statuses().keySet()).containsOnly(202);
         assertThat(new RabbitAdmin(connectionFactory)

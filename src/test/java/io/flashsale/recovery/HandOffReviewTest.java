@@ -7,9 +7,8 @@ import com.rabbitmq.client.GetResponse;
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.FailureScenario;
-import io.flashsale.support.FlashSaleClient;
-import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.OrderPipeline;
+import io.flashsale.support.SaleFixture;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
@@ -17,7 +16,6 @@ import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.MessageBuilder;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.Lifecycle;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -37,8 +35,8 @@ class HandOffReviewTest {
 
     private static final int PERSISTENT = 2;
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    SaleFixture fixture;
 
     @Autowired
     RabbitTemplate rabbit;
@@ -67,7 +65,7 @@ class HandOffReviewTest {
 
     @Test
     void aRetryCopyIsPersistentSoThatABrokerRestartKeepsIt() throws Exception {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(1, 1);
         pipeline().relays().stop();
 
@@ -83,7 +81,7 @@ class HandOffReviewTest {
 
     @Test
     void aRelayedCopyIsPersistentSoThatABrokerRestartKeepsIt() throws Exception {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(1, 1);
         pipeline().relays().stop();
 
@@ -102,7 +100,7 @@ class HandOffReviewTest {
 
     @Test
     void aDeadLetterIsPersistentSoThatABrokerRestartKeepsIt() throws Exception {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(1, 1);
         pipeline().deadLetterConsumer().stop();
 

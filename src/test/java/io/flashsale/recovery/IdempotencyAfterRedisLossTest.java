@@ -9,9 +9,8 @@ import io.flashsale.support.FailureScenario;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
-import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.RedisLoss;
-import io.flashsale.support.SaleInvariants;
+import io.flashsale.support.SaleFixture;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
@@ -23,7 +22,6 @@ import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -35,8 +33,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FailureScenario
 class IdempotencyAfterRedisLossTest {
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    SaleFixture fixture;
 
     @Autowired
     JdbcClient jdbc;
@@ -60,7 +58,7 @@ class IdempotencyAfterRedisLossTest {
 
     @BeforeEach
     void client() {
-        client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        client = fixture.client();
     }
 
     @Test
@@ -84,7 +82,7 @@ class IdempotencyAfterRedisLossTest {
         // 2. the retry is a fresh attempt (README), admitted and confirmed; a replay names it
         Response bought = client.buy(item.itemId(), "alice", 1, "Idempotency-Key", "pay-42");
         assertThat(bought.status()).isEqualTo(202);
-        var invariants = new SaleInvariants(jdbc, redis, gate.keys());
+        var invariants = fixture.invariants();
         invariants.awaitQuietAndAssert(item.itemId(), List.of(bought.orderId()), Duration.ofSeconds(20));
         assertThat(client.buy(item.itemId(), "alice", 1, "Idempotency-Key", "pay-42")
                         .orderId())

@@ -12,8 +12,7 @@ import io.flashsale.support.FailureScenario;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
-import io.flashsale.support.FlashSaleIntegrationTest;
-import io.flashsale.support.SaleInvariants;
+import io.flashsale.support.SaleFixture;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
@@ -29,7 +28,6 @@ import org.springframework.amqp.core.MessageDeliveryMode;
 import org.springframework.amqp.core.MessageProperties;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
@@ -43,8 +41,8 @@ import tools.jackson.databind.json.JsonMapper;
 @FailureScenario
 class PartialRedisLossTest {
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    SaleFixture fixture;
 
     @Autowired
     JdbcClient jdbc;
@@ -74,7 +72,7 @@ class PartialRedisLossTest {
 
     @BeforeEach
     void client() {
-        client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        client = fixture.client();
     }
 
     /**
@@ -106,7 +104,7 @@ class PartialRedisLossTest {
             reconciler.reconcile();
         }
 
-        var invariants = new SaleInvariants(jdbc, redis, keys);
+        var invariants = fixture.invariants();
         invariants.assertAll(item.itemId(), List.of(doomed.orderId())); // tokens were repaired: P4 holds for tokens
         Object counted = redis.opsForHash().get(keys.buyers(item.itemId()), FailureScenario.DOOMED_BUYER);
         assertThat(counted)
@@ -127,7 +125,7 @@ class PartialRedisLossTest {
         CreatedItem item = client.openSale(10, 2);
         GateKeys keys = gate.keys();
         var bought = new Crowd().buy(client, item.itemId(), Crowd.buyers("buyer", 3), 3);
-        var invariants = new SaleInvariants(jdbc, redis, keys);
+        var invariants = fixture.invariants();
         invariants.awaitQuietAndAssert(item.itemId(), bought.accepted(), Duration.ofSeconds(20));
         var first = jdbc.sql("SELECT order_id, user_id FROM orders WHERE item_id = ? AND user_id = 'buyer-0'")
                 .param(item.itemId())
@@ -188,8 +186,7 @@ class PartialRedisLossTest {
             ticker.join();
         }
         assertThat(crowd.count(202)).isEqualTo(15);
-        new SaleInvariants(jdbc, redis, gate.keys())
-                .awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(20));
-        new SaleInvariants(jdbc, redis, gate.keys()).assertBuyersMatchHoldings(item.itemId());
+        fixture.invariants().awaitQuietAndAssert(item.itemId(), crowd.accepted(), Duration.ofSeconds(20));
+        fixture.invariants().assertBuyersMatchHoldings(item.itemId());
     }
 }

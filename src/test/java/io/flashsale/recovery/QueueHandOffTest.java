@@ -6,15 +6,13 @@ import static org.awaitility.Awaitility.await;
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.FailureScenario;
-import io.flashsale.support.FlashSaleClient;
-import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.OrderPipeline;
+import io.flashsale.support.SaleFixture;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -29,8 +27,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FailureScenario
 class QueueHandOffTest {
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    SaleFixture fixture;
 
     @Autowired
     OrderQueues queues;
@@ -55,7 +53,7 @@ class QueueHandOffTest {
 
     @Test
     void aRetryCopyWithNoQueueToGoToLeavesTheOrderInItsQueueUntilItCan() {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(1, 1);
         pipeline().relays().stop();
         pipeline().admin().deleteQueue(queues.retryQueue(1));
@@ -74,7 +72,7 @@ class QueueHandOffTest {
 
     @Test
     void aDeadLetterWithNoQueueToGoToLeavesTheOrderInItsQueueUntilItCan() {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(1, 1);
         pipeline().deadLetterConsumer().stop();
         pipeline().admin().deleteQueue(queues.deadLetterQueue());
@@ -93,7 +91,7 @@ class QueueHandOffTest {
 
     @Test
     void aRetryCopyWaitsInItsQueuePastItsDueTimeUntilARelayBringsItBack() {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(1, 1);
         pipeline().relays().stop();
 

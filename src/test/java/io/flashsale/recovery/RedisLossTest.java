@@ -7,12 +7,10 @@ import static org.awaitility.Awaitility.await;
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.support.Crowd;
 import io.flashsale.support.FailureScenario;
-import io.flashsale.support.FlashSaleClient;
-import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.LocalServices;
 import io.flashsale.support.RecoveryTimes;
 import io.flashsale.support.RedisLoss;
-import io.flashsale.support.SaleInvariants;
+import io.flashsale.support.SaleFixture;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
@@ -20,15 +18,14 @@ import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 @FailureScenario
 class RedisLossTest {
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    SaleFixture fixture;
 
     @Autowired
     JdbcClient jdbc;
@@ -47,7 +44,7 @@ class RedisLossTest {
 
     @Test
     void aFlushedItemAnswers503UntilRestoredThenSellsTheRestWithoutOversellOrRebuying() {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(150, 1);
         var before = new Crowd().buy(client, item.itemId(), Crowd.buyers("early", 100), 32);
         String earlyBuyer = "early-0";
@@ -73,8 +70,7 @@ class RedisLossTest {
         assertThat(after.statuses().keySet()).containsOnly(202, 409);
         var accepted = new HashSet<UUID>(before.accepted());
         accepted.addAll(after.accepted());
-        new SaleInvariants(jdbc, redis, gate.keys())
-                .awaitQuietAndAssert(item.itemId(), accepted, Duration.ofSeconds(30));
+        fixture.invariants().awaitQuietAndAssert(item.itemId(), accepted, Duration.ofSeconds(30));
         assertThat(jdbc.sql("SELECT available FROM flash_sale_items WHERE id = ?")
                         .param(item.itemId())
                         .query(Integer.class)
@@ -87,7 +83,7 @@ class RedisLossTest {
         assumeThat(LocalServices.canRestartRedis())
                 .as("needs root and the local Redis")
                 .isTrue();
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(100, 1);
         var before = new Crowd().buy(client, item.itemId(), Crowd.buyers("before-restart", 40), 8);
 
@@ -103,8 +99,7 @@ class RedisLossTest {
         assertThat(after.count(202)).isEqualTo(40);
         var accepted = new HashSet<UUID>(before.accepted());
         accepted.addAll(after.accepted());
-        new SaleInvariants(jdbc, redis, gate.keys())
-                .awaitQuietAndAssert(item.itemId(), accepted, Duration.ofSeconds(30));
+        fixture.invariants().awaitQuietAndAssert(item.itemId(), accepted, Duration.ofSeconds(30));
     }
 
     private void flushEverythingOfThisDeployment() {

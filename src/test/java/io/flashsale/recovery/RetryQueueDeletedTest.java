@@ -3,21 +3,16 @@ package io.flashsale.recovery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.FailureScenario;
-import io.flashsale.support.FlashSaleClient;
-import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.OrderPipeline;
-import io.flashsale.support.SaleInvariants;
+import io.flashsale.support.SaleFixture;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -29,8 +24,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 @FailureScenario
 class RetryQueueDeletedTest {
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    SaleFixture fixture;
 
     @Autowired
     OrderQueues queues;
@@ -39,17 +34,11 @@ class RetryQueueDeletedTest {
     JdbcClient jdbc;
 
     @Autowired
-    StringRedisTemplate redis;
-
-    @Autowired
-    RedisGate gate;
-
-    @Autowired
     ApplicationContext context;
 
     @Test
     void aRelayConsumesItsRetryQueueAgainOnceItIsDeclaredAgain() throws Exception {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(1, 1);
         pipeline().admin().deleteQueue(queues.retryQueue(1));
         Thread.sleep(Duration.ofSeconds(25)); // longer than the container's declaration retries (3 x 5 s)
@@ -62,8 +51,7 @@ class RetryQueueDeletedTest {
                         .query(String.class)
                         .single())
                 .isEqualTo("FAILED/SETTLEMENT_FAILED"));
-        new SaleInvariants(jdbc, redis, gate.keys())
-                .awaitQuietAndAssert(item.itemId(), Set.of(doomed), Duration.ofSeconds(30));
+        fixture.invariants().awaitQuietAndAssert(item.itemId(), Set.of(doomed), Duration.ofSeconds(30));
     }
 
     private OrderPipeline pipeline() {

@@ -7,16 +7,14 @@ import com.rabbitmq.client.GetResponse;
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.support.FailureScenario;
-import io.flashsale.support.FlashSaleClient;
-import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.OrderPipeline;
+import io.flashsale.support.SaleFixture;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.context.ApplicationContext;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -33,8 +31,8 @@ class RetryRelayClockSkewTest {
 
     private static final int PERSISTENT = 2;
 
-    @LocalServerPort
-    int port;
+    @Autowired
+    SaleFixture fixture;
 
     @Autowired
     OrderQueues queues;
@@ -58,7 +56,7 @@ class RetryRelayClockSkewTest {
 
     @Test
     void aCopyStampedByAWorkerWhoseClockRunsAnHourAheadIsRelayedAfterAtMostItsQueuesDelay() throws Exception {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         var item = client.openSale(1, 1);
         pipeline().relays().stop();
 

@@ -10,6 +10,7 @@ import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.SaleFixture;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,6 +40,9 @@ class EventStreamsTest {
     private static final Duration WAIT = Duration.ofSeconds(20);
     private static final Duration QUIET = Duration.ofMillis(1500);
 
+    @Autowired
+    SaleFixture fixture;
+
     @LocalServerPort
     int port;
 
@@ -65,7 +69,7 @@ class EventStreamsTest {
 
     @BeforeEach
     void connect() {
-        client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        client = fixture.client();
         await().atMost(Duration.ofSeconds(30)).until(gateChangeListener::isListening);
         await().atMost(Duration.ofSeconds(5)).until(() -> streams.openStreams() == 0);
     }

@@ -3,12 +3,10 @@ package io.flashsale.admission.legacy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.support.FailureScenario;
-import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleIntegrationTest;
-import io.flashsale.support.SaleInvariants;
+import io.flashsale.support.SaleFixture;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -24,8 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.data.redis.core.StringRedisTemplate;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -49,20 +45,14 @@ class OriginalLoadScriptsReplayTest {
     int port;
 
     @Autowired
-    RedisGate gate;
-
-    @Autowired
-    StringRedisTemplate redis;
-
-    @Autowired
-    JdbcClient jdbc;
+    SaleFixture fixture;
 
     @TempDir
     Path out;
 
     @Test
     void theOriginalScriptsRunUnchangedAgainstTheFacadeAndKeepEveryInvariant() throws Exception {
-        var client = new FlashSaleClient(port, FlashSaleIntegrationTest.ADMIN_TOKEN);
+        var client = fixture.client();
         CreatedItem item =
                 client.createSale(Instant.now().minusSeconds(1), Instant.now().plusSeconds(3600), 200_000, 1, "1001");
         assertThat(client.post(
@@ -113,7 +103,7 @@ class OriginalLoadScriptsReplayTest {
         assertThat(forceFail).as("force-fail's orders, every one admitted").isNotEmpty();
         List<UUID> all = new ArrayList<>(buyers);
         all.addAll(forceFail);
-        new SaleInvariants(jdbc, redis, gate.keys()).awaitQuietAndAssert(item.itemId(), all, Duration.ofMinutes(3));
+        fixture.invariants().awaitQuietAndAssert(item.itemId(), all, Duration.ofMinutes(3));
 
         for (UUID order : sample(buyers)) {
             assertThat(client.get("/flashsale/result/" + order)
