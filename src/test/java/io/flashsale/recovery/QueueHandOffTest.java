@@ -14,7 +14,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.context.ApplicationContext;
-import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
@@ -35,9 +34,6 @@ class QueueHandOffTest {
 
     @Autowired
     JdbcClient jdbc;
-
-    @Autowired
-    StringRedisTemplate redis;
 
     @Autowired
     RedisGate gate;

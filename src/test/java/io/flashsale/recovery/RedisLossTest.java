@@ -17,7 +17,6 @@ import java.util.HashSet;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
@@ -38,9 +37,6 @@ class RedisLossTest {
 
     @Autowired
     Reconciler reconciler;
-
-    @Value("${flashsale.gate.key-prefix}")
-    String prefix;
 
     @Test
     void aFlushedItemAnswers503UntilRestoredThenSellsTheRestWithoutOversellOrRebuying() {
