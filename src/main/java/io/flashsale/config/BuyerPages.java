@@ -4,8 +4,6 @@ import io.flashsale.shared.ConditionalOnRole;
 import io.flashsale.shared.Role;
 import io.swagger.v3.oas.annotations.Hidden;
 import jakarta.validation.constraints.Positive;
-import java.time.Clock;
-import java.time.Instant;
 import org.springframework.core.io.ClassPathResource;
 import org.springframework.core.io.Resource;
 import org.springframework.http.CacheControl;
@@ -23,7 +21,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * JavaScript modules from {@code classpath:/web/} in the jar, served by api instances only; the page
  * at {@code /sales/{id}} is the same file for every sale (its script reads the id from the address).
  * Revalidated on every load ({@code no-cache} with {@code ETag}/{@code Last-Modified}), so a new jar's
- * files are picked up at once. {@code GET /api/v1/time} gives the pages the server's clock.
+ * files are picked up at once. The pages take the server's clock from {@link ServerClockController}.
  */
 @RestController
 @ConditionalOnRole(Role.API)
@@ -32,12 +30,6 @@ class BuyerPages implements WebMvcConfigurer {
     private static final CacheControl REVALIDATE = CacheControl.noCache();
     private static final Resource SALES = new ClassPathResource("web/index.html");
     private static final Resource SALE = new ClassPathResource("web/sale.html");
-
-    private final Clock clock;
-
-    BuyerPages(Clock clock) {
-        this.clock = clock;
-    }
 
     @Hidden
     @GetMapping("/")
@@ -50,18 +42,6 @@ class BuyerPages implements WebMvcConfigurer {
     ResponseEntity<Resource> sale(@PathVariable @Positive long saleId) {
         return page(SALE);
     }
-
-    /**
-     * The server's clock, so that a page counts down to a sale's start by it rather than by the
-     * buyer's device: {@code {"now": "2026-...Z", "epochMillis": 1795...}}.
-     */
-    @GetMapping(path = "/api/v1/time", produces = MediaType.APPLICATION_JSON_VALUE)
-    ServerTime time() {
-        Instant now = clock.instant();
-        return new ServerTime(now, now.toEpochMilli());
-    }
-
-    record ServerTime(Instant now, long epochMillis) {}
 
     @Override
     public void addResourceHandlers(ResourceHandlerRegistry registry) {

@@ -37,13 +37,21 @@ class DemoSale implements ApplicationRunner {
     private final AdminToken adminToken;
     private final Clock clock;
     private final Environment environment;
+    private final DemoProperties settings;
 
-    DemoSale(SaleCatalog catalog, GateWarmup warmup, AdminToken adminToken, Clock clock, Environment environment) {
+    DemoSale(
+            SaleCatalog catalog,
+            GateWarmup warmup,
+            AdminToken adminToken,
+            Clock clock,
+            Environment environment,
+            DemoProperties settings) {
         this.catalog = catalog;
         this.warmup = warmup;
         this.adminToken = adminToken;
         this.clock = clock;
         this.environment = environment;
+        this.settings = settings;
     }
 
     @Override
@@ -58,7 +66,7 @@ class DemoSale implements ApplicationRunner {
                     live.getFirst().id());
             return;
         }
-        Duration startsIn = environment.getProperty("flashsale.demo.starts-in", Duration.class, Duration.ofSeconds(30));
+        Duration startsIn = settings.startsIn();
         Instant now = clock.instant();
         Instant startsAt = now.plus(startsIn);
         Sale sale = catalog.create(new CreateSale(

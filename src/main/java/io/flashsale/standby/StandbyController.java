@@ -32,7 +32,7 @@ class StandbyController {
             consumes = MediaType.APPLICATION_JSON_VALUE,
             produces = MediaType.APPLICATION_JSON_VALUE)
     ResponseEntity<Map<String, Object>> standBy(
-            @PathVariable @Positive long itemId, @Valid @RequestBody StandBy command) {
+            @PathVariable @Positive long itemId, @Valid @RequestBody StandByRequest command) {
         Standing standing = desk.standBy(itemId, command);
         return ResponseEntity.accepted()
                 .location(URI.create("/api/v1/standby/" + standing.standbyId()))

@@ -34,7 +34,7 @@ class StandbyDesk {
         this.clock = clock;
     }
 
-    Standing standBy(long itemId, StandBy command) {
+    Standing standBy(long itemId, StandByRequest command) {
         String buyer = buyers.buyerFor(command.userId());
         int quantity = command.quantity();
         SaleItem item = catalog.cachedItem(itemId)

@@ -14,8 +14,4 @@ record Standing(
     static final String WAITING = "WAITING";
     static final String SERVED = "SERVED";
     static final String WITHDRAWN = "WITHDRAWN";
-
-    boolean isWaiting() {
-        return WAITING.equals(status);
-    }
 }

@@ -4,6 +4,12 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.util.unit.DataSize;
 
-/** {@code FLASHSALE_HTTP_MAX_BODY_SIZE}: the largest request body any endpoint reads. */
+/**
+ * The HTTP edge's settings.
+ *
+ * @param maxBodySize {@code FLASHSALE_HTTP_MAX_BODY_SIZE}: the largest request body any endpoint reads
+ * @param fairTurns   {@code FLASHSALE_HTTP_FAIR_TURNS}: connections take turns for the virtual threads
+ *                    (docs/adr/0046); false leaves Tomcat's own order, for comparison runs
+ */
 @ConfigurationProperties("flashsale.http")
-record HttpLimits(@DefaultValue("64KB") DataSize maxBodySize) {}
+record HttpLimits(@DefaultValue("64KB") DataSize maxBodySize, @DefaultValue("true") boolean fairTurns) {}

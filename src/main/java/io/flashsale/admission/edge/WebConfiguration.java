@@ -7,7 +7,6 @@ import org.apache.catalina.Pipeline;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -82,10 +81,9 @@ class WebConfiguration {
      * leaves Tomcat's own order, for comparison runs.
      */
     @Bean
-    WebServerFactoryCustomizer<TomcatServletWebServerFactory> fairTurns(
-            @Value("${flashsale.http.fair-turns:true}") boolean enabled, MeterRegistry meters) {
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> fairTurns(HttpLimits limits, MeterRegistry meters) {
         return factory -> {
-            if (enabled) {
+            if (limits.fairTurns()) {
                 factory.addEngineValves(new FairTurnValve(meters));
             }
         };
