@@ -19,7 +19,10 @@ import org.springframework.core.annotation.Order;
 /**
  * The whole chain a request passes before a controller, top to bottom:
  * <ol>
- *   <li>{@link OneWriteResponseFilter}, outermost;</li>
+ *   <li>{@link FairTurnValve}, a Tomcat engine valve ahead of every filter (unless
+ *       {@code FLASHSALE_HTTP_FAIR_TURNS=false}): a request read right after its connection's
+ *       previous answer waits its turn;</li>
+ *   <li>{@link OneWriteResponseFilter}, the outermost filter;</li>
  *   <li>{@link RequestIdFilter};</li>
  *   <li>Spring Security, at its default order: the chains of {@link SecurityConfiguration} (security
  *       headers; the admin token; with JWTs configured, the buyer's bearer token);</li>
