@@ -21,7 +21,12 @@ import org.springframework.test.context.ContextConfiguration;
         properties = {
             "flashsale.admin.token=" + FlashSaleIntegrationTest.ADMIN_TOKEN,
             "flashsale.rate-limit.enabled=false",
-            "flashsale.concurrency-limit.enabled=false"
+            "flashsale.concurrency-limit.enabled=false",
+            // Spring keeps every test context open for reuse; at Hikari's default (as many idle
+            // connections as the pool's maximum) twenty of them would hold 200 connections, twice
+            // PostgreSQL's default max_connections. An idle context shrinks to one.
+            "spring.datasource.hikari.minimum-idle=1",
+            "spring.datasource.hikari.idle-timeout=10s"
         })
 @ContextConfiguration(initializers = IsolatedEnvironment.class)
 @Import(SaleFixture.class)
