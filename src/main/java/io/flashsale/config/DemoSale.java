@@ -37,21 +37,13 @@ class DemoSale implements ApplicationRunner {
     private final AdminToken adminToken;
     private final Clock clock;
     private final Environment environment;
-    private final DemoProperties settings;
 
-    DemoSale(
-            SaleCatalog catalog,
-            GateWarmup warmup,
-            AdminToken adminToken,
-            Clock clock,
-            Environment environment,
-            DemoProperties settings) {
+    DemoSale(SaleCatalog catalog, GateWarmup warmup, AdminToken adminToken, Clock clock, Environment environment) {
         this.catalog = catalog;
         this.warmup = warmup;
         this.adminToken = adminToken;
         this.clock = clock;
         this.environment = environment;
-        this.settings = settings;
     }
 
     @Override
@@ -66,7 +58,9 @@ class DemoSale implements ApplicationRunner {
                     live.getFirst().id());
             return;
         }
-        Duration startsIn = settings.startsIn();
+        // Read from the environment, not a properties record: "flashsale.demo" is the switch itself,
+        // and a record bound under that name fails on its scalar value.
+        Duration startsIn = environment.getProperty("flashsale.demo.starts-in", Duration.class, Duration.ofSeconds(30));
         Instant now = clock.instant();
         Instant startsAt = now.plus(startsIn);
         Sale sale = catalog.create(new CreateSale(

@@ -26,7 +26,7 @@ import org.springframework.test.context.ContextConfiguration;
             // connections as the pool's maximum) twenty of them would hold 200 connections, twice
             // PostgreSQL's default max_connections. An idle context shrinks to one.
             "spring.datasource.hikari.minimum-idle=1",
-            "spring.datasource.hikari.idle-timeout=10s"
+            "spring.datasource.hikari.idle-timeout=10000"
         })
 @ContextConfiguration(initializers = IsolatedEnvironment.class)
 @Import(SaleFixture.class)
