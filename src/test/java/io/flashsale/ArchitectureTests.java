@@ -1,6 +1,9 @@
 package io.flashsale;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.classes;
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 
 import com.tngtech.archunit.core.domain.JavaClass;
 import com.tngtech.archunit.core.domain.JavaClasses;
@@ -29,6 +32,21 @@ class ArchitectureTests {
                 .that()
                 .areAnnotatedWith(Repository.class)
                 .should(onlyBeAccessedFromTheirOwnModule())
+                .check(MAIN);
+    }
+
+    /**
+     * The gate, the part of admission other modules use, depends on nothing else in admission: what
+     * it tells the rest (units moved, messages heard, statuses to cache, standing orders to queue)
+     * goes through interfaces of its own that the rest implements (docs/adr/0048).
+     */
+    @Test
+    void theGateDependsOnNothingElseInAdmission() {
+        noClasses()
+                .that()
+                .resideInAPackage("..admission.gate..")
+                .should()
+                .dependOnClassesThat(resideInAPackage("..admission..").and(not(resideInAPackage("..admission.gate.."))))
                 .check(MAIN);
     }
 

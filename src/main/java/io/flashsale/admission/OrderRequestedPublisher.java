@@ -1,6 +1,7 @@
 package io.flashsale.admission;
 
 import io.flashsale.admission.gate.AdmissionProperties;
+import io.flashsale.admission.gate.StandingOrderQueue;
 import io.flashsale.shared.OrderMessages;
 import io.flashsale.shared.OrderRequested;
 import io.micrometer.observation.Observation;
@@ -25,7 +26,7 @@ import org.springframework.stereotype.Component;
  * orders/s on two cores (ADR 0008).
  */
 @Component
-public class OrderRequestedPublisher {
+public class OrderRequestedPublisher implements StandingOrderQueue {
 
     private static final Logger log = LoggerFactory.getLogger(OrderRequestedPublisher.class);
 
@@ -62,6 +63,12 @@ public class OrderRequestedPublisher {
         Outcome outcome = publishAndAwaitConfirm(order);
         metrics.publish(outcome).record(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         return outcome;
+    }
+
+    /** A standing order is queued as a purchase is: true only if the broker confirmed it. */
+    @Override
+    public boolean queue(OrderRequested order) {
+        return publish(order) == Outcome.CONFIRMED;
     }
 
     private Outcome publishAndAwaitConfirm(OrderRequested order) {

@@ -3,6 +3,7 @@ package io.flashsale.admission;
 import io.flashsale.admission.events.LiveChanges;
 import io.flashsale.admission.gate.AdmissionProperties;
 import io.flashsale.admission.gate.GateKeys;
+import io.flashsale.admission.gate.OrderStatusRecords;
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.orders.SettledOrder;
 import io.flashsale.shared.OrderRequested;
@@ -26,7 +27,7 @@ import org.springframework.stereotype.Component;
  * status, the slower PENDING write must not hide it.
  */
 @Component
-public class OrderStatusCache {
+public class OrderStatusCache implements OrderStatusRecords {
 
     private final StringRedisTemplate redis;
     private final GateKeys keys;
@@ -61,6 +62,7 @@ public class OrderStatusCache {
     }
 
     /** Caches final statuses, then announces them to the event streams of every api instance. */
+    @Override
     public void record(Collection<SettledOrder> orders) {
         List<OrderView> views = orders.stream().map(OrderView::of).toList();
         write(views, settings.gate().statusTtl(), SetOption.upsert(), false);

@@ -1,6 +1,7 @@
 package io.flashsale.admission.events;
 
 import io.flashsale.admission.OrderView;
+import io.flashsale.admission.gate.LiveChangeListener;
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.shared.ConditionalOnRole;
 import io.flashsale.shared.Role;
@@ -34,7 +35,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 @ConditionalOnRole(Role.API)
-public class EventStreams {
+public class EventStreams implements LiveChangeListener {
 
     private static final Logger log = LoggerFactory.getLogger(EventStreams.class);
 
@@ -79,6 +80,7 @@ public class EventStreams {
     }
 
     /** A message of {@link io.flashsale.admission.gate.GateKeys#orderChannel()}: lines {@code orderId json}; pushes those streamed here. */
+    @Override
     public void ordersChanged(String message) {
         for (String line : message.split("\n")) {
             int space = line.indexOf(' ');
@@ -99,6 +101,7 @@ public class EventStreams {
     }
 
     /** A message of {@link io.flashsale.admission.gate.GateKeys#stockChannel()}: {@code itemId,...}; those streamed here are read with the next tick. */
+    @Override
     public void itemsMoved(String message) {
         for (String id : message.split(",")) {
             try {

@@ -3,6 +3,7 @@ package io.flashsale.admission.events;
 import io.flashsale.admission.OrderView;
 import io.flashsale.admission.gate.AdmissionProperties;
 import io.flashsale.admission.gate.GateKeys;
+import io.flashsale.admission.gate.StockListener;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.Set;
@@ -35,7 +36,7 @@ import tools.jackson.databind.json.JsonMapper;
  * the next change, or until the client reconnects and gets the current state.
  */
 @Component
-public class LiveChanges implements ApplicationListener<ApplicationReadyEvent> {
+public class LiveChanges implements ApplicationListener<ApplicationReadyEvent>, StockListener {
 
     private static final Logger log = LoggerFactory.getLogger(LiveChanges.class);
 
@@ -66,6 +67,7 @@ public class LiveChanges implements ApplicationListener<ApplicationReadyEvent> {
     }
 
     /** Units of this item moved; announced with the next flush. */
+    @Override
     public void unitsMoved(long itemId) {
         moved.add(itemId);
     }

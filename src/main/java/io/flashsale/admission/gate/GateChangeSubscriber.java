@@ -1,6 +1,5 @@
 package io.flashsale.admission.gate;
 
-import io.flashsale.admission.events.EventStreams;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleChanged;
 import io.flashsale.shared.ConditionalOnRole;
@@ -24,7 +23,8 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
 /**
  * An API instance listens on four Redis pub/sub channels under the gate's key prefix: units of an
  * item came back (its sold-out flag goes), a sale changed (its cached metadata goes), units of items
- * moved and orders changed status (its event streams push them, docs/adr/0050). Pub/sub delivers to
+ * moved and orders changed status (its event streams push them, docs/adr/0050, through
+ * {@link LiveChangeListener}). Pub/sub delivers to
  * whoever is connected at that moment and keeps nothing, so both caches also expire on their own
  * (docs/adr/0012, 0013), and a stream shows what it missed when its client reconnects. For the same reason the subscription is not a condition of
  * starting: it is made once the application is ready, and tried again every few seconds until
@@ -42,7 +42,7 @@ class GateChangeSubscriber {
             RedisGate gate,
             SoldOutFlags soldOut,
             SaleCatalog catalog,
-            EventStreams streams) {
+            LiveChangeListener streams) {
         var container = new RedisMessageListenerContainer();
         container.setConnectionFactory(connections);
         container.addMessageListener(

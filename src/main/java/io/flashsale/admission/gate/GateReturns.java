@@ -1,7 +1,5 @@
 package io.flashsale.admission.gate;
 
-import io.flashsale.admission.OrderRequestedPublisher;
-import io.flashsale.admission.OrderStatusCache;
 import io.flashsale.orders.SettledOrder;
 import io.flashsale.shared.OrderRequested;
 import java.time.Duration;
@@ -44,16 +42,16 @@ public class GateReturns {
     private final GateKeys keys;
     private final ScriptKeys scriptKeys;
     private final StockAnnouncements announcements;
-    private final OrderStatusCache statuses;
-    private final OrderRequestedPublisher publisher;
+    private final OrderStatusRecords statuses;
+    private final StandingOrderQueue publisher;
     private final AdmissionProperties settings;
 
     GateReturns(
             StringRedisTemplate redis,
             RedisGate gate,
             StockAnnouncements announcements,
-            OrderStatusCache statuses,
-            OrderRequestedPublisher publisher,
+            OrderStatusRecords statuses,
+            StandingOrderQueue publisher,
             AdmissionProperties settings) {
         this.redis = redis;
         this.gate = gate;
@@ -106,7 +104,7 @@ public class GateReturns {
      * confirmed it; if not, the caller queues it again later (settlement decides an order once).
      */
     public boolean queue(OrderRequested order) {
-        return publisher.publish(order) == OrderRequestedPublisher.Outcome.CONFIRMED;
+        return publisher.queue(order);
     }
 
     /** Gives back the reservations of admitted orders that will not be queued (see release.lua). */

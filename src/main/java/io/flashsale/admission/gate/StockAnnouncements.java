@@ -1,6 +1,5 @@
 package io.flashsale.admission.gate;
 
-import io.flashsale.admission.events.LiveChanges;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.data.redis.core.StringRedisTemplate;
@@ -8,7 +7,7 @@ import org.springframework.stereotype.Component;
 
 /**
  * What the gate's verbs announce after they changed an item's units: that units moved (the event
- * streams read the figure again, {@link LiveChanges}), or that units may be back (every API
+ * streams read the figure again, {@link StockListener}), or that units may be back (every API
  * instance also drops its sold-out flag for the item). Used by {@link RedisGate}, {@link
  * GateReturns} and {@link GateRepair}. Never fails: a lost announcement is made good by the flags'
  * expiry and the next change.
@@ -22,10 +21,10 @@ class StockAnnouncements {
     private final StringRedisTemplate redis;
     private final GateKeys keys;
     private final SoldOutFlags soldOut;
-    private final LiveChanges live;
+    private final StockListener live;
 
     StockAnnouncements(
-            StringRedisTemplate redis, AdmissionProperties settings, SoldOutFlags soldOut, LiveChanges live) {
+            StringRedisTemplate redis, AdmissionProperties settings, SoldOutFlags soldOut, StockListener live) {
         this.redis = redis;
         this.keys = new GateKeys(settings.gate().keyPrefix());
         this.soldOut = soldOut;
@@ -44,7 +43,7 @@ class StockAnnouncements {
      * Units of this item may be back: every API instance drops its sold-out flag for it (this one
      * at once, the others through pub/sub on {@link GateKeys#restockChannel()}). If the message is
      * lost, the flags expire on their own. The event streams hear of it with the next announcement
-     * of moved units ({@link LiveChanges}).
+     * of moved units ({@link StockListener}).
      */
     void unitsMayBeBack(long itemId) {
         soldOut.clear(itemId);

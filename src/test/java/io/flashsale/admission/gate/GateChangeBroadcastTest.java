@@ -3,7 +3,6 @@ package io.flashsale.admission.gate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import io.flashsale.admission.events.LiveChanges;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
@@ -51,7 +50,7 @@ class GateChangeBroadcastTest {
     StringRedisTemplate redis;
 
     @Autowired
-    LiveChanges live;
+    StockListener live;
 
     @Autowired
     JdbcClient jdbc;

@@ -2,7 +2,6 @@ package io.flashsale.admission.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.flashsale.admission.events.LiveChanges;
 import io.flashsale.admission.gate.GateDecision.Outcome;
 import io.flashsale.orders.SettledOrder;
 import io.flashsale.sale.SaleItem;
@@ -34,7 +33,7 @@ class RedisGateTest {
     StringRedisTemplate redis;
 
     @Autowired
-    LiveChanges live;
+    StockListener live;
 
     @Value("${flashsale.gate.key-prefix}")
     String prefix;
