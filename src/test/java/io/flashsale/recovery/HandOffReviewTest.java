@@ -25,7 +25,7 @@ import org.springframework.context.Lifecycle;
  * by Spring AMQP has its delivery mode moved to receivedDeliveryMode, and a republish of it, or of a
  * clone, goes out transient unless the mode is set again. Also, a relay must not
  * hold a copy longer than its queue's delay whatever the clock of the worker that stamped it
- * ({@link RetryRelayClockSkewTest}).
+ * ({@link io.flashsale.settlement.RetryRelayClockSkewTest}).
  */
 @FailureScenario
 class HandOffReviewTest {

@@ -1,4 +1,4 @@
-package io.flashsale;
+package io.flashsale.admission;
 
 import org.springframework.test.context.TestPropertySource;
 

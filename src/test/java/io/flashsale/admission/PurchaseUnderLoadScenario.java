@@ -1,4 +1,4 @@
-package io.flashsale;
+package io.flashsale.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.flashsale.recovery;
+package io.flashsale.settlement;
 
 import static org.awaitility.Awaitility.await;
 
