@@ -58,8 +58,9 @@ public class SaleCatalog {
                 .refreshAfterWrite(settings.itemTtl().dividedBy(2))
                 .expireAfterWrite(settings.itemTtl())
                 .build(itemRows::find);
-        this.views = Caffeine.newBuilder()
+        this.views = Caffeine.newBuilder() // read by every page a crowd reloads: refreshed ahead, as items
                 .maximumSize(10_000)
+                .refreshAfterWrite(settings.saleTtl().dividedBy(2))
                 .expireAfterWrite(settings.saleTtl())
                 .build(sales::findSale);
     }

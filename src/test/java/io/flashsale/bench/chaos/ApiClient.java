@@ -130,21 +130,10 @@ final class ApiClient {
                     body.path("status").isString() ? body.path("status").asString() : null,
                     standing != null ? standing : asked.standbyId(),
                     status / 100 == 2 ? null : abbreviate(response.body()));
-        } catch (IOException e) {
-            done = asked.answered(
-                    id,
-                    sent,
-                    elapsedMs(),
-                    -1,
-                    e.toString(),
-                    null,
-                    asked.orderId(),
-                    null,
-                    null,
-                    asked.standbyId(),
-                    null);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        } catch (IOException | InterruptedException e) {
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
             done = asked.answered(
                     id,
                     sent,

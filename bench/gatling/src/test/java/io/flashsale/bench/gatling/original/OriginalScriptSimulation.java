@@ -71,10 +71,15 @@ public abstract class OriginalScriptSimulation extends Simulation {
     }
 
     private static Duration duration(OriginalScript script) {
-        return Duration.ofMillis(script.stages().stream()
+        return script.stages().stream()
                 .filter(stage -> stage.seconds() > 0)
-                .mapToLong(stage -> Math.max(1000, Math.round(stage.seconds() * 1000 * TIME_SCALE)))
-                .sum());
+                .map(OriginalScriptSimulation::scaled)
+                .reduce(Duration.ZERO, Duration::plus);
+    }
+
+    /** A stage's length times {@code timeScale}, at least 1 s. */
+    private static Duration scaled(OriginalScript.Stage stage) {
+        return Duration.ofMillis(Math.max(1000, Math.round(stage.seconds() * 1000 * TIME_SCALE)));
     }
 
     private static ScenarioBuilder replay(OriginalScript script, ScriptOutcomes outcome) {
@@ -114,7 +119,7 @@ public abstract class OriginalScriptSimulation extends Simulation {
         int users = 0;
         for (OriginalScript.Stage stage : script.stages()) {
             if (stage.seconds() > 0) {
-                Duration during = Duration.ofMillis(Math.max(1000, Math.round(stage.seconds() * 1000 * TIME_SCALE)));
+                Duration during = scaled(stage);
                 steps.add(users == stage.target() ? constantConcurrentUsers(users).during(during)
                         : rampConcurrentUsers(users).to(stage.target()).during(during));
             }
