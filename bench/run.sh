@@ -99,7 +99,7 @@ meta() {
 
 # The settings that matter, recorded with every result.
 SETTINGS=(batch_size="$BATCH" batch_timeout="${FLASHSALE_SETTLEMENT_BATCH_TIMEOUT:-20ms}"
-    consumers="${FLASHSALE_SETTLEMENT_CONSUMERS:-4}" heap="${BENCH_HEAP:-512m}"
+    consumers="${FLASHSALE_SETTLEMENT_CONSUMERS:-1 beside the api, 4 alone}" heap="${BENCH_HEAP:-512m}"
     pool="${SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE:-10}" fair_turns="${FLASHSALE_HTTP_FAIR_TURNS:-true}" java_opts="${BENCH_JAVA_OPTS:-}" smoke="$smoke")
 
 # check DIR ITEM ACCEPTED [ITEM ACCEPTED]...: waits until quiet, asserts the invariants
@@ -209,7 +209,7 @@ spike() {
 # item of its own gives the capacity C; then OPEN_FRACTION x C buyers a second arrive for
 # SECONDS_LOAD at a second item of the same stock (Gatling), whatever the answers.
 openloop() {
-    local dir=$1 url warm capacity_item item capacity rate
+    local dir=$1 url warm capacity_item item generator_item capacity rate
     mkdir -p "$dir"
     gatling_build
     bench_state
@@ -218,6 +218,7 @@ openloop() {
     warm=$(open_sale "$APP_PORT" 1000000 1)
     capacity_item=$(open_sale "$APP_PORT" "$STOCK" 1)
     item=$(open_sale "$APP_PORT" "$STOCK" 1)
+    generator_item=$(open_sale "$APP_PORT" 1000000 1)
 
     say "warm-up: ${WARMUP}s trivial endpoint, ${WARMUP}s purchases of a warm-up item"
     load "$dir/warmup-trivial" "$url" "$CONNECTIONS" "$WARMUP" BENCH_KIND=get
@@ -239,12 +240,13 @@ print((split or {}).get("before_sold_out", {}).get("requests_per_s") or whole["r
 
     say "open loop: $rate buyers/s ($OPEN_FRACTION x $capacity) for ${SECONDS_LOAD}s, $STOCK units, buyers from $BUYERS ids"
     sampler_start "$item" "$dir/samples.csv"
-    open_load "$dir/load" "$url" "$rate" "$SECONDS_LOAD" "$item" "$BUYERS"
-    check "$dir" "$item" "$dir/load/accepted.txt" "$capacity_item" "$dir/capacity/accepted.txt" "$warm" "$dir/warmup/accepted.txt"
+    open_load "$dir/load" "$url" "$rate" "$SECONDS_LOAD" "$item" "$BUYERS" "$generator_item"
+    check "$dir" "$item" "$dir/load/accepted.txt" "$capacity_item" "$dir/capacity/accepted.txt" "$warm" "$dir/warmup/accepted.txt" \
+        "$generator_item" "$dir/load/warmup/accepted.txt"
     sleep 1.5
     sampler_stop
     meta "$dir" scenario=openloop stock="$STOCK" connections="$CONNECTIONS" seconds="$SECONDS_LOAD" buyers="$BUYERS" \
-        item="$item" capacity_item="$capacity_item" warm_item="$warm" capacity_per_s="$capacity" \
+        item="$item" capacity_item="$capacity_item" warm_item="$warm" generator_warm_item="$generator_item" capacity_per_s="$capacity" \
         fraction="$OPEN_FRACTION" rate_per_s="$rate" sample_ms="${BENCH_SAMPLE_MS:-250}" "${SETTINGS[@]}"
     bench_cleanup
 }

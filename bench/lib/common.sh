@@ -307,12 +307,14 @@ gatling_build() {
     GATLING_CP="$project/target/test-classes:$(cat "$cp_file")"
 }
 
-# open_load DIR URL RATE SECONDS ITEM BUYERS: Gatling's open injection (OpenLoopSimulation): a
-# warm-up of the generator at RATE / 4 on the trivial endpoint, then RATE buyers a second for SECONDS,
-# each one purchase of ITEM; per-request log in DIR/requests-gatling.log, DIR/accepted.txt, CPU
-# by part over the window in DIR/cpu.json.
+# open_load DIR URL RATE SECONDS ITEM BUYERS WARMUP_ITEM: Gatling's open injection
+# (OpenLoopSimulation): a warm-up of the generator at RATE / 4 buying WARMUP_ITEM, a pause of
+# BENCH_OPEN_PAUSE_SECONDS (3) while its orders settle, then RATE buyers a second for SECONDS, each
+# one purchase of ITEM; per-request log in DIR/requests-gatling.log, DIR/accepted.txt (the warm-up's
+# in DIR/warmup/), CPU by part over the window in DIR/cpu.json.
 open_load() {
-    local dir=$1 url=$2 rate=$3 seconds=$4 item=$5 buyers=$6 warmup=${BENCH_OPEN_WARMUP_SECONDS:-10}
+    local dir=$1 url=$2 rate=$3 seconds=$4 item=$5 buyers=$6 warmup_item=$7
+    local warmup=${BENCH_OPEN_WARMUP_SECONDS:-10} pause=${BENCH_OPEN_PAUSE_SECONDS:-3}
     mkdir -p "$dir"
     rm -f "$dir"/requests-*.log "$dir/cpu.json" "$dir/window.txt"
     echo "$seconds" >"$dir/window.txt"
@@ -321,22 +323,24 @@ open_load() {
     (ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$BENCH_JAVA" -Xmx"${BENCH_GATLING_HEAP:-768m}" -XX:+UseG1GC -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12 \
         --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED \
         --add-opens=java.base/java.lang=ALL-UNNAMED -Dgatling.http.requestTimeout=10000 \
-        -DbaseUrl="$url" -DitemId="$item" -Drate="$rate" -Dseconds="$seconds" -DwarmupSeconds="$warmup" \
-        -DwarmupRate="$(awk -v r="$rate" 'BEGIN { w = r / 4; print (w < 1 ? 1 : w) }')" \
+        -DbaseUrl="$url" -DitemId="$item" -DwarmupItemId="$warmup_item" -Drate="$rate" -Dseconds="$seconds" \
+        -DwarmupSeconds="$warmup" -DpauseSeconds="$pause" \
+        -DwarmupRate="$(awk -v r="$rate" -v f="${BENCH_OPEN_WARMUP_FRACTION:-1}" 'BEGIN { w = r * f; print (w < 1 ? 1 : w) }')" \
         -Dbuyers="$buyers" -DbuyerPrefix=o -Dout="$dir" -cp "$GATLING_CP" io.gatling.app.Gatling \
         --simulation io.flashsale.bench.gatling.OpenLoopSimulation --results-folder "$dir/gatling" --no-reports \
         </dev/null >"$dir/gatling.txt" 2>&1) &
     local gatling_pid=$!
     BENCH_PIDS+=("$gatling_pid")
     echo "$gatling_pid" >>"$BENCH_OWN_PIDS"
-    # CPU over the measured window: from the end of the generator's warm-up (its JVM start and JIT
-    # are not the system's cost), for SECONDS
-    (sleep "$warmup" && cpu_start "$dir" && sleep "$seconds" && cpu_stop "$dir") &
+    # CPU over the measured window: from the end of the generator's warm-up and pause (its JVM start
+    # and JIT are not the system's cost), for SECONDS
+    (sleep "$((warmup + pause))" && cpu_start "$dir" && sleep "$seconds" && cpu_stop "$dir") &
     local cpu_timer=$!
     wait "$gatling_pid" || say "warning: Gatling exited with $? (see $dir/gatling.txt)"
     wait "$cpu_timer" || true
     [[ -f $dir/requests-gatling.log ]] || die "Gatling wrote no request log; see $dir/gatling.txt"
     awk '$3 == 202 && $4 != "-" { print $4 }' "$dir/requests-gatling.log" >"$dir/accepted.txt"
+    awk '$3 == 202 && $4 != "-" { print $4 }' "$dir/warmup/requests-gatling.log" >"$dir/warmup/accepted.txt"
     say "open load $(basename "$dir"): $(wc -l <"$dir/requests-gatling.log") buyers at $rate/s, $(wc -l <"$dir/accepted.txt") accepted"
 }
 

@@ -28,6 +28,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * The worker role: a batching consumer of the orders queue with manual acknowledgements, paused
@@ -102,7 +103,8 @@ class SettlementConfiguration {
             OrderQueues queues,
             SettlementProperties settings,
             OrderRequestListener listener,
-            CircuitBreaker settlementDatabaseBreaker) {
+            CircuitBreaker settlementDatabaseBreaker,
+            Environment environment) {
         var container = new SimpleMessageListenerContainer(connectionFactory);
         container.setQueueNames(queues.queue());
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
@@ -111,7 +113,7 @@ class SettlementConfiguration {
         container.setPrefetchCount(settings.prefetch());
         container.setReceiveTimeout(settings.batchTimeout().toMillis());
         container.setBatchReceiveTimeout(settings.batchTimeout().toMillis());
-        container.setConcurrentConsumers(settings.consumers());
+        container.setConcurrentConsumers(settings.consumers(Role.API.isEnabledIn(environment)));
         // On shutdown, the batch in hand is committed and acknowledged before the consumer closes.
         container.setShutdownTimeout(settings.shutdownTimeout().toMillis());
         container.setMessageListener(listener);
@@ -124,14 +126,13 @@ class SettlementConfiguration {
         // Not on the listener thread: stopping the container waits for that very thread.
         ExecutorService switcher = Executors.newSingleThreadExecutor(
                 Thread.ofVirtual().name("settlement-breaker").factory());
+        long probeMillis = breaker.getCircuitBreakerConfig()
+                .getWaitIntervalFunctionInOpenState()
+                .apply(1);
         breaker.getEventPublisher().onStateTransition(event -> {
             switch (event.getStateTransition().getToState()) {
                 case OPEN, FORCED_OPEN -> {
-                    log.warn(
-                            "PostgreSQL unreachable: pausing settlement, probing every {}",
-                            breaker.getCircuitBreakerConfig()
-                                            .getWaitIntervalFunctionInOpenState()
-                                            .apply(1) + "ms");
+                    log.warn("PostgreSQL unreachable: pausing settlement, probing every {}ms", probeMillis);
                     switcher.execute(container::stop);
                 }
                 case HALF_OPEN ->

@@ -1,23 +1,40 @@
 package io.flashsale.settlement;
 
 import java.time.Duration;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * How a worker batches: up to {@code batchSize} messages, or what arrived within
- * {@code batchTimeout}, settle in one transaction; {@code consumers} batches run side by side.
- * While PostgreSQL is unreachable, consumption pauses and one batch probes it every
- * {@code databaseProbeInterval}. On shutdown a worker waits up to {@code shutdownTimeout} for the
- * batch in hand.
+ * {@code batchTimeout}, settle in one transaction; {@code consumers} batches run side by side (if
+ * unset, see {@link #consumers(boolean)}). While PostgreSQL is unreachable, consumption pauses and
+ * one batch probes it every {@code databaseProbeInterval}. On shutdown a worker waits up to
+ * {@code shutdownTimeout} for the batch in hand.
  */
 @ConfigurationProperties("flashsale.settlement")
 public record SettlementProperties(
         @DefaultValue("500") int batchSize,
         @DefaultValue("20ms") Duration batchTimeout,
-        @DefaultValue("4") int consumers,
+        @Nullable Integer consumers,
         @DefaultValue("3s") Duration databaseProbeInterval,
         @DefaultValue("30s") Duration shutdownTimeout) {
+
+    /** Batches side by side in a process that only settles: they overlap one another's round trips (ADR 0009). */
+    static final int WORKER_ONLY_CONSUMERS = 4;
+
+    /**
+     * Batches side by side: {@code consumers} if set; otherwise 4 in a process that only settles, and
+     * 1 in a process that also serves buyers, where more batches take the cores the admissions need
+     * while a sale sells out and add little, as one batch settles several times faster than buyers
+     * are admitted (ADR 0052).
+     */
+    int consumers(boolean servesBuyers) {
+        if (consumers != null) {
+            return consumers;
+        }
+        return servesBuyers ? 1 : WORKER_ONLY_CONSUMERS;
+    }
 
     /** The broker sends ahead twice a batch, so the next batch is waiting when one commits. */
     int prefetch() {

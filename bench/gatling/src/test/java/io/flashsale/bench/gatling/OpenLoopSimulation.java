@@ -3,6 +3,7 @@ package io.flashsale.bench.gatling;
 import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
+import static io.gatling.javaapi.core.CoreDsl.nothingFor;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -20,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -34,15 +34,17 @@ import java.util.stream.Stream;
  * slowing the load down (no coordinated omission). Connections are shared: a new one is opened only
  * when every open one has a request in flight.
  * <p>
- * Two phases in one JVM: {@code warmupSeconds} of {@code GET /actuator/info} at {@code warmupRate}
- * a second (the generator's own JIT; nothing logged; a quarter of the rate, so that the warm-up
- * leaves no backlog behind on a busy machine), then {@code seconds} of purchases of {@code itemId} by
- * buyers drawn from {@code buyers} ids. Every purchase is logged as the wrk script of the other
- * scenarios logs it ({@code <start, epoch µs> <latency µs> <status> <orderId | code | ->}, status 0
- * when no answer came) to {@code out}/requests-gatling.log, timed from the moment the buyer arrived.
+ * Three phases in one JVM: {@code warmupSeconds} of purchases of {@code warmupItemId} at
+ * {@code warmupRate} a second (the generator's own JIT and its pool of connections, on the request
+ * the measured phase sends; the harness gives the measured rate), {@code pauseSeconds} of nothing
+ * (the warm-up's orders settle), then {@code seconds} of
+ * purchases of {@code itemId} by buyers drawn from {@code buyers} ids. Every purchase is logged as the
+ * wrk script of the other scenarios logs it ({@code <start, epoch µs> <latency µs> <status> <orderId |
+ * code | ->}, status 0 when no answer came), timed from the moment the buyer arrived: the measured
+ * phase to {@code out}/requests-gatling.log, the warm-up to {@code out}/warmup/requests-gatling.log.
  * <p>
- * System properties: baseUrl, itemId, rate (buyers per second), seconds, warmupSeconds, warmupRate, buyers,
- * buyerPrefix, out (directory).
+ * System properties: baseUrl, itemId, warmupItemId, rate (buyers per second), seconds, warmupSeconds,
+ * warmupRate, pauseSeconds, buyers, buyerPrefix, out (directory).
  */
 public class OpenLoopSimulation extends Simulation {
 
@@ -50,7 +52,9 @@ public class OpenLoopSimulation extends Simulation {
     private static final long ITEM_ID = Long.getLong("itemId", 1);
     private static final double RATE = Double.parseDouble(System.getProperty("rate", "100"));
     private static final int SECONDS = Integer.getInteger("seconds", 10);
+    private static final long WARMUP_ITEM_ID = Long.getLong("warmupItemId", ITEM_ID);
     private static final int WARMUP_SECONDS = Integer.getInteger("warmupSeconds", 5);
+    private static final int PAUSE_SECONDS = Integer.getInteger("pauseSeconds", 3);
     private static final double WARMUP_RATE = Double.parseDouble(System.getProperty("warmupRate", "25"));
     private static final int BUYERS = Integer.getInteger("buyers", 200_000);
     private static final String PREFIX = System.getProperty("buyerPrefix", "o");
@@ -60,6 +64,7 @@ public class OpenLoopSimulation extends Simulation {
     private static final long EPOCH_US_AT_NANO_ZERO = System.currentTimeMillis() * 1000 - System.nanoTime() / 1000;
 
     private final Queue<String> log = new ConcurrentLinkedQueue<>();
+    private final Queue<String> warmupLog = new ConcurrentLinkedQueue<>();
 
     private final Iterator<Map<String, Object>> buyers = Stream.generate(
             () -> Map.<String, Object>of("userId", PREFIX + ThreadLocalRandom.current().nextInt(BUYERS))).iterator();
@@ -76,21 +81,28 @@ public class OpenLoopSimulation extends Simulation {
 
     private final ChainBuilder arrive = CoreDsl.exec(session -> session.set("arrivedUs", nowUs()));
 
-    private final ScenarioBuilder warmup = scenario("warm-up (trivial endpoint)")
-            .exec(http("trivial").get("/actuator/info"));
+    private final ScenarioBuilder warmup = scenario("warm-up (purchases of the warm-up item)")
+            .feed(buyers)
+            .exec(arrive)
+            .exec(purchase("warm-up purchase", WARMUP_ITEM_ID))
+            .exec(session -> record(session, warmupLog));
 
     private final ScenarioBuilder purchases = scenario("buyers arriving at a fixed rate")
             .feed(buyers)
             .exec(arrive)
-            .exec(http("purchase").post("/api/v1/orders")
-                    .header("Content-Type", "application/json")
-                    .body(StringBody("{\"itemId\":" + ITEM_ID + ",\"userId\":\"#{userId}\",\"quantity\":1}"))
-                    .check(status().saveAs("status"))
-                    .check(jsonPath("$.orderId").optional().saveAs("orderId"))
-                    .check(jsonPath("$.code").optional().saveAs("code")))
-            .exec(this::record);
+            .exec(purchase("purchase", ITEM_ID))
+            .exec(session -> record(session, log));
 
-    private Session record(Session session) {
+    private static ChainBuilder purchase(String name, long itemId) {
+        return CoreDsl.exec(http(name).post("/api/v1/orders")
+                .header("Content-Type", "application/json")
+                .body(StringBody("{\"itemId\":" + itemId + ",\"userId\":\"#{userId}\",\"quantity\":1}"))
+                .check(status().saveAs("status"))
+                .check(jsonPath("$.orderId").optional().saveAs("orderId"))
+                .check(jsonPath("$.code").optional().saveAs("code")));
+    }
+
+    private static Session record(Session session, Queue<String> log) {
         long arrived = session.getLong("arrivedUs");
         long latency = nowUs() - arrived;
         int status = session.contains("status") ? session.getInt("status") : 0;
@@ -102,16 +114,19 @@ public class OpenLoopSimulation extends Simulation {
 
     {
         setUp(warmup.injectOpen(constantUsersPerSec(WARMUP_RATE).during(Duration.ofSeconds(WARMUP_SECONDS)))
-                .andThen(purchases.injectOpen(constantUsersPerSec(RATE).during(Duration.ofSeconds(SECONDS)))))
+                .andThen(purchases.injectOpen(
+                        nothingFor(Duration.ofSeconds(PAUSE_SECONDS)),
+                        constantUsersPerSec(RATE).during(Duration.ofSeconds(SECONDS)))))
                 .protocols(protocol)
-                .maxDuration(Duration.ofSeconds(WARMUP_SECONDS + SECONDS + 120L));
+                .maxDuration(Duration.ofSeconds(WARMUP_SECONDS + PAUSE_SECONDS + SECONDS + 120L));
     }
 
     @Override
     public void after() {
-        List<String> lines = new ArrayList<>(log);
         try {
-            Files.write(Path.of(OUT, "requests-gatling.log"), lines);
+            Files.write(Path.of(OUT, "requests-gatling.log"), new ArrayList<>(log));
+            Path warmupOut = Files.createDirectories(Path.of(OUT, "warmup"));
+            Files.write(warmupOut.resolve("requests-gatling.log"), new ArrayList<>(warmupLog));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
