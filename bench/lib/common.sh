@@ -308,13 +308,17 @@ gatling_build() {
 }
 
 # open_load DIR URL RATE SECONDS ITEM BUYERS WARMUP_ITEM: Gatling's open injection
-# (OpenLoopSimulation): a warm-up of the generator at RATE / 4 buying WARMUP_ITEM, a pause of
+# (OpenLoopSimulation): a warm-up of the generator at RATE x BENCH_OPEN_WARMUP_FRACTION (1) buying
+# WARMUP_ITEM for BENCH_OPEN_WARMUP_SECONDS (10), a pause of
 # BENCH_OPEN_PAUSE_SECONDS (3) while its orders settle, then RATE buyers a second for SECONDS, each
 # one purchase of ITEM; per-request log in DIR/requests-gatling.log, DIR/accepted.txt (the warm-up's
 # in DIR/warmup/), CPU by part over the window in DIR/cpu.json.
 open_load() {
     local dir=$1 url=$2 rate=$3 seconds=$4 item=$5 buyers=$6 warmup_item=$7
     local warmup=${BENCH_OPEN_WARMUP_SECONDS:-10} pause=${BENCH_OPEN_PAUSE_SECONDS:-3}
+    # whole seconds: Gatling reads them as integers (and falls back to its defaults on anything else)
+    [[ $warmup =~ ^[0-9]+$ && $pause =~ ^[0-9]+$ ]] ||
+        die "BENCH_OPEN_WARMUP_SECONDS and BENCH_OPEN_PAUSE_SECONDS take whole seconds, not '$warmup' and '$pause'"
     mkdir -p "$dir"
     rm -f "$dir"/requests-*.log "$dir/cpu.json" "$dir/window.txt"
     echo "$seconds" >"$dir/window.txt"

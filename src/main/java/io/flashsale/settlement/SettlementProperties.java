@@ -20,6 +20,13 @@ public record SettlementProperties(
         @DefaultValue("3s") Duration databaseProbeInterval,
         @DefaultValue("30s") Duration shutdownTimeout) {
 
+    public SettlementProperties {
+        // Caught here, the operator reads the setting and its value, not a failure of the listener container.
+        if (consumers != null && consumers < 1) {
+            throw new IllegalArgumentException("flashsale.settlement.consumers must be at least 1, not " + consumers);
+        }
+    }
+
     /** Batches side by side in a process that only settles: they overlap one another's round trips (ADR 0009). */
     static final int WORKER_ONLY_CONSUMERS = 4;
 

@@ -1,9 +1,11 @@
 package io.flashsale.settlement;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.springframework.boot.context.properties.bind.BindException;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 
@@ -30,5 +32,31 @@ class SettlementPropertiesTest {
 
         assertThat(settings.consumers(true)).isEqualTo(3);
         assertThat(settings.consumers(false)).isEqualTo(3);
+    }
+
+    @Test
+    void anEmptyValueLeavesTheNumberToTheRoles() {
+        var settings = bound(Map.of("flashsale.settlement.consumers", ""));
+
+        assertThat(settings.consumers(true)).isEqualTo(1);
+        assertThat(settings.consumers(false)).isEqualTo(4);
+    }
+
+    @Test
+    void noBatchOrFewerFailsTheBindingAndNamesTheSetting() {
+        for (String value : new String[] {"0", "-1"}) {
+            assertThatThrownBy(() -> bound(Map.of("flashsale.settlement.consumers", value)))
+                    .as(value)
+                    .isInstanceOf(BindException.class)
+                    .rootCause()
+                    .hasMessage("flashsale.settlement.consumers must be at least 1, not " + value);
+        }
+    }
+
+    @Test
+    void aValueThatIsNoNumberFailsTheBinding() {
+        assertThatThrownBy(() -> bound(Map.of("flashsale.settlement.consumers", "abc")))
+                .isInstanceOf(BindException.class)
+                .hasMessageContaining("flashsale.settlement.consumers");
     }
 }
