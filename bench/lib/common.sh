@@ -323,8 +323,10 @@ open_load() {
     rm -f "$dir"/requests-*.log "$dir/cpu.json" "$dir/window.txt"
     echo "$seconds" >"$dir/window.txt"
     # the JVM options gatling-maven-plugin passes to the JVM it forks; an open loop opens a connection
-    # for every buyer that arrives while all open ones are busy, so it needs more than 1,024 files
-    (ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$BENCH_JAVA" -Xmx"${BENCH_GATLING_HEAP:-768m}" -XX:+UseG1GC -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12 \
+    # for every buyer that arrives while all open ones are busy, so it needs more than 1,024 files;
+    # BENCH_GATLING_JAVA_OPTS adds flags (several: unquoted on purpose)
+    # shellcheck disable=SC2086
+    (ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$BENCH_JAVA" -Xmx"${BENCH_GATLING_HEAP:-768m}" -XX:+UseG1GC ${BENCH_GATLING_JAVA_OPTS:-} -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12 \
         --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED \
         --add-opens=java.base/java.lang=ALL-UNNAMED -Dgatling.http.requestTimeout=10000 \
         -DbaseUrl="$url" -DitemId="$item" -DwarmupItemId="$warmup_item" -Drate="$rate" -Dseconds="$seconds" \

@@ -4,6 +4,7 @@ import static io.gatling.javaapi.core.CoreDsl.StringBody;
 import static io.gatling.javaapi.core.CoreDsl.constantUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.jsonPath;
 import static io.gatling.javaapi.core.CoreDsl.nothingFor;
+import static io.gatling.javaapi.core.CoreDsl.rampUsersPerSec;
 import static io.gatling.javaapi.core.CoreDsl.scenario;
 import static io.gatling.javaapi.http.HttpDsl.http;
 import static io.gatling.javaapi.http.HttpDsl.status;
@@ -34,12 +35,13 @@ import java.util.stream.Stream;
  * slowing the load down (no coordinated omission). Connections are shared: a new one is opened only
  * when every open one has a request in flight.
  * <p>
- * Three phases in one JVM: {@code warmupSeconds} of purchases of {@code warmupItemId} at
- * {@code warmupRate} a second (the generator's own JIT and its pool of connections, on the request
- * the measured phase sends; the harness gives the measured rate), {@code pauseSeconds} of nothing
- * (the warm-up's orders settle), then {@code seconds} of
- * purchases of {@code itemId} by buyers drawn from {@code buyers} ids. Every purchase is logged as the
- * wrk script of the other scenarios logs it ({@code <start, epoch µs> <latency µs> <status> <orderId |
+ * Three phases in one JVM: {@code warmupSeconds} of purchases of {@code warmupItemId}, ramping up
+ * from a quarter of {@code warmupRate} a second to all of it over the first half (the generator's own
+ * JIT and its pool of connections, on the request the measured phase sends; the harness gives the
+ * measured rate), {@code pauseSeconds} of nothing
+ * (the warm-up's orders settle), then {@code seconds} of purchases of {@code itemId} by buyers drawn
+ * from {@code buyers} ids (the warm-up's buyers are named apart). Every purchase is logged as the wrk
+ * script of the other scenarios logs it ({@code <start, epoch µs> <latency µs> <status> <orderId |
  * code | ->}, status 0 when no answer came), timed from the moment the buyer arrived: the measured
  * phase to {@code out}/requests-gatling.log, the warm-up to {@code out}/warmup/requests-gatling.log.
  * <p>
@@ -66,8 +68,15 @@ public class OpenLoopSimulation extends Simulation {
     private final Queue<String> log = new ConcurrentLinkedQueue<>();
     private final Queue<String> warmupLog = new ConcurrentLinkedQueue<>();
 
-    private final Iterator<Map<String, Object>> buyers = Stream.generate(
-            () -> Map.<String, Object>of("userId", PREFIX + ThreadLocalRandom.current().nextInt(BUYERS))).iterator();
+    private final Iterator<Map<String, Object>> buyers = buyersNamed(PREFIX);
+
+    /** The warm-up's buyers are others than the measured phase's, so no per-buyer state carries over. */
+    private final Iterator<Map<String, Object>> warmupBuyers = buyersNamed(PREFIX + "w");
+
+    private static Iterator<Map<String, Object>> buyersNamed(String prefix) {
+        return Stream.generate(() -> Map.<String, Object>of("userId", prefix + ThreadLocalRandom.current().nextInt(BUYERS)))
+                .iterator();
+    }
 
     private final HttpProtocolBuilder protocol = http.baseUrl(BASE_URL)
             .acceptHeader("application/json")
@@ -82,7 +91,7 @@ public class OpenLoopSimulation extends Simulation {
     private final ChainBuilder arrive = CoreDsl.exec(session -> session.set("arrivedUs", nowUs()));
 
     private final ScenarioBuilder warmup = scenario("warm-up (purchases of the warm-up item)")
-            .feed(buyers)
+            .feed(warmupBuyers)
             .exec(arrive)
             .exec(purchase("warm-up purchase", WARMUP_ITEM_ID))
             .exec(session -> record(session, warmupLog));
@@ -113,7 +122,12 @@ public class OpenLoopSimulation extends Simulation {
     }
 
     {
-        setUp(warmup.injectOpen(constantUsersPerSec(WARMUP_RATE).during(Duration.ofSeconds(WARMUP_SECONDS)))
+        // The warm-up ramps up over its first half: a cold step to the full rate once made the app's
+        // heap fill with connections the generator opened while the first answers were slow (ADR 0052).
+        Duration half = Duration.ofMillis(WARMUP_SECONDS * 500L);
+        setUp(warmup.injectOpen(
+                                rampUsersPerSec(Math.max(1, WARMUP_RATE / 4)).to(WARMUP_RATE).during(half),
+                                constantUsersPerSec(WARMUP_RATE).during(half))
                 .andThen(purchases.injectOpen(
                         nothingFor(Duration.ofSeconds(PAUSE_SECONDS)),
                         constantUsersPerSec(RATE).during(Duration.ofSeconds(SECONDS)))))
