@@ -188,7 +188,9 @@ abstract class StandbyScenario {
         int stock = 10;
         CreatedItem item = client.openSale(stock, 1);
         var crowd = new Crowd().buy(client, item.itemId(), Crowd.buyers("crowd", 40), 16);
-        assertThat(crowd.statuses().keySet()).containsOnly(202, 409);
+        // In check-only mode the gate may admit the whole crowd before settlement has counted the
+        // units away (how many depends on how soon the first batch settles), so a 409 is not certain.
+        assertThat(crowd.statuses().keySet()).contains(202).isSubsetOf(202, 409);
         Set<UUID> accepted = new HashSet<>(crowd.accepted());
         await().atMost(Duration.ofSeconds(60)).until(() -> count(item, "status = 'CONFIRMED'") == stock);
         await().atMost(Duration.ofSeconds(10))
