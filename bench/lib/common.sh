@@ -308,10 +308,9 @@ gatling_build() {
 }
 
 # open_load DIR URL RATE SECONDS ITEM BUYERS WARMUP_ITEM: Gatling's open injection
-# (OpenLoopSimulation): a warm-up of the generator at RATE x BENCH_OPEN_WARMUP_FRACTION (1) buying
-# WARMUP_ITEM for BENCH_OPEN_WARMUP_SECONDS (10), a pause of
-# BENCH_OPEN_PAUSE_SECONDS (3) while its orders settle, then RATE buyers a second for SECONDS, each
-# one purchase of ITEM; per-request log in DIR/requests-gatling.log, DIR/accepted.txt (the warm-up's
+# (OpenLoopSimulation): a warm-up of the generator buying WARMUP_ITEM for BENCH_OPEN_WARMUP_SECONDS
+# (10), ramping up to RATE x BENCH_OPEN_WARMUP_FRACTION (1); a pause of BENCH_OPEN_PAUSE_SECONDS (3)
+# while its orders settle; then RATE buyers a second for SECONDS, each one purchase of ITEM; per-request log in DIR/requests-gatling.log, DIR/accepted.txt (the warm-up's
 # in DIR/warmup/), CPU by part over the window in DIR/cpu.json.
 open_load() {
     local dir=$1 url=$2 rate=$3 seconds=$4 item=$5 buyers=$6 warmup_item=$7

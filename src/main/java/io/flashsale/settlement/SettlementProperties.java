@@ -22,16 +22,21 @@ public record SettlementProperties(
 
     public SettlementProperties {
         // Caught here, the operator reads the setting and its value, not a failure of the listener container.
+        if (batchSize < 1) {
+            throw new IllegalArgumentException("flashsale.settlement.batch-size must be at least 1, not " + batchSize);
+        }
+        if (!batchTimeout.isPositive()) {
+            throw new IllegalArgumentException(
+                    "flashsale.settlement.batch-timeout must be positive, not " + batchTimeout);
+        }
         if (consumers != null && consumers < 1) {
             throw new IllegalArgumentException("flashsale.settlement.consumers must be at least 1, not " + consumers);
         }
     }
 
-    /** Batches side by side in a process that only settles: they overlap one another's round trips (ADR 0009). */
-    static final int WORKER_ONLY_CONSUMERS = 4;
-
     /**
-     * Batches side by side: {@code consumers} if set; otherwise 4 in a process that only settles, and
+     * Batches side by side: {@code consumers} if set; otherwise 4 in a process that only settles (they
+     * overlap one another's round trips, ADR 0009), and
      * 1 in a process that also serves buyers, where more batches take the cores the admissions need
      * while a sale sells out and add little, as one batch settles several times faster than buyers
      * are admitted (ADR 0052).
@@ -40,7 +45,7 @@ public record SettlementProperties(
         if (consumers != null) {
             return consumers;
         }
-        return servesBuyers ? 1 : WORKER_ONLY_CONSUMERS;
+        return servesBuyers ? 1 : 4;
     }
 
     /** The broker sends ahead twice a batch, so the next batch is waiting when one commits. */

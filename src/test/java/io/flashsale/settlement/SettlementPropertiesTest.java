@@ -54,6 +54,18 @@ class SettlementPropertiesTest {
     }
 
     @Test
+    void anEmptyBatchOrNoTimeToFillOneFailsTheBindingAndNamesTheSetting() {
+        assertThatThrownBy(() -> bound(Map.of("flashsale.settlement.batch-size", "0")))
+                .isInstanceOf(BindException.class)
+                .rootCause()
+                .hasMessage("flashsale.settlement.batch-size must be at least 1, not 0");
+        assertThatThrownBy(() -> bound(Map.of("flashsale.settlement.batch-timeout", "0ms")))
+                .isInstanceOf(BindException.class)
+                .rootCause()
+                .hasMessage("flashsale.settlement.batch-timeout must be positive, not PT0S");
+    }
+
+    @Test
     void aValueThatIsNoNumberFailsTheBinding() {
         assertThatThrownBy(() -> bound(Map.of("flashsale.settlement.consumers", "abc")))
                 .isInstanceOf(BindException.class)
