@@ -240,7 +240,9 @@ print((split or {}).get("before_sold_out", {}).get("requests_per_s") or whole["r
 
     say "open loop: $rate buyers/s ($OPEN_FRACTION x $capacity) for ${SECONDS_LOAD}s, $STOCK units, buyers from $BUYERS ids"
     sampler_start "$item" "$dir/samples.csv"
+    scrape "$url" "$dir/metrics-before.prom"
     open_load "$dir/load" "$url" "$rate" "$SECONDS_LOAD" "$item" "$BUYERS" "$generator_item"
+    scrape "$url" "$dir/metrics-after.prom"
     check "$dir" "$item" "$dir/load/accepted.txt" "$capacity_item" "$dir/capacity/accepted.txt" "$warm" "$dir/warmup/accepted.txt" \
         "$generator_item" "$dir/load/warmup/accepted.txt"
     sleep 1.5

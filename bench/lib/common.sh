@@ -357,6 +357,10 @@ export BENCH_OWN_PIDS=${BENCH_OWN_PIDS:-$(mktemp -t bench-own-pids.XXXXXX)}
 cpu_start() { mkdir -p "$1" && python3 "$BENCH_ROOT/bench/lib/cpu.py" snap "$1/.cpu-start.json"; }
 cpu_stop() { python3 "$BENCH_ROOT/bench/lib/cpu.py" diff "$1/.cpu-start.json" "$1/cpu.json" && rm -f "$1/.cpu-start.json"; }
 
+# scrape URL FILE: the app's Prometheus figures (timers by phase of a purchase) into FILE, so two
+# scrapes around a load give its own distribution; a failed scrape leaves no file and no error.
+scrape() { curl -sf "$1/actuator/prometheus" -o "$2" || rm -f "$2"; }
+
 # sampler_start ITEMS CSV: samples queue depth, rows, tokens of ITEMS (comma list) into CSV
 sampler_start() {
     local items=$1 csv=$2

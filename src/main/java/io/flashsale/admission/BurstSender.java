@@ -11,6 +11,8 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
+import com.rabbitmq.client.Channel;
+import org.springframework.amqp.AmqpException;
 import org.springframework.amqp.AmqpIOException;
 import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.connection.CorrelationData;
@@ -20,11 +22,12 @@ import org.springframework.stereotype.Component;
 
 /**
  * The publisher's one sending thread. Requests hand it their message; it sends whatever has piled
- * up as one burst on one channel ({@link RabbitTemplate#invoke}), and the broker's confirms complete
- * each message's {@link CorrelationData} future as they arrive. RabbitMQ writes and confirms such a
- * burst together, so a crowd costs one channel and one disk flush per burst instead of one per
- * request. The burst's PENDING statuses are cached first, in one Redis pipeline; if that fails,
- * nothing of the burst is sent and its requests withdraw.
+ * up as one burst, and the broker's confirms complete each message's {@link CorrelationData} future
+ * as they arrive. RabbitMQ writes and confirms such a burst together, so a crowd costs one disk
+ * flush per burst instead of one per request. Every burst goes out on the same channel, held for
+ * as long as it stays open ({@link RabbitTemplate#invoke}). The burst's PENDING statuses are cached
+ * first, in one Redis pipeline; if that fails, nothing of the burst is sent and its requests
+ * withdraw.
  */
 @Component
 class BurstSender {
@@ -76,45 +79,98 @@ class BurstSender {
         outgoing.add(message);
     }
 
+    /**
+     * Sends every burst on one channel for as long as that channel works, then opens another. A
+     * channel per burst cost two round trips to open, and Spring AMQP keeps a returned channel out
+     * of its cache, on a thread of its own, until the broker has confirmed all it carried: under a
+     * crowd that was hundreds of channels and threads, and confirms that came in waves (ADR 0053).
+     */
     private void sendUntilStopped() {
-        List<Outgoing> burst = new ArrayList<>(MAX_BURST);
-        while (!Thread.currentThread().isInterrupted()) {
+        Burst burst = new Burst();
+        boolean inHand = burst.takeNext();
+        while (inHand) {
             try {
-                burst.add(outgoing.take());
-            } catch (InterruptedException e) {
-                return;
+                inHand = Boolean.TRUE.equals(rabbit.invoke(channel -> sendWhileOpen(channel, burst)));
+            } catch (RuntimeException e) {
+                // The channel could not be opened or broke: what was not sent of this burst fails, and
+                // the next burst opens a new channel. The thread goes on whatever it was.
+                burst.failUnsent(e);
+                inHand = burst.takeNext();
             }
-            outgoing.drainTo(burst, MAX_BURST - 1);
-            send(burst);
-            burst.clear();
         }
     }
 
     /**
-     * Caches the burst's PENDING statuses, then sends it on one channel. If sending fails part way,
-     * the messages from the failing one on never reached the broker: they fail at once (the requests
-     * withdraw and answer 503). Those sent before it are settled by their confirm, or by the nack
-     * Spring AMQP gives when the channel closes.
+     * Sends bursts on this channel until it closes (true: the next burst is in hand, for a new
+     * channel) or the thread is interrupted (false). A channel the broker closed in between is not
+     * used, so its closing fails only the messages it carried.
      */
-    private void send(List<Outgoing> burst) {
+    private boolean sendWhileOpen(RabbitOperations channel, Burst burst) {
+        do {
+            send(channel, burst);
+            if (!burst.takeNext()) {
+                return false;
+            }
+        } while (isOpen(channel));
+        return true;
+    }
+
+    private static boolean isOpen(RabbitOperations channel) {
         try {
-            statuses.markPending(burst.stream().map(Outgoing::order).toList());
+            return Boolean.TRUE.equals(channel.execute(Channel::isOpen));
+        } catch (AmqpException e) {
+            // Spring AMQP refuses any call on a publisher channel that has closed.
+            return false;
+        }
+    }
+
+    /**
+     * Caches the burst's PENDING statuses, then sends it. If that caching fails, nothing of the burst
+     * is sent and the channel goes on. If a send fails, the exception ends the channel's use: the
+     * messages from the failing one on never reached the broker and fail ({@link Burst#failUnsent});
+     * those sent before it are settled by their confirm, or by the nack Spring AMQP gives when the
+     * channel closes.
+     */
+    private void send(RabbitOperations channel, Burst burst) {
+        try {
+            statuses.markPending(burst.messages.stream().map(Outgoing::order).toList());
         } catch (RuntimeException e) {
-            fail(burst, e);
+            burst.failUnsent(e);
             return;
         }
-        int[] sent = {0};
-        try {
-            rabbit.invoke(operations -> {
-                for (Outgoing message : burst) {
-                    sendInRequestTrace(operations, message);
-                    sent[0]++;
-                }
-                return null;
-            });
-        } catch (RuntimeException e) {
-            // Whatever it was, the messages from the failing one on were never sent; the thread goes on.
-            fail(burst.subList(sent[0], burst.size()), e);
+        for (Outgoing message : burst.messages) {
+            sendInRequestTrace(channel, message);
+            burst.sent++;
+        }
+    }
+
+    /** The messages in hand: whatever has piled up, at most {@link #MAX_BURST}, and how many of them are sent. */
+    private final class Burst {
+
+        private final List<Outgoing> messages = new ArrayList<>(MAX_BURST);
+        private int sent;
+
+        /** Waits for the next message and takes what has piled up behind it; false once the thread is interrupted. */
+        boolean takeNext() {
+            messages.clear();
+            sent = 0;
+            if (Thread.currentThread().isInterrupted()) {
+                return false;
+            }
+            try {
+                messages.add(outgoing.take());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+            outgoing.drainTo(messages, MAX_BURST - 1);
+            return true;
+        }
+
+        /** The messages not sent yet never reached the broker. */
+        void failUnsent(Throwable cause) {
+            fail(messages.subList(sent, messages.size()), cause);
+            sent = messages.size();
         }
     }
 
