@@ -463,6 +463,56 @@ def before_and_after(directory, split_s, connections):
     return out
 
 
+# The app's timers over the open crowd and the generator's warm-up (not the capacity run): the
+# difference of the Prometheus scrapes saved just before and just after them (bench/run.sh
+# openloop), as the share of calls within each bound.
+ADMISSION_PARTS = (
+    ("the whole admission", "flashsale_admission_duration_seconds", 'outcome="admitted"'),
+    ("the gate's reserve call", "flashsale_gate_duration_seconds", 'operation="reserve"'),
+    ("hand-off to the broker's confirm", "flashsale_admission_publish_duration_seconds", 'outcome="confirmed"'),
+)
+PART_BOUNDS_S = (0.002, 0.005, 0.025, 0.1)
+
+
+def scrape_values(path):
+    values = {}
+    if not os.path.exists(path):
+        return None
+    with open(path) as f:
+        for line in f:
+            if line.startswith("#") or " " not in line:
+                continue
+            name, _, value = line.strip().rpartition(" ")
+            try:
+                values[name] = float(value)
+            except ValueError:
+                pass
+    return values
+
+
+def admission_parts(directory):
+    before = scrape_values(os.path.join(directory, "metrics-before.prom"))
+    after = scrape_values(os.path.join(directory, "metrics-after.prom"))
+    if before is None or after is None:
+        return []
+    parts = []
+    for label, metric, tag in ADMISSION_PARTS:
+        def delta(series):
+            return sum(after[k] - before.get(k, 0) for k in after if k.startswith(series) and tag in k)
+        count = delta(metric + "_count{")
+        if count <= 0:
+            continue
+        shares = {}
+        for bound in PART_BOUNDS_S:
+            le = 'le="%s"' % repr(bound)
+            within = sum(after[k] - before.get(k, 0) for k in after
+                         if k.startswith(metric + "_bucket{") and tag in k and le in k)
+            shares["%g ms" % (bound * 1000)] = round(100.0 * within / count, 1)
+        parts.append({"part": label, "count": int(count),
+                      "mean_ms": round(1000.0 * delta(metric + "_sum{") / count, 2), "within_pct": shares})
+    return parts
+
+
 def openloop_run(directory, meta):
     load, capacity = phase(os.path.join(directory, "load")), phase(os.path.join(directory, "capacity"))
     check = read_json(os.path.join(directory, "check.json"), {})
@@ -497,6 +547,7 @@ def openloop_run(directory, meta):
         "invariants": check.get("invariants", "NOT CHECKED"),
         "invariant_failures": [i.get("failure") for i in check.get("items", []) if i.get("failure")],
         "settings": settings(meta),
+        "admission_parts": admission_parts(directory),
     }
     result["cpu"] = [c for c in (cpu_use(directory, "capacity", "request", (capacity or {}).get("responses_in_window")),
                                  cpu_use(directory, "load", "request", (load or {}).get("responses_in_window"))) if c]
@@ -762,7 +813,11 @@ def figures(run):
                     "%s / %s / %s ms" % (fmt(part.get("p50")), fmt(part.get("p99")), fmt(part.get("max")))
                     for part in (((run.get("phases") or {}).get(k) or {}) for k in ("before_sold_out", "after_sold_out")))),
                 ("messages published (202)", run["messages_published"]), ("order rows", run["order_rows"]),
-                ("outcomes", json.dumps(run["by_outcome"])), ("invariants", run["invariants"])]
+                ("outcomes", json.dumps(run["by_outcome"])), ("invariants", run["invariants"])] + [
+                ("app timer over the open crowd and its warm-up: %s (%d calls): mean, share within %s" % (
+                    part["part"], part["count"], " / ".join(part["within_pct"])),
+                 "%s ms; %s" % (fmt(part["mean_ms"]), " / ".join("%s %%" % v for v in part["within_pct"].values())))
+                for part in run.get("admission_parts") or []]
     if "units" in run:
         return common + [("accepted/s", fmt(run["accepted_per_s"])),
                          ("settled/s end to end", fmt(run["settled_per_s_end_to_end"])),
