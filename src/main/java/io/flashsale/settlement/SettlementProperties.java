@@ -7,7 +7,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * How a worker batches: up to {@code batchSize} messages, or what arrived within
- * {@code batchTimeout}, settle in one transaction; {@code consumers} batches run side by side (if
+ * {@code batchTimeout} (100 ms, ADR 0054), settle in one transaction; {@code consumers} batches run side by side (if
  * unset, see {@link #consumers(boolean)}). While PostgreSQL is unreachable, consumption pauses and
  * one batch probes it every {@code databaseProbeInterval}. On shutdown a worker waits up to
  * {@code shutdownTimeout} for the batch in hand.
@@ -15,7 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 @ConfigurationProperties("flashsale.settlement")
 public record SettlementProperties(
         @DefaultValue("500") int batchSize,
-        @DefaultValue("20ms") Duration batchTimeout,
+        @DefaultValue("100ms") Duration batchTimeout,
         @Nullable Integer consumers,
         @DefaultValue("3s") Duration databaseProbeInterval,
         @DefaultValue("30s") Duration shutdownTimeout) {

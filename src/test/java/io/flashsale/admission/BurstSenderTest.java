@@ -57,8 +57,8 @@ class BurstSenderTest {
 
     @BeforeEach
     void senderOnItsOwnConnection() {
-        connections = new CachingConnectionFactory(
-                ((CachingConnectionFactory) appConnections).getRabbitConnectionFactory());
+        connections =
+                new CachingConnectionFactory(((CachingConnectionFactory) appConnections).getRabbitConnectionFactory());
         connections.setPublisherConfirmType(CachingConnectionFactory.ConfirmType.CORRELATED);
         connections.setPublisherReturns(true);
         connections.addChannelListener((channel, transactional) -> channelsOpened.incrementAndGet());
