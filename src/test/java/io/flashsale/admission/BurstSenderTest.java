@@ -2,6 +2,9 @@ package io.flashsale.admission;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.flashsale.admission.events.LiveChanges;
+import io.flashsale.admission.gate.AdmissionProperties;
+import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.shared.OrderMessages;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.OrderRequested;
@@ -10,10 +13,13 @@ import io.micrometer.observation.Observation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -27,12 +33,17 @@ import org.springframework.amqp.rabbit.connection.CorrelationData;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.amqp.rabbit.core.RabbitTemplate;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
+import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
+import org.springframework.data.redis.core.StringRedisTemplate;
 
 /**
  * The sender's channel, against the real broker: a crowd of orders goes out on one channel and every
  * one is confirmed; a channel the broker closes fails only what it carried, and the next burst goes
- * out on a new one. Each test has a connection factory that counts the channels it opens, and an
- * exchange and queue of its own that nothing consumes.
+ * out on a new one; a channel that keeps closing under a crowd never leaves an order confirmed that
+ * is not queued, nor one waiting; stopping fails whatever is unsent; a Redis that cannot cache the
+ * statuses fails each burst at once. Each test has a connection factory that counts the channels it
+ * opens, and an exchange and queue of its own that nothing consumes.
  */
 @FlashSaleIntegrationTest
 class BurstSenderTest {
@@ -127,6 +138,127 @@ class BurstSenderTest {
                 .as("the next order goes out on a new channel, not on the closed one")
                 .isTrue();
         assertThat(admin.getQueueInfo(queues.queue()).getMessageCount()).isEqualTo(1);
+    }
+
+    @Test
+    void underACrowdAChannelThatKeepsClosingNeitherAcksALostOrderNorLeavesOneWaiting() throws Exception {
+        declareQueue();
+        var storm = Executors.newSingleThreadScheduledExecutor();
+        AtomicInteger disruption = new AtomicInteger();
+        // Every 40 ms the broker loses the channel: the exchange goes missing (404) or the connection drops.
+        storm.scheduleWithFixedDelay(
+                () -> {
+                    if (disruption.incrementAndGet() % 2 == 0) {
+                        connections.resetConnection();
+                    } else {
+                        admin.deleteExchange(queues.exchange());
+                        declareQueue();
+                    }
+                },
+                40,
+                40,
+                TimeUnit.MILLISECONDS);
+        List<CorrelationData> correlations = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger waitedTooLong = new AtomicInteger();
+        try (var crowd = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int buyer = 0; buyer < 20; buyer++) {
+                String userId = "buyer-" + buyer;
+                crowd.submit(() -> {
+                    for (int i = 0; i < 60; i++) {
+                        CorrelationData correlation = submit(userId);
+                        correlations.add(correlation);
+                        try {
+                            correlation.getFuture().get(3, TimeUnit.SECONDS);
+                        } catch (TimeoutException e) {
+                            waitedTooLong.incrementAndGet();
+                        } catch (ExecutionException e) {
+                            // refused at once: the request withdraws
+                        }
+                    }
+                    return null;
+                });
+            }
+        } finally {
+            storm.shutdownNow();
+            storm.awaitTermination(5, TimeUnit.SECONDS);
+        }
+        declareQueue();
+
+        assertThat(waitedTooLong)
+                .as("orders left without an answer past the publish timeout")
+                .hasValue(0);
+        long accepted = correlations.stream()
+                .filter(correlation -> !correlation.getFuture().isCompletedExceptionally())
+                .filter(correlation -> correlation.getFuture().join().ack() && correlation.getReturned() == null)
+                .count();
+        assertThat((long) admin.getQueueInfo(queues.queue()).getMessageCount())
+                .as("every order the broker confirmed is in the queue")
+                .isGreaterThanOrEqualTo(accepted);
+        assertThat(submit("carol").getFuture().get(10, TimeUnit.SECONDS).ack())
+                .as("the sender still sends")
+                .isTrue();
+    }
+
+    @Test
+    void stoppingInTheMiddleOfACrowdLeavesNoOrderWithoutAnAnswer() throws Exception {
+        declareQueue();
+        for (int round = 0; round < 5; round++) {
+            List<CorrelationData> correlations = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                correlations.add(submit("buyer-" + i));
+            }
+            Thread.sleep(round * 3L);
+            sender.stop();
+
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(6);
+            long unanswered = correlations.stream()
+                    .filter(correlation -> {
+                        try {
+                            correlation
+                                    .getFuture()
+                                    .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                            return false;
+                        } catch (TimeoutException e) {
+                            return true;
+                        } catch (Exception e) {
+                            return false;
+                        }
+                    })
+                    .count();
+            assertThat(unanswered)
+                    .as("orders neither confirmed nor failed after the sender stopped (round %d)", round)
+                    .isZero();
+            sender.start();
+        }
+    }
+
+    @Test
+    void whenRedisCannotCacheTheStatusesEveryOrderFailsAtOnceAndTheSenderGoesOn(
+            @Autowired RedisGate gate, @Autowired AdmissionProperties settings, @Autowired LiveChanges live)
+            throws Exception {
+        declareQueue();
+        // A Redis that refuses every connection: nothing listens on port 1.
+        var noRedis = new LettuceConnectionFactory(new RedisStandaloneConfiguration("127.0.0.1", 1));
+        noRedis.afterPropertiesSet();
+        noRedis.start();
+        var template = new RabbitTemplate(connections);
+        template.setMandatory(true);
+        var withoutRedis = new BurstSender(
+                template, new OrderStatusCache(new StringRedisTemplate(noRedis), gate, settings, live), queues);
+        sender.stop();
+        sender = withoutRedis;
+        sender.start();
+        try {
+            for (int burst = 0; burst < 3; burst++) {
+                CorrelationData order = submit("dave");
+                assertThat(order.getFuture())
+                        .as("an order whose status could not be cached is never sent, and fails at once")
+                        .failsWithin(Duration.ofSeconds(3));
+            }
+            assertThat(admin.getQueueInfo(queues.queue()).getMessageCount()).isZero();
+        } finally {
+            noRedis.destroy();
+        }
     }
 
     private CorrelationData submit(String userId) {
