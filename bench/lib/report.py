@@ -15,6 +15,8 @@ import os
 import subprocess
 import sys
 
+import timers  # the same directory: one Prometheus scrape as {(name, labels): value}
+
 
 def read_json(path, default=None):
     try:
@@ -474,42 +476,25 @@ ADMISSION_PARTS = (
 PART_BOUNDS_S = (0.002, 0.005, 0.025, 0.1)
 
 
-def scrape_values(path):
-    values = {}
-    if not os.path.exists(path):
-        return None
-    with open(path) as f:
-        for line in f:
-            if line.startswith("#") or " " not in line:
-                continue
-            name, _, value = line.strip().rpartition(" ")
-            try:
-                values[name] = float(value)
-            except ValueError:
-                pass
-    return values
-
-
 def admission_parts(directory):
-    before = scrape_values(os.path.join(directory, "metrics-before.prom"))
-    after = scrape_values(os.path.join(directory, "metrics-after.prom"))
-    if before is None or after is None:
+    before_path, after_path = (os.path.join(directory, "metrics-%s.prom" % when) for when in ("before", "after"))
+    if not (os.path.exists(before_path) and os.path.exists(after_path)):
         return []
+    before, after = timers.scrape(before_path), timers.scrape(after_path)
+
+    def delta(series, tag, bound=None):
+        return sum(value - before.get(key, 0) for key, value in after.items()
+                   if key[0] == series and tag in key[1] and (bound is None or 'le="%r"' % bound in key[1]))
+
     parts = []
     for label, metric, tag in ADMISSION_PARTS:
-        def delta(series):
-            return sum(after[k] - before.get(k, 0) for k in after if k.startswith(series) and tag in k)
-        count = delta(metric + "_count{")
+        count = delta(metric + "_count", tag)
         if count <= 0:
             continue
-        shares = {}
-        for bound in PART_BOUNDS_S:
-            le = 'le="%s"' % repr(bound)
-            within = sum(after[k] - before.get(k, 0) for k in after
-                         if k.startswith(metric + "_bucket{") and tag in k and le in k)
-            shares["%g ms" % (bound * 1000)] = round(100.0 * within / count, 1)
         parts.append({"part": label, "count": int(count),
-                      "mean_ms": round(1000.0 * delta(metric + "_sum{") / count, 2), "within_pct": shares})
+                      "mean_ms": round(1000.0 * delta(metric + "_sum", tag) / count, 2),
+                      "within_pct": {"%g ms" % (bound * 1000): round(100.0 * delta(metric + "_bucket", tag, bound) / count, 1)
+                                     for bound in PART_BOUNDS_S}})
     return parts
 
 
