@@ -5,6 +5,7 @@ import io.flashsale.admission.gate.GateDecision;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleItem;
 import io.flashsale.shared.ApiException;
+import io.flashsale.shared.BackingServiceOutages;
 import io.flashsale.shared.ErrorCode;
 import io.flashsale.shared.FaultInjection;
 import io.flashsale.shared.OrderRequested;
@@ -13,10 +14,6 @@ import java.time.Instant;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.amqp.AmqpException;
-import org.springframework.dao.DataAccessResourceFailureException;
-import org.springframework.dao.TransientDataAccessException;
-import org.springframework.data.redis.RedisSystemException;
 import org.springframework.stereotype.Service;
 
 /**
@@ -69,11 +66,10 @@ public class PurchaseAdmission {
         } catch (ApiException e) {
             outcome = AdmissionMetrics.outcomeOf(e.code());
             throw e;
-        } catch (TransientDataAccessException
-                | DataAccessResourceFailureException
-                | AmqpException
-                | RedisSystemException e) {
-            outcome = AdmissionMetrics.outcomeOf(ErrorCode.UNAVAILABLE);
+        } catch (RuntimeException e) {
+            if (BackingServiceOutages.isOutage(e)) {
+                outcome = AdmissionMetrics.outcomeOf(ErrorCode.UNAVAILABLE);
+            }
             throw e;
         } finally {
             metrics.admission(outcome, started);

@@ -1,6 +1,14 @@
 package io.flashsale.shared;
 
 import io.lettuce.core.RedisException;
+import java.sql.SQLException;
+import java.sql.SQLRecoverableException;
+import java.sql.SQLTransientException;
+import java.util.ArrayDeque;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.IdentityHashMap;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.amqp.AmqpException;
@@ -8,6 +16,7 @@ import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 import org.springframework.data.redis.ClusterRedirectException;
 import org.springframework.data.redis.ClusterStateFailureException;
@@ -17,6 +26,8 @@ import org.springframework.data.redis.TooManyClusterRedirectionsException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.RestControllerAdvice;
 
@@ -25,6 +36,11 @@ import org.springframework.web.bind.annotation.RestControllerAdvice;
  * as problem details; the client may retry later. Redis errors that Spring Data Redis does not
  * classify further (a connection reset mid-command, CLUSTERDOWN while a cluster fails over, a
  * redirect loop) are outages of the same kind.
+ * <p>
+ * The same outage may also arrive wrapped in an exception that names none of them: the connection
+ * died inside a transaction and its rollback failed too ({@code TransactionSystemException}, whose
+ * application exception is the outage), or a transaction could not begin. {@link #isOutage} looks
+ * through those, and {@link ProblemDetailsAdvice} asks it before it answers 500.
  * <p>
  * Asked before {@link ProblemDetailsAdvice}: Spring MVC takes the first advice that has a handler
  * for the exception, and that one's handler of any {@code Exception} would answer 500.
@@ -49,11 +65,64 @@ public class BackingServiceOutages {
         RedisException.class
     })
     ResponseEntity<ProblemDetail> unavailable(Exception e) {
+        return answer(e);
+    }
+
+    /** The 503 for {@code e}, which {@link #isOutage} says is an outage. */
+    static ResponseEntity<ProblemDetail> answer(Exception e) {
         log.warn("Answering 503: {}", e.toString());
         var response =
                 ProblemDetailsAdvice.problem(ErrorCode.UNAVAILABLE, "A backing service is unavailable, retry later");
         return ResponseEntity.status(response.getStatusCode())
                 .header(HttpHeaders.RETRY_AFTER, "1")
                 .body(response.getBody());
+    }
+
+    /**
+     * Whether {@code failure}, its causes, or the exception a failed rollback replaced, is an outage
+     * of PostgreSQL, Redis or RabbitMQ: the exception types above, a transaction that could not begin,
+     * a JDBC driver's transient or recoverable exception, or SQLSTATE class 08 (connection
+     * exception), 53 (insufficient resources) or 57P (the server shutting down or starting).
+     */
+    public static boolean isOutage(Throwable failure) {
+        Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
+        Deque<Throwable> next = new ArrayDeque<>();
+        next.add(failure);
+        while (!next.isEmpty()) {
+            Throwable link = next.poll();
+            if (!seen.add(link)) {
+                continue;
+            }
+            if (isOutageItself(link)) {
+                return true;
+            }
+            if (link.getCause() != null) {
+                next.add(link.getCause());
+            }
+            if (link instanceof TransactionSystemException rollback && rollback.getApplicationException() != null) {
+                next.add(rollback.getApplicationException());
+            }
+        }
+        return false;
+    }
+
+    private static boolean isOutageItself(Throwable link) {
+        return link instanceof DataAccessResourceFailureException
+                || link instanceof TransientDataAccessException
+                || link instanceof RecoverableDataAccessException
+                || link instanceof CannotCreateTransactionException
+                || link instanceof AmqpException
+                || link instanceof RedisSystemException
+                || link instanceof ClusterStateFailureException
+                || link instanceof ClusterRedirectException
+                || link instanceof TooManyClusterRedirectionsException
+                || link instanceof RedisException
+                || link instanceof SQLTransientException
+                || link instanceof SQLRecoverableException
+                || link instanceof SQLException sql && isOutageState(sql.getSQLState());
+    }
+
+    private static boolean isOutageState(String state) {
+        return state != null && (state.startsWith("08") || state.startsWith("53") || state.startsWith("57P"));
     }
 }

@@ -66,6 +66,9 @@ public class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception e) {
+        if (BackingServiceOutages.isOutage(e)) {
+            return BackingServiceOutages.answer(e);
+        }
         log.error("Unexpected error", e);
         return problem(ErrorCode.INTERNAL_ERROR, "Unexpected error");
     }

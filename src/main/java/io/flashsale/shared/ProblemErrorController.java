@@ -6,6 +6,7 @@ import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import org.springframework.boot.webmvc.error.ErrorController;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -29,6 +30,13 @@ class ProblemErrorController implements ErrorController {
         // (it was answered 500, an error of ours, for any request to that path).
         int status =
                 attribute == null ? 404 : attribute instanceof Integer code && code >= 400 && code <= 599 ? code : 500;
+        if (status == 500
+                && request.getAttribute(RequestDispatcher.ERROR_EXCEPTION) instanceof Throwable failure
+                && BackingServiceOutages.isOutage(failure)) {
+            // A backing service out of reach under a filter, past Spring MVC's advice: the same 503.
+            status = 503;
+            response.setHeader(HttpHeaders.RETRY_AFTER, "1");
+        }
         Object uri = request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI);
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);

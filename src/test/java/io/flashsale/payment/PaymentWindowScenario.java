@@ -6,12 +6,14 @@ import static org.awaitility.Awaitility.await;
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.orders.OrdersSettled;
 import io.flashsale.orders.SettledOrder;
+import io.flashsale.shared.OrderStatus;
 import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.SaleFixture;
 import io.flashsale.support.SaleInvariants;
+import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,11 +22,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -62,6 +68,9 @@ abstract class PaymentWindowScenario {
 
     @Autowired
     ApplicationEventPublisher events;
+
+    @Autowired
+    DataSource dataSource;
 
     FlashSaleClient client;
     SaleInvariants invariants;
@@ -168,6 +177,77 @@ abstract class PaymentWindowScenario {
                 .isEqualTo(5);
         UUID rebought = confirmedPurchase(item, "carol", 2);
         invariants.awaitQuietAndAssert(item.itemId(), Set.of(order, rebought), Duration.ofSeconds(20));
+    }
+
+    /**
+     * Chaos seed 703: PostgreSQL terminated the connection of a cancel while it waited for the item's
+     * row lock, the rollback failed on the dead connection, and the buyer got a 500. Here the lock is
+     * held by the test, so the cancel (and then a payment) is certainly inside its statement when its
+     * connection is terminated.
+     */
+    @Test
+    void aCancelOrPaymentWhoseConnectionIsKilledMidTransactionIsAnswered503AndChangesNothing() throws Exception {
+        CreatedItem item = client.openSale(4, 2);
+        UUID order = confirmedPurchase(item, "dave", 2);
+
+        Response cancel = answerWithConnectionKilled(
+                "SELECT 1 FROM flash_sale_items WHERE id = ? FOR UPDATE", item.itemId(), () -> client.cancel(order));
+        Response payment = answerWithConnectionKilled(
+                "SELECT 1 FROM orders WHERE order_id = ? FOR UPDATE", order, () -> client.pay(order, "psp-killed"));
+
+        for (Response answer : List.of(cancel, payment)) {
+            assertThat(answer.status()).as("%s", answer.body()).isEqualTo(503);
+            assertThat(answer.code()).isEqualTo("UNAVAILABLE");
+            assertThat(answer.headers().firstValue("Retry-After")).contains("1");
+        }
+        assertThat(row(order).status()).isEqualTo(OrderStatus.CONFIRMED);
+        assertThat(jdbc.sql("SELECT available FROM flash_sale_items WHERE id = ?")
+                        .param(item.itemId())
+                        .query(Integer.class)
+                        .single())
+                .isEqualTo(2);
+        Response retried = client.cancel(order);
+        assertThat(retried.status()).as("%s", retried.body()).isEqualTo(200);
+        assertThat(retried.body().path("status").asString()).isEqualTo("CANCELLED");
+        invariants.assertAll(item.itemId(), Set.of(order));
+        invariants.assertBuyersMatchHoldings(item.itemId());
+    }
+
+    /**
+     * Holds the row lock {@code lockSql} takes, sends {@code request}, and once the request's
+     * connection waits for that lock, terminates it; returns the request's answer.
+     */
+    private Response answerWithConnectionKilled(String lockSql, Object key, Callable<Response> request)
+            throws Exception {
+        try (Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            int holderPid;
+            try (var pid = holder.createStatement();
+                    var rows = pid.executeQuery("SELECT pg_backend_pid()")) {
+                rows.next();
+                holderPid = rows.getInt(1);
+            }
+            try (var lock = holder.prepareStatement(lockSql)) {
+                lock.setObject(1, key);
+                lock.executeQuery().close();
+            }
+            try (var sender = Executors.newVirtualThreadPerTaskExecutor()) {
+                Future<Response> answer = sender.submit(request);
+                List<Integer> waiting = await().atMost(Duration.ofSeconds(10))
+                        .until(
+                                () -> jdbc.sql("SELECT pid FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))")
+                                        .param(holderPid)
+                                        .query(Integer.class)
+                                        .list(),
+                                pids -> !pids.isEmpty());
+                waiting.forEach(pid -> jdbc.sql("SELECT pg_terminate_backend(?)")
+                        .param(pid)
+                        .query()
+                        .listOfRows());
+                holder.rollback();
+                return answer.get(30, TimeUnit.SECONDS);
+            }
+        }
     }
 
     @Test

@@ -5,17 +5,26 @@ import static org.springframework.test.web.servlet.request.MockMvcRequestBuilder
 
 import io.lettuce.core.RedisCommandTimeoutException;
 import io.lettuce.core.RedisException;
+import java.sql.SQLException;
+import java.sql.SQLTransientConnectionException;
 import java.util.List;
+import java.util.concurrent.CompletionException;
 import org.junit.jupiter.api.Test;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.DataIntegrityViolationException;
 import org.springframework.data.redis.ClusterStateFailureException;
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.RedisSystemException;
 import org.springframework.data.redis.TooManyClusterRedirectionsException;
+import org.springframework.jdbc.UncategorizedSQLException;
 import org.springframework.test.web.servlet.MockMvc;
 import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.transaction.CannotCreateTransactionException;
+import org.springframework.transaction.TransactionSystemException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** An outage of Redis is a 503 whatever shape its exception takes (P5: no 5xx but 503). */
+/** An outage of Redis, PostgreSQL or RabbitMQ is a 503 whatever shape its exception takes (P5: no 5xx but 503). */
 class BackingServiceOutagesTest {
 
     @Test
@@ -32,6 +41,58 @@ class BackingServiceOutagesTest {
             assertThat(answer.getStatusCode().value()).as(failure.toString()).isEqualTo(503);
             assertThat(answer.getHeaders().getFirst("Retry-After")).isEqualTo("1");
             assertThat(answer.getBody().getProperties()).containsEntry("code", "UNAVAILABLE");
+        }
+    }
+
+    /**
+     * The shapes an outage took on its way out of a transaction (seed 703 of the chaos run: the
+     * connection was terminated inside a cancel, and its rollback failed on the dead connection).
+     */
+    @Test
+    void anOutageWrappedByTheTransactionOrAFutureIsStill503() {
+        var advice = new ProblemDetailsAdvice();
+        var rollbackFailed = new TransactionSystemException(
+                "JDBC rollback failed", new SQLException("This connection has been closed.", "08003"));
+        rollbackFailed.initApplicationException(
+                new DataAccessResourceFailureException("terminating connection due to administrator command"));
+        var rollbackFailedOnly = new TransactionSystemException(
+                "JDBC rollback failed", new SQLException("This connection has been closed.", "08003"));
+        var noConnection = new CannotCreateTransactionException(
+                "Could not open JDBC Connection for transaction",
+                new SQLTransientConnectionException("Connection is not available, request timed out after 2000ms"));
+        var shuttingDown = new UncategorizedSQLException(
+                "cancel", "UPDATE orders", new SQLException("the database system is shutting down", "57P03"));
+        var inAFuture = new CompletionException(new RedisConnectionFailureException("Unable to connect to Redis"));
+        List<Exception> outages = List.of(rollbackFailed, rollbackFailedOnly, noConnection, shuttingDown, inAFuture);
+
+        for (Exception outage : outages) {
+            var answer = advice.unexpected(outage);
+            assertThat(answer.getStatusCode().value()).as(outage.toString()).isEqualTo(503);
+            assertThat(answer.getHeaders().getFirst("Retry-After")).isEqualTo("1");
+            assertThat(answer.getBody().getProperties()).containsEntry("code", "UNAVAILABLE");
+        }
+    }
+
+    @Test
+    void aFaultOfOursIsStill500WhateverWrapsIt() {
+        var advice = new ProblemDetailsAdvice();
+        var ourBug = new TransactionSystemException("JDBC commit failed", new SQLException("internal error", "XX000"));
+        ourBug.initApplicationException(new IllegalStateException("a bug"));
+        var brokenRow = new DataIntegrityViolationException(
+                "check constraint", new SQLException("violates check constraint", "23514"));
+        List<Exception> faults = List.of(
+                new IllegalStateException("a bug"),
+                ourBug,
+                brokenRow,
+                new CompletionException(new NullPointerException()));
+
+        for (Exception fault : faults) {
+            assertThat(BackingServiceOutages.isOutage(fault))
+                    .as(fault.toString())
+                    .isFalse();
+            assertThat(advice.unexpected(fault).getStatusCode().value())
+                    .as(fault.toString())
+                    .isEqualTo(500);
         }
     }
 
