@@ -361,6 +361,24 @@ cpu_stop() { python3 "$BENCH_ROOT/bench/lib/cpu.py" diff "$1/.cpu-start.json" "$
 # scrapes around a load give its own distribution; a failed scrape leaves no file and no error.
 scrape() { curl -sf "$1/actuator/prometheus" -o "$2" || rm -f "$2"; }
 
+# hiccup_start DIR / hiccup_stop: the machine's own stalls in between (bench/lib/hiccup.py), from a
+# probe at the app's priority (DIR/hiccup.json) and one at a real-time priority (DIR/hiccup-rt.json,
+# when chrt may set one), so a report can tell a slow app from a machine that did not run at all.
+hiccup_start() {
+    HICCUP_PIDS=()
+    python3 "$BENCH_ROOT/bench/lib/hiccup.py" run "$1/hiccup.json" &
+    HICCUP_PIDS+=($!)
+    if chrt -f 10 true 2>/dev/null; then
+        chrt -f 10 python3 "$BENCH_ROOT/bench/lib/hiccup.py" run "$1/hiccup-rt.json" &
+        HICCUP_PIDS+=($!)
+    fi
+    BENCH_PIDS+=("${HICCUP_PIDS[@]}")
+}
+hiccup_stop() {
+    kill -TERM "${HICCUP_PIDS[@]}" 2>/dev/null || true
+    wait "${HICCUP_PIDS[@]}" 2>/dev/null || true
+}
+
 # sampler_start ITEMS CSV: samples queue depth, rows, tokens of ITEMS (comma list) into CSV
 sampler_start() {
     local items=$1 csv=$2

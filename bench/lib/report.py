@@ -286,6 +286,32 @@ def db_commits(rows, start_ms):
     return during[-1]["db_commits"] - during[0]["db_commits"] - (len(during) - 1)
 
 
+def machine_stalls(directory, load):
+    """What bench/lib/hiccup.py's probes saw while the load's window ran: for each priority, the
+    wake-ups 10 ms or more late (count, total, longest), the p99.9 of all, and the steal time."""
+    if not load:
+        return {}
+    start, end = load["start_ms"], load["start_ms"] + 1000 * load["seconds"]
+    found = {}
+    for name, label in (("hiccup.json", "normal"), ("hiccup-rt.json", "real-time")):
+        probe = read_json(os.path.join(directory, name))
+        if not probe:
+            continue
+        stalls = [late for at, late in probe.get("stalls", []) if start <= at <= end]
+        found[label] = {"stalls_over_10ms": len(stalls), "stalled_ms": round(sum(stalls)),
+                        "longest_ms": max(stalls, default=0), "p999_ms": probe["late_ms"]["p999"],
+                        "steal_ms": probe.get("steal_ms")}
+    return found
+
+
+def stall_rows(run):
+    return [("the machine's own stalls over the load, probe at %s priority (bench/lib/hiccup.py): wake-ups "
+             ">= 10 ms late, their total, the longest; p99.9 lateness; CPU stolen by the hypervisor" % label,
+             "%d, %d ms, %s ms; %s ms; %s ms" % (s["stalls_over_10ms"], s["stalled_ms"], fmt(s["longest_ms"]),
+                                                 fmt(s["p999_ms"]), s["steal_ms"]))
+            for label, s in (run.get("machine_stalls") or {}).items()]
+
+
 def spike_run(directory, meta):
     load, ceiling = phase(os.path.join(directory, "load")), phase(os.path.join(directory, "ceiling"))
     check = read_json(os.path.join(directory, "check.json"), {})
@@ -313,6 +339,7 @@ def spike_run(directory, meta):
         "invariants": check.get("invariants", "NOT CHECKED"),
         "invariant_failures": [i.get("failure") for i in check.get("items", []) if i.get("failure")],
         "settings": settings(meta),
+        "machine_stalls": machine_stalls(directory, load),
     }
     result["cpu"] = [c for c in (cpu_use(directory, "ceiling", "request", (ceiling or {}).get("responses_in_window")),
                                  cpu_use(directory, "load", "request", (load or {}).get("responses_in_window"))) if c]
@@ -533,6 +560,7 @@ def openloop_run(directory, meta):
         "invariant_failures": [i.get("failure") for i in check.get("items", []) if i.get("failure")],
         "settings": settings(meta),
         "admission_parts": admission_parts(directory),
+        "machine_stalls": machine_stalls(directory, load),
     }
     result["cpu"] = [c for c in (cpu_use(directory, "capacity", "request", (capacity or {}).get("responses_in_window")),
                                  cpu_use(directory, "load", "request", (load or {}).get("responses_in_window"))) if c]
@@ -802,7 +830,7 @@ def figures(run):
                 ("app timer over the open crowd and its warm-up: %s (%d calls): mean, share within %s" % (
                     part["part"], part["count"], " / ".join(part["within_pct"])),
                  "%s ms; %s" % (fmt(part["mean_ms"]), " / ".join("%s %%" % v for v in part["within_pct"].values())))
-                for part in run.get("admission_parts") or []]
+                for part in run.get("admission_parts") or []] + stall_rows(run)
     if "units" in run:
         return common + [("accepted/s", fmt(run["accepted_per_s"])),
                          ("settled/s end to end", fmt(run["settled_per_s_end_to_end"])),
@@ -851,7 +879,7 @@ def figures(run):
         ("peak queue depth", run["peak_queue_depth"]),
         ("settling transactions (this item)", run["settle_transactions"]),
         ("database commits during load and settlement", run["db_commits"]),
-        ("outcomes", json.dumps(run["by_outcome"])), ("invariants", run["invariants"])]
+        ("outcomes", json.dumps(run["by_outcome"])), ("invariants", run["invariants"])] + stall_rows(run)
 
 
 def main(run_dir):
