@@ -80,8 +80,8 @@ public class BackingServiceOutages {
 
     /**
      * Whether {@code failure}, its causes, or the exception a failed rollback replaced, is an outage
-     * of PostgreSQL, Redis or RabbitMQ: the exception types above, a transaction that could not begin,
-     * a JDBC driver's transient or recoverable exception, or SQLSTATE class 08 (connection
+     * of PostgreSQL, Redis or RabbitMQ: the exception types above, a transaction that could not begin
+     * or roll back, a JDBC driver's transient or recoverable exception, or SQLSTATE class 08 (connection
      * exception), 53 (insufficient resources) or 57P (the server shutting down or starting).
      */
     public static boolean isOutage(Throwable failure) {
@@ -111,6 +111,7 @@ public class BackingServiceOutages {
                 || link instanceof TransientDataAccessException
                 || link instanceof RecoverableDataAccessException
                 || link instanceof CannotCreateTransactionException
+                || link instanceof TransactionSystemException failed && isFailedRollback(failed)
                 || link instanceof AmqpException
                 || link instanceof RedisSystemException
                 || link instanceof ClusterStateFailureException
@@ -120,6 +121,16 @@ public class BackingServiceOutages {
                 || link instanceof SQLTransientException
                 || link instanceof SQLRecoverableException
                 || link instanceof SQLException sql && isOutageState(sql.getSQLState());
+    }
+
+    /**
+     * A rollback that failed: PostgreSQL answers ROLLBACK on a live connection whatever its
+     * transaction did, so the connection is gone. Spring throws it in place of the outage it rolls
+     * back for, and keeps no link to that outage when a commit failed (the commit's exception is
+     * only logged); HikariCP's closed connection says so in an SQLException without a SQLSTATE.
+     */
+    private static boolean isFailedRollback(TransactionSystemException failed) {
+        return failed.getMessage() != null && failed.getMessage().startsWith("JDBC rollback failed");
     }
 
     private static boolean isOutageState(String state) {

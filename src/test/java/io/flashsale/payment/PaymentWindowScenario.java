@@ -11,9 +11,9 @@ import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.KilledConnections;
 import io.flashsale.support.SaleFixture;
 import io.flashsale.support.SaleInvariants;
-import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -25,9 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
@@ -213,41 +211,10 @@ abstract class PaymentWindowScenario {
         invariants.assertBuyersMatchHoldings(item.itemId());
     }
 
-    /**
-     * Holds the row lock {@code lockSql} takes, sends {@code request}, and once the request's
-     * connection waits for that lock, terminates it; returns the request's answer.
-     */
+    /** The answer to {@code request} whose connection PostgreSQL terminates while it waits for the lock {@code lockSql} takes. */
     private Response answerWithConnectionKilled(String lockSql, Object key, Callable<Response> request)
             throws Exception {
-        try (Connection holder = dataSource.getConnection()) {
-            holder.setAutoCommit(false);
-            int holderPid;
-            try (var pid = holder.createStatement();
-                    var rows = pid.executeQuery("SELECT pg_backend_pid()")) {
-                rows.next();
-                holderPid = rows.getInt(1);
-            }
-            try (var lock = holder.prepareStatement(lockSql)) {
-                lock.setObject(1, key);
-                lock.executeQuery().close();
-            }
-            try (var sender = Executors.newVirtualThreadPerTaskExecutor()) {
-                Future<Response> answer = sender.submit(request);
-                List<Integer> waiting = await().atMost(Duration.ofSeconds(10))
-                        .until(
-                                () -> jdbc.sql("SELECT pid FROM pg_stat_activity WHERE ? = ANY(pg_blocking_pids(pid))")
-                                        .param(holderPid)
-                                        .query(Integer.class)
-                                        .list(),
-                                pids -> !pids.isEmpty());
-                waiting.forEach(pid -> jdbc.sql("SELECT pg_terminate_backend(?)")
-                        .param(pid)
-                        .query()
-                        .listOfRows());
-                holder.rollback();
-                return answer.get(30, TimeUnit.SECONDS);
-            }
-        }
+        return KilledConnections.answerWithConnectionKilled(dataSource, jdbc, lockSql, List.of(key), request);
     }
 
     @Test

@@ -63,7 +63,12 @@ class BackingServiceOutagesTest {
         var shuttingDown = new UncategorizedSQLException(
                 "cancel", "UPDATE orders", new SQLException("the database system is shutting down", "57P03"));
         var inAFuture = new CompletionException(new RedisConnectionFailureException("Unable to connect to Redis"));
-        List<Exception> outages = List.of(rollbackFailed, rollbackFailedOnly, noConnection, shuttingDown, inAFuture);
+        // a commit on a terminated connection: Spring rolls back, HikariCP's closed connection refuses
+        // without a SQLSTATE, and the rollback's exception replaces the commit's, which is only logged
+        var commitThenRollbackFailed =
+                new TransactionSystemException("JDBC rollback failed", new SQLException("Connection is closed"));
+        List<Exception> outages = List.of(
+                rollbackFailed, rollbackFailedOnly, noConnection, shuttingDown, inAFuture, commitThenRollbackFailed);
 
         for (Exception outage : outages) {
             var answer = advice.unexpected(outage);
