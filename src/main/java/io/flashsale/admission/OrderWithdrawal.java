@@ -71,7 +71,7 @@ class OrderWithdrawal {
             throw outcomeNotKnownYet(order);
         }
         if (!decidedHere) {
-            SettledOrder decided = orderBook.find(order.orderId()).orElseThrow();
+            SettledOrder decided = decidedElsewhere(order);
             log.atInfo()
                     .addKeyValue("orderId", order.orderId().toString())
                     .addKeyValue("itemId", order.itemId())
@@ -82,6 +82,25 @@ class OrderWithdrawal {
         giveBack(order, withdrawn, idempotencyKey);
         throw new ApiException(
                 ErrorCode.UNAVAILABLE, "The order could not be queued and nothing was bought, retry shortly");
+    }
+
+    /**
+     * The row another writer inserted first. If it cannot be read now, the order may be CONFIRMED:
+     * the answer names it (P2), as any other outcome not known yet.
+     */
+    private SettledOrder decidedElsewhere(OrderRequested order) {
+        try {
+            return orderBook.find(order.orderId()).orElseThrow();
+        } catch (RuntimeException e) {
+            log.atWarn()
+                    .addKeyValue("orderId", order.orderId().toString())
+                    .addKeyValue("itemId", order.itemId())
+                    .log(
+                            "Order {} was settled by another writer, and its row cannot be read now: {}",
+                            order.orderId(),
+                            e.toString());
+            throw outcomeNotKnownYet(order);
+        }
     }
 
     /** The 503 of an order that may or may not be queued: nothing is decided, the body names the order. */

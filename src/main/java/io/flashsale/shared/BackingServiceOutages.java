@@ -80,8 +80,8 @@ public class BackingServiceOutages {
 
     /**
      * Whether {@code failure}, its causes, or the exception a failed rollback replaced, is an outage
-     * of PostgreSQL, Redis or RabbitMQ: the exception types above, a transaction that could not begin
-     * or roll back, a JDBC driver's transient or recoverable exception, or SQLSTATE class 08 (connection
+     * of PostgreSQL, Redis or RabbitMQ: the exception types above, a transaction that could not begin,
+     * commit or roll back, a JDBC driver's transient or recoverable exception, or SQLSTATE class 08 (connection
      * exception), 53 (insufficient resources) or 57P (the server shutting down or starting).
      */
     public static boolean isOutage(Throwable failure) {
@@ -111,7 +111,7 @@ public class BackingServiceOutages {
                 || link instanceof TransientDataAccessException
                 || link instanceof RecoverableDataAccessException
                 || link instanceof CannotCreateTransactionException
-                || link instanceof TransactionSystemException failed && isFailedRollback(failed)
+                || link instanceof TransactionSystemException failed && isFailedCommitOrRollback(failed)
                 || link instanceof AmqpException
                 || link instanceof RedisSystemException
                 || link instanceof ClusterStateFailureException
@@ -124,13 +124,14 @@ public class BackingServiceOutages {
     }
 
     /**
-     * A rollback that failed: PostgreSQL answers ROLLBACK on a live connection whatever its
-     * transaction did, so the connection is gone. Spring throws it in place of the outage it rolls
-     * back for, and keeps no link to that outage when a commit failed (the commit's exception is
-     * only logged); HikariCP's closed connection says so in an SQLException without a SQLSTATE.
+     * A commit or rollback that failed with nothing of ours to blame: Spring keeps the exception it
+     * rolled back for as the application exception, and the walk judges that one. Without one, the
+     * transaction's own protocol failed on the connection (a commit whose rollback then failed on the
+     * closed connection keeps no link to the commit's outage; HikariCP's closed connection says so in
+     * an SQLException without a SQLSTATE), which is PostgreSQL out of reach.
      */
-    private static boolean isFailedRollback(TransactionSystemException failed) {
-        return failed.getMessage() != null && failed.getMessage().startsWith("JDBC rollback failed");
+    private static boolean isFailedCommitOrRollback(TransactionSystemException failed) {
+        return failed.getApplicationException() == null;
     }
 
     private static boolean isOutageState(String state) {

@@ -83,11 +83,15 @@ class BackingServiceOutagesTest {
         var advice = new ProblemDetailsAdvice();
         var ourBug = new TransactionSystemException("JDBC commit failed", new SQLException("internal error", "XX000"));
         ourBug.initApplicationException(new IllegalStateException("a bug"));
+        var ourBugThenRollbackFailed =
+                new TransactionSystemException("JDBC rollback failed", new SQLException("Connection is closed"));
+        ourBugThenRollbackFailed.initApplicationException(new IllegalStateException("a bug"));
         var brokenRow = new DataIntegrityViolationException(
                 "check constraint", new SQLException("violates check constraint", "23514"));
         List<Exception> faults = List.of(
                 new IllegalStateException("a bug"),
                 ourBug,
+                ourBugThenRollbackFailed,
                 brokenRow,
                 new CompletionException(new NullPointerException()));
 
