@@ -195,9 +195,9 @@ spike() {
 
     say "spike: $STOCK units, $CONNECTIONS connections, ${SECONDS_LOAD}s, buyers from $BUYERS ids ($mode)"
     sampler_start "$item" "$dir/samples.csv"
-    hiccup_start "$dir"
+    stall_probes_start "$dir"
     load "$dir/load" "$url" "$CONNECTIONS" "$SECONDS_LOAD" BENCH_ITEM="$item" BENCH_BUYERS="$BUYERS"
-    hiccup_stop
+    stall_probes_stop
     check "$dir" "$item" "$dir/load/accepted.txt" "$warm" "$dir/warmup/accepted.txt"
     sleep 1.5 # lets PostgreSQL's statistics catch up before the last sample
     sampler_stop
@@ -243,9 +243,9 @@ print((split or {}).get("before_sold_out", {}).get("requests_per_s") or whole["r
     say "open loop: $rate buyers/s ($OPEN_FRACTION x $capacity) for ${SECONDS_LOAD}s, $STOCK units, buyers from $BUYERS ids"
     sampler_start "$item" "$dir/samples.csv"
     scrape "$url" "$dir/metrics-before.prom"
-    hiccup_start "$dir"
+    stall_probes_start "$dir"
     open_load "$dir/load" "$url" "$rate" "$SECONDS_LOAD" "$item" "$BUYERS" "$generator_item"
-    hiccup_stop
+    stall_probes_stop
     scrape "$url" "$dir/metrics-after.prom"
     check "$dir" "$item" "$dir/load/accepted.txt" "$capacity_item" "$dir/capacity/accepted.txt" "$warm" "$dir/warmup/accepted.txt" \
         "$generator_item" "$dir/load/warmup/accepted.txt"

@@ -361,22 +361,29 @@ cpu_stop() { python3 "$BENCH_ROOT/bench/lib/cpu.py" diff "$1/.cpu-start.json" "$
 # scrapes around a load give its own distribution; a failed scrape leaves no file and no error.
 scrape() { curl -sf "$1/actuator/prometheus" -o "$2" || rm -f "$2"; }
 
-# hiccup_start DIR / hiccup_stop: the machine's own stalls in between (bench/lib/hiccup.py), from a
-# probe at the app's priority (DIR/hiccup.json) and one at a real-time priority (DIR/hiccup-rt.json,
-# when chrt may set one), so a report can tell a slow app from a machine that did not run at all.
-hiccup_start() {
-    HICCUP_PIDS=()
+# stall_probes_start DIR / stall_probes_stop: what stalled in between, measured apart from the app.
+# bench/lib/hiccup.py at the app's priority (DIR/hiccup.json) and at a real-time priority
+# (DIR/hiccup-rt.json, when chrt may set one): the machine itself; and the bench tool's confirm-probe
+# (DIR/confirm-probe.json): the broker's confirms to a publisher of the harness's own. So a report
+# can tell a slow app from a machine that did not run or a broker that did not answer.
+stall_probes_start() {
+    STALL_PROBE_PIDS=()
+    STALL_PROBE_STOP=$RUN_DIR/.confirm-probe-stop-$RANDOM
     python3 "$BENCH_ROOT/bench/lib/hiccup.py" run "$1/hiccup.json" &
-    HICCUP_PIDS+=($!)
+    STALL_PROBE_PIDS+=($!)
     if chrt -f 10 true 2>/dev/null; then
         chrt -f 10 python3 "$BENCH_ROOT/bench/lib/hiccup.py" run "$1/hiccup-rt.json" &
-        HICCUP_PIDS+=($!)
+        STALL_PROBE_PIDS+=($!)
     fi
-    BENCH_PIDS+=("${HICCUP_PIDS[@]}")
+    tool confirm-probe --name "$BENCH_NAME" --out "$1/confirm-probe.json" --stop-file "$STALL_PROBE_STOP" &
+    STALL_PROBE_PIDS+=($!)
+    BENCH_PIDS+=("${STALL_PROBE_PIDS[@]}")
 }
-hiccup_stop() {
-    kill -TERM "${HICCUP_PIDS[@]}" 2>/dev/null || true
-    wait "${HICCUP_PIDS[@]}" 2>/dev/null || true
+stall_probes_stop() {
+    touch "$STALL_PROBE_STOP"
+    kill -TERM "${STALL_PROBE_PIDS[@]:0:${#STALL_PROBE_PIDS[@]}-1}" 2>/dev/null || true
+    wait "${STALL_PROBE_PIDS[@]}" 2>/dev/null || true
+    rm -f "$STALL_PROBE_STOP"
 }
 
 # sampler_start ITEMS CSV: samples queue depth, rows, tokens of ITEMS (comma list) into CSV

@@ -287,8 +287,10 @@ def db_commits(rows, start_ms):
 
 
 def machine_stalls(directory, load):
-    """What bench/lib/hiccup.py's probes saw while the load's window ran: for each priority, the
-    wake-ups 10 ms or more late (count, total, longest), the p99.9 of all, and the steal time."""
+    """What the stall probes (bench/lib/common.sh, stall_probes_start) saw while the load's window
+    ran: for the machine at each priority, the wake-ups 10 ms or more late (count, total, longest),
+    the p99.9 of all and the steal time; for the broker, the confirms 50 ms or more late (count,
+    longest) and the p99 of all."""
     if not load:
         return {}
     start, end = load["start_ms"], load["start_ms"] + 1000 * load["seconds"]
@@ -301,15 +303,27 @@ def machine_stalls(directory, load):
         found[label] = {"stalls_over_10ms": len(stalls), "stalled_ms": round(sum(stalls)),
                         "longest_ms": max(stalls, default=0), "p999_ms": probe["late_ms"]["p999"],
                         "steal_ms": probe.get("steal_ms")}
+    broker = read_json(os.path.join(directory, "confirm-probe.json"))
+    if broker:
+        stalls = [took for at, took in broker.get("stalls", []) if start <= at <= end]
+        found["broker"] = {"confirms_over_50ms": len(stalls), "longest_ms": max(stalls, default=0),
+                           "p99_ms": broker["late_ms"]["p99"], "samples": broker["samples"]}
     return found
 
 
 def stall_rows(run):
-    return [("the machine's own stalls over the load, probe at %s priority (bench/lib/hiccup.py): wake-ups "
+    stalls = run.get("machine_stalls") or {}
+    rows = [("the machine's own stalls over the load, probe at %s priority (bench/lib/hiccup.py): wake-ups "
              ">= 10 ms late, their total, the longest; p99.9 lateness; CPU stolen by the hypervisor" % label,
              "%d, %d ms, %s ms; %s ms; %s ms" % (s["stalls_over_10ms"], s["stalled_ms"], fmt(s["longest_ms"]),
                                                  fmt(s["p999_ms"]), s["steal_ms"]))
-            for label, s in (run.get("machine_stalls") or {}).items()]
+            for label, s in stalls.items() if label != "broker"]
+    if "broker" in stalls:
+        b = stalls["broker"]
+        rows.append(("the broker's confirms to a publisher of the harness's own (bench confirm-probe, 50/s): "
+                     "confirms >= 50 ms over the load, the longest; p99 of the whole probe",
+                     "%d, %s ms; %s ms" % (b["confirms_over_50ms"], fmt(b["longest_ms"]), fmt(b["p99_ms"]))))
+    return rows
 
 
 def spike_run(directory, meta):

@@ -46,6 +46,7 @@ public final class BenchTool {
                     case "tap" -> BrokerCeiling.tap(options.name());
                     case "raw-consume" -> BrokerCeiling.rawConsume(options);
                     case "raw-publish" -> BrokerCeiling.rawPublish(options);
+                    case "confirm-probe" -> ConfirmProbe.run(options);
                     case "sample" -> Sampler.run(options);
                     case "check" -> InvariantCheck.run(options);
                     default -> {
@@ -72,6 +73,8 @@ public final class BenchTool {
                   tap         --name NAME                          copy every order message into NAME.bench.tap
                   raw-consume --name NAME --count N --prefetch P   drain N messages of NAME.bench.tap, manual acks
                   raw-publish --name NAME --count N --inflight C   publish N persistent order-sized messages with confirms
+                  confirm-probe --name NAME --out F.json --stop-file S [--interval-ms 20]
+                                                                   time the broker's confirms of a publisher of the harness's own
                   sample      --name NAME --items 1,2 --out F.csv --stop-file S [--interval-ms 250] [--max-seconds 3600]
                   check       --name NAME --item ID --accepted FILE [--item ID --accepted FILE ...] --out F.json [--timeout-s 120]
                 """);

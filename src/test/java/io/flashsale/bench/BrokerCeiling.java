@@ -62,6 +62,7 @@ final class BrokerCeiling {
                 Channel channel = connection.createChannel()) {
             channel.queueDelete(tapQueue(name));
             channel.queueDelete(rawQueue(name));
+            channel.queueDelete(ConfirmProbe.probeQueue(name));
             for (String queue : queues) {
                 if (queue.startsWith(name + ".")) {
                     channel.queueDelete(queue);
@@ -175,7 +176,7 @@ final class BrokerCeiling {
     }
 
     /** An order message as the API publishes it (same record, same JSON), so the size matches. */
-    private static byte[] orderMessage() {
+    static byte[] orderMessage() {
         Instant now = Instant.now();
         var order =
                 new OrderRequested(UUID.randomUUID(), 123_456, "buyer-123456", 1, now, now.plus(5, ChronoUnit.MINUTES));
