@@ -88,7 +88,21 @@ bench_state() {
     BENCH_NAME="bench_$(date +%H%M%S)_$(head -c 4 /dev/urandom | od -An -tx1 | tr -d ' \n')"
     BENCH_NAMES+=("$BENCH_NAME")
     tool create-db --name "$BENCH_NAME" || die "could not create database $BENCH_NAME"
+    queue_version_policy "$BENCH_NAME"
     say "state: database, Redis prefix and queue prefix $BENCH_NAME"
+}
+
+# queue_version_policy NAME: with BENCH_QUEUE_VERSION=1|2, the classic queues NAME.* store messages
+# in that version of RabbitMQ's classic queue storage, by a policy of their own that bench_cleanup
+# removes; unset ("default"), the broker's default (version 1 up to RabbitMQ 3.12), for an A/B of
+# the two (ADR 0055). Not for the chaos runs, whose faults are measured with the broker's default.
+queue_version_policy() {
+    local version=${BENCH_QUEUE_VERSION:-default}
+    [[ $version != default && ${scenario:-} != chaos ]] || return 0
+    command -v rabbitmqctl >/dev/null 2>&1 || return 0
+    timeout 30 rabbitmqctl -q -p "${SPRING_RABBITMQ_VIRTUAL_HOST:-/}" set_policy --apply-to queues \
+        "$1.queue-version" "^$1\\." "{\"queue-version\": $version}" >/dev/null ||
+        say "warning: could not set the queues of $1 to version $version; they keep the broker's default"
 }
 
 # launch_app LABEL ROLES [VAR=value ...]: runs the jar on a free port against $BENCH_NAME without
@@ -162,6 +176,9 @@ bench_cleanup() {
             extra+=("--$kind" "$thing")
         done < <(rabbit_names "$name")
         tool cleanup --name "$name" "${extra[@]}" >/dev/null 2>&1 || say "warning: could not clean up $name"
+        if command -v rabbitmqctl >/dev/null 2>&1 && [[ ${scenario:-} != chaos ]]; then
+            timeout 30 rabbitmqctl -q -p "${SPRING_RABBITMQ_VIRTUAL_HOST:-/}" clear_policy "$name.queue-version" >/dev/null 2>&1 || true
+        fi
         left=$(bench_leftovers "$name")
         [[ -z $left ]] || say "warning: left behind by $name: $left"
     done
