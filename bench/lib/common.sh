@@ -384,23 +384,25 @@ scrape() { curl -sf "$1/actuator/prometheus" -o "$2" || rm -f "$2"; }
 # (DIR/confirm-probe.json): the broker's confirms to a publisher of the harness's own. So a report
 # can tell a slow app from a machine that did not run or a broker that did not answer.
 stall_probes_start() {
-    STALL_PROBE_PIDS=()
-    STALL_PROBE_STOP=$RUN_DIR/.confirm-probe-stop-$RANDOM
+    HICCUP_PIDS=()
     python3 "$BENCH_ROOT/bench/lib/hiccup.py" run "$1/hiccup.json" &
-    STALL_PROBE_PIDS+=($!)
+    HICCUP_PIDS+=($!)
     if chrt -f 10 true 2>/dev/null; then
         chrt -f 10 python3 "$BENCH_ROOT/bench/lib/hiccup.py" run "$1/hiccup-rt.json" &
-        STALL_PROBE_PIDS+=($!)
+        HICCUP_PIDS+=($!)
     fi
-    tool confirm-probe --name "$BENCH_NAME" --out "$1/confirm-probe.json" --stop-file "$STALL_PROBE_STOP" &
-    STALL_PROBE_PIDS+=($!)
-    BENCH_PIDS+=("${STALL_PROBE_PIDS[@]}")
+    CONFIRM_PROBE_STOP=$RUN_DIR/.confirm-probe-stop-$RANDOM
+    tool confirm-probe --name "$BENCH_NAME" --out "$1/confirm-probe.json" --stop-file "$CONFIRM_PROBE_STOP" &
+    CONFIRM_PROBE_PID=$!
+    BENCH_PIDS+=("${HICCUP_PIDS[@]}" "$CONFIRM_PROBE_PID")
 }
+# The hiccup probes write their figures on SIGTERM; the confirm probe on its stop file, after the
+# last confirms.
 stall_probes_stop() {
-    touch "$STALL_PROBE_STOP"
-    kill -TERM "${STALL_PROBE_PIDS[@]:0:${#STALL_PROBE_PIDS[@]}-1}" 2>/dev/null || true
-    wait "${STALL_PROBE_PIDS[@]}" 2>/dev/null || true
-    rm -f "$STALL_PROBE_STOP"
+    kill -TERM "${HICCUP_PIDS[@]}" 2>/dev/null || true
+    touch "$CONFIRM_PROBE_STOP"
+    wait "${HICCUP_PIDS[@]}" "$CONFIRM_PROBE_PID" 2>/dev/null || true
+    rm -f "$CONFIRM_PROBE_STOP"
 }
 
 # sampler_start ITEMS CSV: samples queue depth, rows, tokens of ITEMS (comma list) into CSV
