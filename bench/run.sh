@@ -243,7 +243,6 @@ print((split or {}).get("before_sold_out", {}).get("requests_per_s") or whole["r
 
     say "open loop: $rate buyers/s ($OPEN_FRACTION x $capacity) for ${SECONDS_LOAD}s, $STOCK units, buyers from $BUYERS ids"
     sampler_start "$item" "$dir/samples.csv"
-    scrape "$url" "$dir/metrics-before.prom"
     stall_probes_start "$dir"
     open_load "$dir/load" "$url" "$rate" "$SECONDS_LOAD" "$item" "$BUYERS" "$generator_item"
     stall_probes_stop

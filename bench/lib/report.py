@@ -506,9 +506,9 @@ def before_and_after(directory, split_s, connections):
     return out
 
 
-# The app's timers over the open crowd and the generator's warm-up (not the capacity run): the
-# difference of the Prometheus scrapes saved just before and just after them (bench/run.sh
-# openloop), as the share of calls within each bound.
+# The app's timers over the open crowd (not the capacity run, nor the generator's warm-up): the
+# difference of the Prometheus scrapes saved as the measured window starts and just after its last
+# answer (bench/run.sh openloop), as the share of calls within each bound.
 ADMISSION_PARTS = (
     ("the whole admission", "flashsale_admission_duration_seconds", 'outcome="admitted"'),
     ("the gate's reserve call", "flashsale_gate_duration_seconds", 'operation="reserve"'),
@@ -841,7 +841,7 @@ def figures(run):
                     for part in (((run.get("phases") or {}).get(k) or {}) for k in ("before_sold_out", "after_sold_out")))),
                 ("messages published (202)", run["messages_published"]), ("order rows", run["order_rows"]),
                 ("outcomes", json.dumps(run["by_outcome"])), ("invariants", run["invariants"])] + [
-                ("app timer over the open crowd and its warm-up: %s (%d calls): mean, share within %s" % (
+                ("app timer over the open crowd: %s (%d calls): mean, share within %s" % (
                     part["part"], part["count"], " / ".join(part["within_pct"])),
                  "%s ms; %s" % (fmt(part["mean_ms"]), " / ".join("%s %%" % v for v in part["within_pct"].values())))
                 for part in run.get("admission_parts") or []] + stall_rows(run)

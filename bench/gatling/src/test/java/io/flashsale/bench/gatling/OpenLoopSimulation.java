@@ -43,7 +43,8 @@ import java.util.stream.Stream;
  * from {@code buyers} ids (the warm-up's buyers are named apart). Every purchase is logged as the wrk
  * script of the other scenarios logs it ({@code <start, epoch µs> <latency µs> <status> <orderId |
  * code | ->}, status 0 when no answer came), timed from the moment the buyer arrived: the measured
- * phase to {@code out}/requests-gatling.log, the warm-up to {@code out}/warmup/requests-gatling.log.
+ * phase to {@code out}/requests-gatling.log, the warm-up to {@code out}/warmup/requests-gatling.log; the
+ * file {@code out}/started appears as the warm-up starts.
  * <p>
  * System properties: baseUrl, itemId, warmupItemId, rate (buyers per second), seconds, warmupSeconds,
  * warmupRate, pauseSeconds, buyers, buyerPrefix, out (directory).
@@ -133,6 +134,20 @@ public class OpenLoopSimulation extends Simulation {
                         constantUsersPerSec(RATE).during(Duration.ofSeconds(SECONDS)))))
                 .protocols(protocol)
                 .maxDuration(Duration.ofSeconds(WARMUP_SECONDS + PAUSE_SECONDS + SECONDS + 120L));
+    }
+
+    /**
+     * Marks the moment the injection starts, {@code out}/started (empty), so that the harness can time
+     * the measured phase from there rather than from the JVM's start, which takes seconds.
+     */
+    @Override
+    public void before() {
+        try {
+            Files.createDirectories(Path.of(OUT));
+            Files.write(Path.of(OUT, "started"), new byte[0]);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override
