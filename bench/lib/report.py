@@ -9,9 +9,11 @@ Exit status: 0 if every invariant held, 1 if not, 2 if BENCH_ENFORCE_BARS=1 and 
 Standard library only; charts with gnuplot.
 """
 import csv
+import datetime
 import glob
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -539,6 +541,65 @@ def admission_parts(directory):
     return parts
 
 
+# Where each accepted buyer's time went, from three clocks of one machine: the generator's arrival and
+# answer (load/requests-gatling.log), the order id's own millisecond (a UUIDv7, made as the admission
+# starts, before the gate), and the app's "admitted and queued" log line (written once the broker
+# confirmed). So a tail can be placed in the way in (connection, server, filters), the gate and the
+# broker's confirm, or the way out, buyer by buyer rather than by the timers' separate distributions.
+QUEUED_LINE = re.compile(r"^(\S+Z) .*Order ([0-9a-f-]{36}) for item \d+ admitted and queued")
+
+
+def accepted_breakdown(directory):
+    log_path = os.path.join(os.path.dirname(directory), "logs", "app.log")
+    requests_path = os.path.join(directory, "load", "requests-gatling.log")
+    if not (os.path.exists(log_path) and os.path.exists(requests_path)):
+        return None
+    queued = {}
+    with open(log_path, errors="replace") as f:
+        for line in f:
+            match = QUEUED_LINE.match(line)
+            if match:
+                stamp = datetime.datetime.strptime(match.group(1)[:23], "%Y-%m-%dT%H:%M:%S.%f")
+                queued[match.group(2)] = stamp.replace(tzinfo=datetime.timezone.utc).timestamp() * 1000
+    parts = []
+    with open(requests_path) as f:
+        for line in f:
+            fields = line.split()
+            if len(fields) < 4 or fields[2] != "202" or fields[3] not in queued:
+                continue
+            arrived = int(fields[0]) / 1000.0
+            answered = arrived + int(fields[1]) / 1000.0
+            admission_started = int(fields[3].replace("-", "")[:12], 16)
+            confirmed = queued[fields[3]]
+            parts.append((answered - arrived, admission_started - arrived, confirmed - admission_started,
+                          answered - confirmed))
+    if not parts:
+        return None
+    names = ("in", "gate_and_confirm", "out")
+    slowest = sorted(parts, reverse=True)[:max(1, len(parts) // 100)]
+    return {"buyers": len(parts),
+            "p50_ms": {name: round(pct(sorted(p[i + 1] for p in parts), 50), 2) for i, name in enumerate(names)},
+            "p99_ms": {name: round(pct(sorted(p[i + 1] for p in parts), 99), 2) for i, name in enumerate(names)},
+            "slowest_percent_mean_ms": dict(zip(("total",) + names,
+                                                (round(sum(p[i] for p in slowest) / len(slowest), 1) for i in range(4))))}
+
+
+def breakdown_rows(run):
+    b = run.get("accepted_breakdown")
+    if not b:
+        return []
+    keys = ("in", "gate_and_confirm", "out")
+
+    def split(figures):
+        return " / ".join(fmt(figures[k]) for k in keys)
+
+    return [("accepted buyers (%d), by the clocks: way in (arrival to the order id's time), gate and broker's "
+             "confirm (to the app's \"admitted and queued\" line), way out (to the answer): p50; p99" % b["buyers"],
+             "%s; %s ms" % (split(b["p50_ms"]), split(b["p99_ms"]))),
+            ("the slowest 1 % of accepted buyers, mean: total; in / gate and confirm / out",
+             "%s; %s ms" % (fmt(b["slowest_percent_mean_ms"]["total"]), split(b["slowest_percent_mean_ms"])))]
+
+
 def openloop_run(directory, meta):
     load, capacity = phase(os.path.join(directory, "load")), phase(os.path.join(directory, "capacity"))
     check = read_json(os.path.join(directory, "check.json"), {})
@@ -574,6 +635,7 @@ def openloop_run(directory, meta):
         "invariant_failures": [i.get("failure") for i in check.get("items", []) if i.get("failure")],
         "settings": settings(meta),
         "admission_parts": admission_parts(directory),
+        "accepted_breakdown": accepted_breakdown(directory),
         "machine_stalls": machine_stalls(directory, load),
     }
     result["cpu"] = [c for c in (cpu_use(directory, "capacity", "request", (capacity or {}).get("responses_in_window")),
@@ -844,7 +906,7 @@ def figures(run):
                 ("app timer over the open crowd: %s (%d calls): mean, share within %s" % (
                     part["part"], part["count"], " / ".join(part["within_pct"])),
                  "%s ms; %s" % (fmt(part["mean_ms"]), " / ".join("%s %%" % v for v in part["within_pct"].values())))
-                for part in run.get("admission_parts") or []] + stall_rows(run)
+                for part in run.get("admission_parts") or []] + breakdown_rows(run) + stall_rows(run)
     if "units" in run:
         return common + [("accepted/s", fmt(run["accepted_per_s"])),
                          ("settled/s end to end", fmt(run["settled_per_s_end_to_end"])),
