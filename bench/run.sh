@@ -101,7 +101,8 @@ meta() {
 SETTINGS=(batch_size="$BATCH" batch_timeout="${FLASHSALE_SETTLEMENT_BATCH_TIMEOUT:-100ms}"
     consumers="${FLASHSALE_SETTLEMENT_CONSUMERS:-1 beside the api, 4 alone}" heap="${BENCH_HEAP:-512m}"
     pool="${SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE:-10}" fair_turns="${FLASHSALE_HTTP_FAIR_TURNS:-true}" java_opts="${BENCH_JAVA_OPTS:-}" smoke="$smoke"
-    queue_version="$([[ $scenario == chaos ]] && echo default || echo "${BENCH_QUEUE_VERSION:-default}")")
+    queue_version="$([[ $scenario == chaos ]] && echo default || echo "${BENCH_QUEUE_VERSION:-default}")"
+    virtual_host="${SPRING_RABBITMQ_VIRTUAL_HOST:-/}")
 
 # check DIR ITEM ACCEPTED [ITEM ACCEPTED]...: waits until quiet, asserts the invariants
 check() {
@@ -253,7 +254,9 @@ print((split or {}).get("before_sold_out", {}).get("requests_per_s") or whole["r
     sampler_stop
     meta "$dir" scenario=openloop stock="$STOCK" connections="$CONNECTIONS" seconds="$SECONDS_LOAD" buyers="$BUYERS" \
         item="$item" capacity_item="$capacity_item" warm_item="$warm" generator_warm_item="$generator_item" capacity_per_s="$capacity" \
-        fraction="$OPEN_FRACTION" rate_per_s="$rate" sample_ms="${BENCH_SAMPLE_MS:-250}" "${SETTINGS[@]}"
+        fraction="$OPEN_FRACTION" rate_per_s="$rate" sample_ms="${BENCH_SAMPLE_MS:-250}" "${SETTINGS[@]}" \
+        generator_warmup_s="${BENCH_OPEN_WARMUP_SECONDS:-40}" generator_pause_s="${BENCH_OPEN_PAUSE_SECONDS:-3}" \
+        generator_warmup_fraction="${BENCH_OPEN_WARMUP_FRACTION:-1}"
     bench_cleanup
 }
 

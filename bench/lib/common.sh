@@ -330,8 +330,8 @@ gatling_build() {
 # while its orders settle; then RATE buyers a second for SECONDS, each one purchase of ITEM; per-request log in DIR/requests-gatling.log, DIR/accepted.txt (the warm-up's
 # in DIR/warmup/), CPU by part over the window in DIR/cpu.json, the app's timers at the window's start
 # in DIR/../metrics-before.prom (the caller scrapes the end). The warm-up is long because Gatling's
-# own JIT is: after 10 s it still spent 0.9-1.0 ms of CPU per request, against 0.3-0.5 ms after 40 s,
-# and took the cores the system was measured on (ADR 0056).
+# own JIT is: after 10 s it still spent about 1 ms of CPU per request, twice what it spends after
+# 40 s, and took the cores the system was measured on (ADR 0056).
 open_load() {
     local dir=$1 url=$2 rate=$3 seconds=$4 item=$5 buyers=$6 warmup_item=$7
     local warmup=${BENCH_OPEN_WARMUP_SECONDS:-40} pause=${BENCH_OPEN_PAUSE_SECONDS:-3}
@@ -339,7 +339,7 @@ open_load() {
     [[ $warmup =~ ^[0-9]+$ && $pause =~ ^[0-9]+$ ]] ||
         die "BENCH_OPEN_WARMUP_SECONDS and BENCH_OPEN_PAUSE_SECONDS take whole seconds, not '$warmup' and '$pause'"
     mkdir -p "$dir"
-    rm -f "$dir"/requests-*.log "$dir/cpu.json" "$dir/window.txt" "$dir/started"
+    rm -f "$dir"/requests-*.log "$dir/cpu.json" "$dir/window.txt" "$dir/started" "$dir/measuring"
     echo "$seconds" >"$dir/window.txt"
     # the JVM options gatling-maven-plugin passes to the JVM it forks; an open loop opens a connection
     # for every buyer that arrives while all open ones are busy, so it needs more than 1,024 files;
@@ -357,12 +357,16 @@ open_load() {
     local gatling_pid=$!
     BENCH_PIDS+=("$gatling_pid")
     echo "$gatling_pid" >>"$BENCH_OWN_PIDS"
-    # CPU and the app's timers over the measured window, for SECONDS from the end of the generator's
-    # warm-up and pause (its JVM start and JIT are not the system's cost), counted from the moment the
-    # simulation starts (DIR/started: the JVM takes seconds to get there)
-    (until [[ -f $dir/started ]] || ! kill -0 "$gatling_pid" 2>/dev/null; do sleep 0.1; done
-        [[ -f $dir/started ]] && sleep "$((warmup + pause))" && cpu_start "$dir" &&
-        scrape "$url" "$dir/../metrics-before.prom" && sleep "$seconds" && cpu_stop "$dir") &
+    # CPU and the app's timers over the measured window, not the generator's JVM start, JIT and
+    # warm-up: the timers are scraped once the warm-up and the pause are over, counted from the
+    # simulation's start (DIR/started; the JVM takes seconds to get there), and the CPU counted for
+    # SECONDS from the first measured arrival (DIR/measuring, about a second later). Each wait ends
+    # early if Gatling is gone.
+    (await_file "$dir/started" "$gatling_pid" || exit 0
+        sleep "$((warmup + pause))"
+        scrape "$url" "$dir/../metrics-before.prom"
+        await_file "$dir/measuring" "$gatling_pid" || exit 0
+        cpu_start "$dir" && sleep "$seconds" && cpu_stop "$dir") &
     local cpu_timer=$!
     wait "$gatling_pid" || say "warning: Gatling exited with $? (see $dir/gatling.txt)"
     wait "$cpu_timer" || true
@@ -370,6 +374,14 @@ open_load() {
     awk '$3 == 202 && $4 != "-" { print $4 }' "$dir/requests-gatling.log" >"$dir/accepted.txt"
     awk '$3 == 202 && $4 != "-" { print $4 }' "$dir/warmup/requests-gatling.log" >"$dir/warmup/accepted.txt"
     say "open load $(basename "$dir"): $(wc -l <"$dir/requests-gatling.log") buyers at $rate/s, $(wc -l <"$dir/accepted.txt") accepted"
+}
+
+# await_file FILE PID: waits until FILE exists; fails as soon as process PID is gone without it.
+await_file() {
+    until [[ -f $1 ]]; do
+        kill -0 "$2" 2>/dev/null || return 1
+        sleep 0.1
+    done
 }
 
 # cpu_start DIR / cpu_stop DIR: CPU time of every part of the system in between, as DIR/cpu.json

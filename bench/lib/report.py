@@ -510,7 +510,8 @@ def before_and_after(directory, split_s, connections):
 
 # The app's timers over the open crowd (not the capacity run, nor the generator's warm-up): the
 # difference of the Prometheus scrapes saved as the measured window starts and just after its last
-# answer (bench/run.sh openloop), as the share of calls within each bound.
+# answer (bench/run.sh openloop), as the share of calls within each bound. Runs before ADR 0056
+# scraped before the warm-up, and say so.
 ADMISSION_PARTS = (
     ("the whole admission", "flashsale_admission_duration_seconds", 'outcome="admitted"'),
     ("the gate's reserve call", "flashsale_gate_duration_seconds", 'operation="reserve"'),
@@ -544,9 +545,12 @@ def admission_parts(directory):
 # Where each accepted buyer's time went, from three clocks of one machine: the generator's arrival and
 # answer (load/requests-gatling.log), the order id's own millisecond (a UUIDv7, made as the admission
 # starts, before the gate), and the app's "admitted and queued" log line (written once the broker
-# confirmed). So a tail can be placed in the way in (connection, server, filters), the gate and the
-# broker's confirm, or the way out, buyer by buyer rather than by the timers' separate distributions.
-QUEUED_LINE = re.compile(r"^(\S+Z) .*Order ([0-9a-f-]{36}) for item \d+ admitted and queued")
+# confirmed). So a tail can be placed buyer by buyer, rather than by the timers' separate
+# distributions: the way in (the generator sending, the connection, the server, the filters), the
+# gate and the broker's confirm, or the way out. Whole milliseconds on the app's side: each part is
+# within 1 ms. Only the plain log lines are read (not a structured format), with their ISO-8601
+# time and offset.
+QUEUED_LINE = re.compile(r"^(\d{4}-\d\d-\d\dT\S+?(?:Z|[+-]\d\d:?\d\d)) .*Order ([0-9a-f-]{36}) for item \d+ admitted and queued")
 
 
 def accepted_breakdown(directory):
@@ -554,32 +558,35 @@ def accepted_breakdown(directory):
     requests_path = os.path.join(directory, "load", "requests-gatling.log")
     if not (os.path.exists(log_path) and os.path.exists(requests_path)):
         return None
+    accepted = {}
+    with open(requests_path) as f:
+        for line in f:
+            fields = line.split()
+            # the third group of a UUIDv7 starts with its version, 7
+            if len(fields) >= 4 and fields[2] == "202" and fields[3][14:15] == "7":
+                accepted[fields[3]] = (int(fields[0]) / 1000.0, int(fields[1]) / 1000.0)
     queued = {}
     with open(log_path, errors="replace") as f:
         for line in f:
             match = QUEUED_LINE.match(line)
-            if match:
-                stamp = datetime.datetime.strptime(match.group(1)[:23], "%Y-%m-%dT%H:%M:%S.%f")
-                queued[match.group(2)] = stamp.replace(tzinfo=datetime.timezone.utc).timestamp() * 1000
+            if match and match.group(2) in accepted and match.group(2) not in queued:
+                try:
+                    queued[match.group(2)] = datetime.datetime.fromisoformat(match.group(1)).timestamp() * 1000
+                except ValueError:
+                    continue
     parts = []
-    with open(requests_path) as f:
-        for line in f:
-            fields = line.split()
-            if len(fields) < 4 or fields[2] != "202" or fields[3] not in queued:
-                continue
-            arrived = int(fields[0]) / 1000.0
-            answered = arrived + int(fields[1]) / 1000.0
-            admission_started = int(fields[3].replace("-", "")[:12], 16)
-            confirmed = queued[fields[3]]
-            parts.append((answered - arrived, admission_started - arrived, confirmed - admission_started,
-                          answered - confirmed))
+    for order_id, confirmed in queued.items():
+        arrived, latency = accepted[order_id]
+        admission_started = int(order_id.replace("-", "")[:12], 16)
+        parts.append((latency, admission_started - arrived, confirmed - admission_started,
+                      arrived + latency - confirmed))
     if not parts:
         return None
     names = ("in", "gate_and_confirm", "out")
     slowest = sorted(parts, reverse=True)[:max(1, len(parts) // 100)]
     return {"buyers": len(parts),
-            "p50_ms": {name: round(pct(sorted(p[i + 1] for p in parts), 50), 2) for i, name in enumerate(names)},
-            "p99_ms": {name: round(pct(sorted(p[i + 1] for p in parts), 99), 2) for i, name in enumerate(names)},
+            "p50_ms": {name: round(pct(sorted(p[i + 1] for p in parts), 50), 1) for i, name in enumerate(names)},
+            "p99_ms": {name: round(pct(sorted(p[i + 1] for p in parts), 99), 1) for i, name in enumerate(names)},
             "slowest_percent_mean_ms": dict(zip(("total",) + names,
                                                 (round(sum(p[i] for p in slowest) / len(slowest), 1) for i in range(4))))}
 
@@ -636,6 +643,8 @@ def openloop_run(directory, meta):
         "settings": settings(meta),
         "admission_parts": admission_parts(directory),
         "accepted_breakdown": accepted_breakdown(directory),
+        # runs before ADR 0056 scraped the timers before the generator's warm-up
+        "timers_exclude_warmup": os.path.exists(os.path.join(directory, "load", "started")),
         "machine_stalls": machine_stalls(directory, load),
     }
     result["cpu"] = [c for c in (cpu_use(directory, "capacity", "request", (capacity or {}).get("responses_in_window")),
@@ -750,7 +759,8 @@ def cpu_use(directory, phase_name, unit, count, only=None):
 
 
 def settings(meta):
-    keys = ["batch_size", "batch_timeout", "consumers", "heap", "pool", "fair_turns", "java_opts"]
+    keys = ["batch_size", "batch_timeout", "consumers", "heap", "pool", "fair_turns", "java_opts", "queue_version",
+            "virtual_host", "generator_warmup_s", "generator_pause_s", "generator_warmup_fraction"]
     return {k: meta.get(k) for k in keys}
 
 
@@ -903,7 +913,8 @@ def figures(run):
                     for part in (((run.get("phases") or {}).get(k) or {}) for k in ("before_sold_out", "after_sold_out")))),
                 ("messages published (202)", run["messages_published"]), ("order rows", run["order_rows"]),
                 ("outcomes", json.dumps(run["by_outcome"])), ("invariants", run["invariants"])] + [
-                ("app timer over the open crowd: %s (%d calls): mean, share within %s" % (
+                ("app timer over the open crowd%s: %s (%d calls): mean, share within %s" % (
+                    "" if run.get("timers_exclude_warmup") else " and its warm-up",
                     part["part"], part["count"], " / ".join(part["within_pct"])),
                  "%s ms; %s" % (fmt(part["mean_ms"]), " / ".join("%s %%" % v for v in part["within_pct"].values())))
                 for part in run.get("admission_parts") or []] + breakdown_rows(run) + stall_rows(run)

@@ -26,6 +26,7 @@ import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Stream;
 
 /**
@@ -44,7 +45,8 @@ import java.util.stream.Stream;
  * script of the other scenarios logs it ({@code <start, epoch µs> <latency µs> <status> <orderId |
  * code | ->}, status 0 when no answer came), timed from the moment the buyer arrived: the measured
  * phase to {@code out}/requests-gatling.log, the warm-up to {@code out}/warmup/requests-gatling.log; the
- * file {@code out}/started appears as the warm-up starts.
+ * empty file {@code out}/started appears as the warm-up starts, {@code out}/measuring as the first
+ * measured buyer arrives.
  * <p>
  * System properties: baseUrl, itemId, warmupItemId, rate (buyers per second), seconds, warmupSeconds,
  * warmupRate, pauseSeconds, buyers, buyerPrefix, out (directory).
@@ -91,6 +93,16 @@ public class OpenLoopSimulation extends Simulation {
 
     private final ChainBuilder arrive = CoreDsl.exec(session -> session.set("arrivedUs", nowUs()));
 
+    private final AtomicBoolean measuring = new AtomicBoolean();
+
+    /** The first measured buyer writes {@code out}/measuring: the harness's window starts there. */
+    private final ChainBuilder firstMeasuredArrival = CoreDsl.exec(session -> {
+        if (measuring.compareAndSet(false, true)) {
+            touch("measuring");
+        }
+        return session;
+    });
+
     private final ScenarioBuilder warmup = scenario("warm-up (purchases of the warm-up item)")
             .feed(warmupBuyers)
             .exec(arrive)
@@ -100,6 +112,7 @@ public class OpenLoopSimulation extends Simulation {
     private final ScenarioBuilder purchases = scenario("buyers arriving at a fixed rate")
             .feed(buyers)
             .exec(arrive)
+            .exec(firstMeasuredArrival)
             .exec(purchase("purchase", ITEM_ID))
             .exec(session -> record(session, log));
 
@@ -138,13 +151,17 @@ public class OpenLoopSimulation extends Simulation {
 
     /**
      * Marks the moment the injection starts, {@code out}/started (empty), so that the harness can time
-     * the measured phase from there rather than from the JVM's start, which takes seconds.
+     * the end of the warm-up from there rather than from the JVM's start, which takes seconds.
      */
     @Override
     public void before() {
+        touch("started");
+    }
+
+    private static void touch(String name) {
         try {
             Files.createDirectories(Path.of(OUT));
-            Files.write(Path.of(OUT, "started"), new byte[0]);
+            Files.write(Path.of(OUT, name), new byte[0]);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
