@@ -583,10 +583,11 @@ def accepted_breakdown(directory):
     if not parts:
         return None
     names = ("in", "gate_and_confirm", "out")
+    columns = {name: sorted(p[i + 1] for p in parts) for i, name in enumerate(names)}
     slowest = sorted(parts, reverse=True)[:max(1, len(parts) // 100)]
     return {"buyers": len(parts),
-            "p50_ms": {name: round(pct(sorted(p[i + 1] for p in parts), 50), 1) for i, name in enumerate(names)},
-            "p99_ms": {name: round(pct(sorted(p[i + 1] for p in parts), 99), 1) for i, name in enumerate(names)},
+            "p50_ms": {name: round(pct(values, 50), 1) for name, values in columns.items()},
+            "p99_ms": {name: round(pct(values, 99), 1) for name, values in columns.items()},
             "slowest_percent_mean_ms": dict(zip(("total",) + names,
                                                 (round(sum(p[i] for p in slowest) / len(slowest), 1) for i in range(4))))}
 
