@@ -182,7 +182,11 @@ class BurstSender {
     /** Sends in the request's observation, so the message carries the request's trace. */
     private void sendInRequestTrace(RabbitOperations operations, Outgoing message) {
         try (var scope = message.requestObservation().openScope()) {
-            operations.send(queues.exchange(), queues.queue(), message.message(), message.correlation());
+            operations.send(
+                    queues.exchange(),
+                    queues.orderQueueFor(message.order().orderId().toString()),
+                    message.message(),
+                    message.correlation());
         }
     }
 }

@@ -55,7 +55,8 @@ class LostItemRestore {
      * Waiting only keeps the gate from admitting, meanwhile, units those orders are about to take.
      */
     private boolean settlementPipelineIsEmpty() {
-        List<String> names = new ArrayList<>(List.of(queues.queue(), queues.deadLetterQueue()));
+        List<String> names = new ArrayList<>(queues.orderQueues());
+        names.add(queues.deadLetterQueue());
         for (int retry = 1; retry <= queues.retryDelays().size(); retry++) {
             names.add(queues.retryQueue(retry));
         }

@@ -17,9 +17,12 @@ import org.springframework.context.annotation.Configuration;
  * The queues an order travels through, declared by every process (an API started before any
  * worker must still find its messages a home). All durable; messages are published persistent.
  * <pre>
- *   orders ──dead letter──> dlx ──> dlq ──(unreadable)──> parking-lot
- *     ^  └─transient failure──> retry-after.retry.&lt;delay&gt; ──when due, RetryRelay──┘lt;delayretry.&lt;delay&gt; ──when due, RetryRelay──┘gt; ──when due, RetryRelay──┘ (back to orders)
+ *   orders[.1-3] ──dead letter──> dlx ──> dlq ──(unreadable)──> parking-lot
+ *     ^  └─transient failure──> retry-after.&lt;delay&gt; ──when due, RetryRelay──┐
+ *     └──────────────────────── back to the order's own orders queue ─────────┘
  * </pre>
+ * An order goes to the one of the {@link OrderQueues#ORDER_QUEUE_SHARDS} orders queues its id
+ * hashes to, and a retry copy back to the same one (docs/adr/0057).
  * Every arrow is a confirmed publish by the app followed by the acknowledgement of the original
  * ({@code ConfirmedHandOff}); the retry queues have no TTL, because RabbitMQ's dead-lettering out
  * of a classic queue is at-most-once (docs/adr/0044). The orders and retry queues keep a
@@ -35,20 +38,22 @@ class OrdersTopology {
         DirectExchange deadLetters = ExchangeBuilder.directExchange(names.deadLetterExchange())
                 .durable(true)
                 .build();
-        Queue ordersQueue = QueueBuilder.durable(names.queue())
-                .deadLetterExchange(names.deadLetterExchange())
-                .deadLetterRoutingKey(names.deadLetterQueue())
-                .build();
         Queue deadLetterQueue = QueueBuilder.durable(names.deadLetterQueue()).build();
 
         List<Declarable> declarables = new ArrayList<>(List.of(
                 orders,
                 deadLetters,
-                ordersQueue,
                 deadLetterQueue,
                 QueueBuilder.durable(names.parkingLot()).build(),
-                BindingBuilder.bind(ordersQueue).to(orders).with(names.queue()),
                 BindingBuilder.bind(deadLetterQueue).to(deadLetters).with(names.deadLetterQueue())));
+        for (String name : names.orderQueues()) {
+            Queue ordersQueue = QueueBuilder.durable(name)
+                    .deadLetterExchange(names.deadLetterExchange())
+                    .deadLetterRoutingKey(names.deadLetterQueue())
+                    .build();
+            declarables.add(ordersQueue);
+            declarables.add(BindingBuilder.bind(ordersQueue).to(orders).with(name));
+        }
         for (int retry = 1; retry <= names.retryDelays().size(); retry++) {
             // No TTL: a relay brings copies back. The dead-letter target only serves what the broker
             // drops by itself (a quorum queue's delivery limit): the dlq role then fails the order.

@@ -30,7 +30,9 @@ class QueueDepthGauges {
 
     QueueDepthGauges(AmqpAdmin admin, OrderQueues queues, MeterRegistry meters) {
         this.admin = admin;
-        register(meters, queues.queue(), "orders");
+        for (String orderQueue : queues.orderQueues()) {
+            register(meters, orderQueue, "orders");
+        }
         for (int retry = 1; retry <= queues.retryDelays().size(); retry++) {
             register(meters, queues.retryQueue(retry), "retry");
         }

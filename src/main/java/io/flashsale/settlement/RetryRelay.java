@@ -73,7 +73,10 @@ class RetryRelay implements ChannelAwareMessageListener {
             return;
         }
         try {
-            handOff.send(queues.exchange(), queues.queue(), message);
+            handOff.send(
+                    queues.exchange(),
+                    queues.orderQueueFor(message.getMessageProperties().getMessageId()),
+                    message);
         } catch (RuntimeException e) {
             log.warn(
                     "Could not return retry copy {} to the orders queue, will try again: {}",

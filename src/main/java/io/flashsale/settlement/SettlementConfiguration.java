@@ -106,7 +106,9 @@ class SettlementConfiguration {
             CircuitBreaker settlementDatabaseBreaker,
             Environment environment) {
         var container = new SimpleMessageListenerContainer(connectionFactory);
-        container.setQueueNames(queues.queue());
+        // One consumer per orders queue on each consumer's channel; a batch takes from all of them, and
+        // the prefetch limit applies per queue (a per-channel limit costs the broker a call per delivery).
+        container.setQueueNames(queues.orderQueues().toArray(String[]::new));
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
         container.setConsumerBatchEnabled(true);
         container.setBatchSize(settings.batchSize());

@@ -3,6 +3,7 @@ package io.flashsale.shared;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
@@ -11,7 +12,13 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * prefix ({@code FLASHSALE_MESSAGING_PREFIX}) so that a test or a second deployment gets its own set,
  * and the delays of the retry queues ({@code FLASHSALE_MESSAGING_RETRY_DELAYS}): a message that
  * failed for a transient reason waits in the n-th retry queue before going back to the orders
- * queue; after the last one it is dead-lettered.
+ * queues; after the last one it is dead-lettered.
+ * <p>
+ * Admitted orders wait in {@link #ORDER_QUEUE_SHARDS} orders queues, each order in the one its id
+ * hashes to ({@link #orderQueueFor}). A classic queue is one broker process, and it confirms a
+ * persistent message when it syncs its index, which it does when its mailbox is empty or every
+ * 200 ms: one queue taking every order of a crowd was seldom idle, and the buyers it held waited up
+ * to 200 ms for their confirm (docs/adr/0057).
  */
 @ConfigurationProperties("flashsale.messaging")
 public record OrderQueues(
@@ -22,9 +29,42 @@ public record OrderQueues(
         return prefix + ".orders";
     }
 
-    /** What workers consume. */
-    public String queue() {
-        return prefix + ".orders";
+    /**
+     * How many orders queues there are. Fixed, not a setting: an API that hashed orders over more
+     * queues than a worker consumes would strand orders in the others (docs/adr/0057).
+     */
+    public static final int ORDER_QUEUE_SHARDS = 4;
+
+    /**
+     * The orders queue of one shard (0-based, below {@link #ORDER_QUEUE_SHARDS}), which is also its
+     * routing key on {@link #exchange()}. Shard 0 keeps the name of the single orders queue before
+     * docs/adr/0057 ({@code <prefix>.orders}), so that orders queued by an older version are settled
+     * by a new one; the others are {@code <prefix>.orders.<shard>}.
+     */
+    public String orderQueue(int shard) {
+        if (shard < 0 || shard >= ORDER_QUEUE_SHARDS) {
+            throw new IllegalArgumentException(
+                    "shard must be from 0 to " + (ORDER_QUEUE_SHARDS - 1) + ", not " + shard);
+        }
+        return shard == 0 ? prefix + ".orders" : prefix + ".orders." + shard;
+    }
+
+    /** Every orders queue, shard 0 first: what workers consume. */
+    public List<String> orderQueues() {
+        List<String> queues = new ArrayList<>(ORDER_QUEUE_SHARDS);
+        for (int shard = 0; shard < ORDER_QUEUE_SHARDS; shard++) {
+            queues.add(orderQueue(shard));
+        }
+        return List.copyOf(queues);
+    }
+
+    /**
+     * The orders queue an order goes to, from its id as text ({@code OrderRequested.orderId}, the
+     * message id): always the same queue for the same id ({@link String#hashCode} is specified), so a
+     * retried copy returns to its order's queue. A message without an id goes to shard 0.
+     */
+    public String orderQueueFor(@Nullable String orderId) {
+        return orderQueue(orderId == null ? 0 : Math.floorMod(orderId.hashCode(), ORDER_QUEUE_SHARDS));
     }
 
     /**
@@ -56,7 +96,8 @@ public record OrderQueues(
     }
 
     public List<String> allQueues() {
-        List<String> queues = new ArrayList<>(List.of(queue(), deadLetterQueue(), parkingLot()));
+        List<String> queues = new ArrayList<>(orderQueues());
+        queues.addAll(List.of(deadLetterQueue(), parkingLot()));
         for (int retry = 1; retry <= retryDelays.size(); retry++) {
             queues.add(retryQueue(retry));
         }

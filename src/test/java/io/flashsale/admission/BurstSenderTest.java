@@ -9,22 +9,24 @@ import io.flashsale.shared.OrderMessages;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.OrderRequested;
 import io.flashsale.support.FlashSaleIntegrationTest;
+import io.flashsale.support.ShardedOrderQueues;
 import io.micrometer.observation.Observation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.amqp.core.BindingBuilder;
 import org.springframework.amqp.core.DirectExchange;
 import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.CachingConnectionFactory;
@@ -84,7 +86,7 @@ class BurstSenderTest {
     @AfterEach
     void stop() throws InterruptedException {
         sender.stop();
-        admin.deleteQueue(queues.queue());
+        queues.orderQueues().forEach(admin::deleteQueue);
         admin.deleteExchange(queues.exchange());
         connections.destroy();
     }
@@ -119,7 +121,17 @@ class BurstSenderTest {
             assertThat(correlation.getFuture().get(0, TimeUnit.SECONDS).ack()).isTrue();
             assertThat(correlation.getReturned()).isNull();
         });
-        assertThat(admin.getQueueInfo(queues.queue()).getMessageCount()).isEqualTo(buyers * ordersEach);
+        assertThat(ShardedOrderQueues.waiting(admin, queues)).isEqualTo(buyers * ordersEach);
+        Map<String, Long> expectedPerQueue = correlations.stream()
+                .collect(Collectors.groupingBy(
+                        correlation -> queues.orderQueueFor(correlation.getId()), Collectors.counting()));
+        assertThat(expectedPerQueue)
+                .as("the orders' ids hash to every orders queue")
+                .hasSize(OrderQueues.ORDER_QUEUE_SHARDS);
+        expectedPerQueue.forEach(
+                (queue, count) -> assertThat(admin.getQueueInfo(queue).getMessageCount())
+                        .as("orders in %s: those whose id hashes to it", queue)
+                        .isEqualTo(count));
         assertThat(channelsOpened)
                 .as("a channel per burst was opened and closed while the previous one awaited its confirms")
                 .hasValue(1);
@@ -137,7 +149,7 @@ class BurstSenderTest {
         assertThat(next.getFuture().get(10, TimeUnit.SECONDS).ack())
                 .as("the next order goes out on a new channel, not on the closed one")
                 .isTrue();
-        assertThat(admin.getQueueInfo(queues.queue()).getMessageCount()).isEqualTo(1);
+        assertThat(ShardedOrderQueues.waiting(admin, queues)).isEqualTo(1);
     }
 
     @Test
@@ -191,7 +203,7 @@ class BurstSenderTest {
                 .filter(correlation -> !correlation.getFuture().isCompletedExceptionally())
                 .filter(correlation -> correlation.getFuture().join().ack() && correlation.getReturned() == null)
                 .count();
-        assertThat((long) admin.getQueueInfo(queues.queue()).getMessageCount())
+        assertThat(ShardedOrderQueues.waiting(admin, queues))
                 .as("every order the broker confirmed is in the queue")
                 .isGreaterThanOrEqualTo(accepted);
         assertThat(submit("carol").getFuture().get(10, TimeUnit.SECONDS).ack())
@@ -255,7 +267,7 @@ class BurstSenderTest {
                         .as("an order whose status could not be cached is never sent, and fails at once")
                         .failsWithin(Duration.ofSeconds(3));
             }
-            assertThat(admin.getQueueInfo(queues.queue()).getMessageCount()).isZero();
+            assertThat(ShardedOrderQueues.waiting(admin, queues)).isZero();
         } finally {
             noRedis.destroy();
         }
@@ -270,10 +282,8 @@ class BurstSenderTest {
     }
 
     private void declareQueue() {
-        var exchange = new DirectExchange(queues.exchange());
-        var queue = new Queue(queues.queue());
-        admin.declareExchange(exchange);
-        admin.declareQueue(queue);
-        admin.declareBinding(BindingBuilder.bind(queue).to(exchange).with(queues.queue()));
+        admin.declareExchange(new DirectExchange(queues.exchange()));
+        queues.orderQueues().forEach(queue -> admin.declareQueue(new Queue(queue)));
+        ShardedOrderQueues.bindings(queues).forEach(admin::declareBinding);
     }
 }

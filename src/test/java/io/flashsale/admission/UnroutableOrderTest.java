@@ -8,11 +8,10 @@ import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.FlashSaleIntegrationTest;
 import io.flashsale.support.SaleFixture;
+import io.flashsale.support.ShardedOrderQueues;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Binding;
-import org.springframework.amqp.core.BindingBuilder;
-import org.springframework.amqp.core.DirectExchange;
-import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -45,16 +44,14 @@ class UnroutableOrderTest {
         var client = fixture.client();
         CreatedItem item = client.openSale(5, 1);
         var admin = new RabbitAdmin(connectionFactory);
-        Binding ordersBinding = BindingBuilder.bind(new Queue(queues.queue()))
-                .to(new DirectExchange(queues.exchange()))
-                .with(queues.queue());
+        List<Binding> ordersBindings = ShardedOrderQueues.bindings(queues);
 
-        admin.removeBinding(ordersBinding);
+        ordersBindings.forEach(admin::removeBinding);
         Response refused;
         try {
             refused = client.buy(item.itemId(), "alice", 1);
         } finally {
-            admin.declareBinding(ordersBinding);
+            ordersBindings.forEach(admin::declareBinding);
         }
 
         assertThat(refused.status()).isEqualTo(503);

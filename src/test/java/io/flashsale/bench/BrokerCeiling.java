@@ -23,7 +23,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * The ceilings of the broker underneath the system, measured with the plain RabbitMQ Java client
  * and no database: how fast one consumer with manual acks and the worker's prefetch drains the very
- * messages the API published (a tap queue bound next to the orders queue receives a copy of each),
+ * messages the API published (a tap queue bound next to the orders queues receives a copy of each),
  * and how fast persistent messages of an order's size are published with confirms.
  */
 final class BrokerCeiling {
@@ -38,7 +38,7 @@ final class BrokerCeiling {
         return name + ".bench.raw";
     }
 
-    /** Binds NAME.bench.tap to the orders exchange with the orders routing key: it gets a copy of every order. */
+    /** Binds NAME.bench.tap to the orders exchange with every orders queue's routing key: it gets a copy of every order. */
     static int tap(String name) throws IOException, TimeoutException {
         OrderQueues queues = BenchTool.queues(name);
         try (Connection connection = connect();
@@ -46,7 +46,9 @@ final class BrokerCeiling {
             // Same arguments as the application's declaration (durable direct exchange), so either may come first.
             channel.exchangeDeclare(queues.exchange(), "direct", true);
             channel.queueDeclare(tapQueue(name), true, false, false, null);
-            channel.queueBind(tapQueue(name), queues.exchange(), queues.queue());
+            for (String orderQueue : queues.orderQueues()) {
+                channel.queueBind(tapQueue(name), queues.exchange(), orderQueue);
+            }
         }
         return 0;
     }

@@ -62,7 +62,7 @@ final class Sampler {
             csv.println("t_ms,queue_ready,queue_consumers,dlq_ready,rows,confirmed,tokens,pending,db_commits");
             while (!Files.exists(stop) && System.currentTimeMillis() < until) {
                 long started = System.currentTimeMillis();
-                long[] orders = depth(rabbit, queues.queue());
+                long[] orders = depth(rabbit, queues.orderQueues());
                 long dlq = depth(rabbit, queues.deadLetterQueue())[0];
                 long rows;
                 long confirmed;
@@ -91,6 +91,21 @@ final class Sampler {
     }
 
     /** Ready messages and consumers of a queue, or -1 if it does not exist (yet): the broker then closes the channel. */
+    /** Ready messages in all the orders queues together, and the most consumers any has (each consumer reads them all); -1s if one could not be asked. */
+    private static long[] depth(Connection rabbit, List<String> queues) {
+        long ready = 0;
+        long consumers = 0;
+        for (String queue : queues) {
+            long[] one = depth(rabbit, queue);
+            if (one[0] < 0) {
+                return one;
+            }
+            ready += one[0];
+            consumers = Math.max(consumers, one[1]);
+        }
+        return new long[] {ready, consumers};
+    }
+
     private static long[] depth(Connection rabbit, String queue) {
         Channel channel = null;
         try {

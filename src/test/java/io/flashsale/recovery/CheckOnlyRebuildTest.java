@@ -12,11 +12,11 @@ import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.RedisLoss;
 import io.flashsale.support.SaleFixture;
+import io.flashsale.support.ShardedOrderQueues;
 import java.sql.Connection;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 import javax.sql.DataSource;
@@ -88,10 +88,7 @@ class CheckOnlyRebuildTest {
             accepted.add(keyed.orderId());
             assertThat(accepted).hasSize(7);
             var admin = new RabbitAdmin(rabbitConnections);
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> Objects.requireNonNull(admin.getQueueInfo(queues.queue()))
-                                    .getMessageCount()
-                            == 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ShardedOrderQueues.waiting(admin, queues) == 0);
 
             RedisLoss.everything(redis, gate.keys());
             await().atMost(Duration.ofSeconds(10)).until(() -> {
@@ -109,7 +106,7 @@ class CheckOnlyRebuildTest {
         var duplicate = new OrderRequested(keyed.orderId(), item.itemId(), "alice", 2, Instant.now(), null);
         rabbit.send(
                 queues.exchange(),
-                queues.queue(),
+                queues.orderQueue(0),
                 MessageBuilder.withBody(json.writeValueAsBytes(duplicate))
                         .setContentType(MessageProperties.CONTENT_TYPE_JSON)
                         .build());

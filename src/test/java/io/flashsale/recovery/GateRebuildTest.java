@@ -12,10 +12,10 @@ import io.flashsale.support.FlashSaleClient;
 import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.RedisLoss;
 import io.flashsale.support.SaleFixture;
+import io.flashsale.support.ShardedOrderQueues;
 import java.sql.Connection;
 import java.time.Duration;
 import java.util.List;
-import java.util.Objects;
 import java.util.UUID;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,10 +75,7 @@ class GateRebuildTest {
             held = new Crowd().buy(client, item.itemId(), Crowd.buyers("held", 20), 8);
             assertThat(held.count(202)).isEqualTo(20);
             var admin = new RabbitAdmin(rabbit);
-            await().atMost(Duration.ofSeconds(10))
-                    .until(() -> Objects.requireNonNull(admin.getQueueInfo(queues.queue()))
-                                    .getMessageCount()
-                            == 0);
+            await().atMost(Duration.ofSeconds(10)).until(() -> ShardedOrderQueues.waiting(admin, queues) == 0);
 
             deleteKeysOf(item);
             await().atMost(Duration.ofSeconds(10)).until(() -> {

@@ -77,8 +77,9 @@ class HandOffReviewTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> pipeline().messages(queues.retryQueue(1)) == 1);
         context.getBean("settlementContainer", Lifecycle.class).stop();
         pipeline().relays().start();
-        await().atMost(Duration.ofSeconds(10)).until(() -> pipeline().messages(queues.queue()) == 1);
-        assertThat(deliveryModeOfHead(queues.queue()))
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> pipeline().messages(queues.orderQueueFor(doomed.toString())) == 1);
+        assertThat(deliveryModeOfHead(queues.orderQueueFor(doomed.toString())))
                 .as("delivery mode of the relayed copy")
                 .isEqualTo(PERSISTENT);
 
@@ -108,7 +109,7 @@ class HandOffReviewTest {
         // What the api publishes is persistent; so is this garbage.
         rabbit.send(
                 queues.exchange(),
-                queues.queue(),
+                queues.orderQueue(0),
                 MessageBuilder.withBody(new byte[] {0, 'x'})
                         .setMessageId("review-garbage-" + UUID.randomUUID())
                         .build());

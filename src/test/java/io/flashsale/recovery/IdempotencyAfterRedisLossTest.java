@@ -11,14 +11,12 @@ import io.flashsale.support.FlashSaleClient.CreatedItem;
 import io.flashsale.support.FlashSaleClient.Response;
 import io.flashsale.support.RedisLoss;
 import io.flashsale.support.SaleFixture;
+import io.flashsale.support.ShardedOrderQueues;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.amqp.core.Binding;
-import org.springframework.amqp.core.BindingBuilder;
-import org.springframework.amqp.core.DirectExchange;
-import org.springframework.amqp.core.Queue;
 import org.springframework.amqp.rabbit.connection.ConnectionFactory;
 import org.springframework.amqp.rabbit.core.RabbitAdmin;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -65,17 +63,15 @@ class IdempotencyAfterRedisLossTest {
     void aRetryWithTheKeyOfAWithdrawnFirstAttemptNamesTheSameOrderAfterRedisLostItsData() {
         CreatedItem item = client.openSale(10, 2);
         var admin = new RabbitAdmin(connectionFactory);
-        Binding ordersBinding = BindingBuilder.bind(new Queue(queues.queue()))
-                .to(new DirectExchange(queues.exchange()))
-                .with(queues.queue());
+        List<Binding> ordersBindings = ShardedOrderQueues.bindings(queues);
 
         // 1. the first attempt cannot be routed: withdrawn, 503 "nothing was bought"
-        admin.removeBinding(ordersBinding);
+        ordersBindings.forEach(admin::removeBinding);
         Response withdrawn;
         try {
             withdrawn = client.buy(item.itemId(), "alice", 1, "Idempotency-Key", "pay-42");
         } finally {
-            admin.declareBinding(ordersBinding);
+            ordersBindings.forEach(admin::declareBinding);
         }
         assertThat(withdrawn.status()).isEqualTo(503);
 

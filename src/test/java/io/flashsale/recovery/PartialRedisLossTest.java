@@ -142,7 +142,7 @@ class PartialRedisLossTest {
                 Instant.now().plusSeconds(300));
         rabbit.send(
                 queues.exchange(),
-                queues.queue(),
+                queues.orderQueueFor(first.getKey().toString()),
                 MessageBuilder.withBody(json.writeValueAsBytes(duplicate))
                         .setContentType(MessageProperties.CONTENT_TYPE_JSON)
                         .setDeliveryMode(MessageDeliveryMode.PERSISTENT)

@@ -74,7 +74,9 @@ class PoisonMessagesTest {
 
     private void publish(byte[] body) {
         rabbit.send(
-                queues.exchange(), queues.queue(), MessageBuilder.withBody(body).build());
+                queues.exchange(),
+                queues.orderQueue(0),
+                MessageBuilder.withBody(body).build());
     }
 
     private static byte[] order(long itemId, int quantity) {

@@ -95,7 +95,7 @@ class QueueHandOffTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> pipeline().messages(queues.retryQueue(1)) == 1);
         sleep(Duration.ofSeconds(1)); // five times its 200 ms delay: the broker expires nothing by itself
         assertThat(pipeline().messages(queues.retryQueue(1))).isEqualTo(1);
-        assertThat(pipeline().messages(queues.queue())).isZero();
+        assertThat(pipeline().ordersWaiting()).isZero();
 
         pipeline().relays().start();
         pipeline().awaitFailedAndCompensated(doomed, item.itemId());

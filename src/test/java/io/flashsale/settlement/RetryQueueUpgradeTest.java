@@ -49,7 +49,7 @@ class RetryQueueUpgradeTest {
             channel.exchangeDeclare(queues.exchange(), "direct", true);
             channel.exchangeDeclare(queues.deadLetterExchange(), "direct", true);
             channel.queueDeclare(
-                    queues.queue(),
+                    queues.orderQueue(0),
                     true,
                     false,
                     false,
@@ -58,7 +58,7 @@ class RetryQueueUpgradeTest {
                             "x-dead-letter-routing-key", queues.deadLetterQueue()));
             channel.queueDeclare(queues.deadLetterQueue(), true, false, false, null);
             channel.queueDeclare(queues.parkingLot(), true, false, false, null);
-            channel.queueBind(queues.queue(), queues.exchange(), queues.queue());
+            channel.queueBind(queues.orderQueue(0), queues.exchange(), queues.orderQueue(0));
             channel.queueBind(queues.deadLetterQueue(), queues.deadLetterExchange(), queues.deadLetterQueue());
             for (int retry = 1; retry <= DELAYS.size(); retry++) {
                 channel.queueDeclare(
@@ -69,7 +69,7 @@ class RetryQueueUpgradeTest {
                         Map.of(
                                 "x-message-ttl", OLD_TTL_MS,
                                 "x-dead-letter-exchange", queues.exchange(),
-                                "x-dead-letter-routing-key", queues.queue()));
+                                "x-dead-letter-routing-key", queues.orderQueue(0)));
             }
         }
     }

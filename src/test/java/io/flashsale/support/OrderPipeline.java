@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import io.flashsale.admission.gate.RedisGate;
+import io.flashsale.shared.OrderQueues;
 import java.time.Duration;
 import java.util.Set;
 import java.util.UUID;
@@ -48,6 +49,11 @@ public final class OrderPipeline {
     /** Ready messages in the queue. */
     public int messages(String queue) {
         return (int) admin().getQueueInfo(queue).getMessageCount();
+    }
+
+    /** Ready messages in all the orders queues together. */
+    public long ordersWaiting() {
+        return ShardedOrderQueues.waiting(admin(), context.getBean(OrderQueues.class));
     }
 
     /** Waits until the order is FAILED/SETTLEMENT_FAILED and compensated, then until the item is quiet. */
