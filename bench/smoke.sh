@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The CI smoke of the benchmark harness: every scenario of bench/run.sh with --smoke (small numbers,
-# seconds each), bench/timers.sh for a few seconds, then the Gatling replay of the original's showcase
+# seconds each), bench/timers.sh and bench/queue-confirms.sh for a few seconds, then the Gatling replay of the original's showcase
 # and the API crowd with --smoke, so the
 # harness cannot rot. Figures from a smoke mean nothing; what it checks is that each scenario runs
 # end to end, writes its report and charts, and that the five invariants hold afterwards.
@@ -39,6 +39,7 @@ for scenario in $scenarios; do
     attempt "$scenario" bench/run.sh "$scenario" --smoke
 done
 attempt timers env BENCH_WARMUP_SECONDS=2 BENCH_SECONDS=2 BENCH_CONNECTIONS=16 bench/timers.sh admit
+attempt queue-confirms env BENCH_QUEUE_COUNTS="1 4" BENCH_ROUNDS=1 BENCH_SECONDS=2 bench/queue-confirms.sh
 if [[ ${BENCH_SMOKE_GATLING:-1} == 1 ]]; then
     attempt showcase bench/showcase.sh --smoke
     attempt api-crowd bench/api-crowd.sh --smoke

@@ -399,11 +399,18 @@ scrape() { curl -sf "$1/actuator/prometheus" -o "$2" || rm -f "$2"; }
 # stall_probes_start DIR / stall_probes_stop: what stalled in between, measured apart from the app.
 # bench/lib/hiccup.py at the app's priority (DIR/hiccup.json) and at a real-time priority
 # (DIR/hiccup-rt.json, when chrt may set one): the machine itself; and the bench tool's confirm-probe
-# (DIR/confirm-probe.json): the broker's confirms to a publisher of the harness's own. So a report
-# can tell a slow app from a machine that did not run or a broker that did not answer.
+# (DIR/confirm-probe.json): the broker's confirms to a publisher of the harness's own; and
+# bench/lib/fsync_probe.py (DIR/fsync-probe.json): the disk's small syncs, in the broker's data
+# directory when the harness may write there (BENCH_FSYNC_DIR overrides), else in DIR. So a report
+# can tell a slow app from a machine that did not run, a disk that did not sync or a broker that
+# did not answer.
 stall_probes_start() {
     HICCUP_PIDS=()
     python3 "$BENCH_ROOT/bench/lib/hiccup.py" run "$1/hiccup.json" &
+    HICCUP_PIDS+=($!)
+    local fsync_dir=${BENCH_FSYNC_DIR:-/var/lib/rabbitmq}
+    [[ -d $fsync_dir && -w $fsync_dir ]] || fsync_dir=$1
+    python3 "$BENCH_ROOT/bench/lib/fsync_probe.py" run "$fsync_dir" "$1/fsync-probe.json" &
     HICCUP_PIDS+=($!)
     if chrt -f 10 true 2>/dev/null; then
         chrt -f 10 python3 "$BENCH_ROOT/bench/lib/hiccup.py" run "$1/hiccup-rt.json" &

@@ -292,7 +292,9 @@ def machine_stalls(directory, load):
     """What the stall probes (bench/lib/common.sh, stall_probes_start) saw while the load's window
     ran: for the machine at each priority, the wake-ups 10 ms or more late (count, total, longest),
     the p99.9 of all and the steal time; for the broker, the confirms 50 ms or more late (count,
-    longest) and the p99 of all."""
+    longest) and the p99 of all; for the disk (bench/lib/fsync_probe.py), the syncs of 50 ms or
+    more (count, longest), the p99 of all, and how many of the broker's late confirms were waiting
+    while one of those syncs was."""
     if not load:
         return {}
     start, end = load["start_ms"], load["start_ms"] + 1000 * load["seconds"]
@@ -310,6 +312,16 @@ def machine_stalls(directory, load):
         stalls = [took for at, took in broker.get("stalls", []) if start <= at <= end]
         found["broker"] = {"confirms_over_50ms": len(stalls), "longest_ms": max(stalls, default=0),
                            "p99_ms": broker["late_ms"]["p99"], "samples": broker["samples"]}
+    disk = read_json(os.path.join(directory, "fsync-probe.json"))
+    if disk:
+        slow = [(at, took) for at, took in disk.get("stalls", []) if start <= at <= end]
+        found["disk"] = {"syncs_over_50ms": len(slow), "longest_ms": max((t for _, t in slow), default=0),
+                         "p99_ms": disk["sync_ms"]["p99"], "samples": disk["samples"]}
+        if broker:
+            late = [(at, took) for at, took in broker.get("stalls", []) if start <= at <= end]
+            found["disk"]["broker_late_during_slow_sync"] = sum(
+                1 for at, took in late if any(s_at < at + took and at < s_at + s_took for s_at, s_took in slow))
+            found["disk"]["broker_late"] = len(late)
     return found
 
 
@@ -319,12 +331,19 @@ def stall_rows(run):
              ">= 10 ms late, their total, the longest; p99.9 lateness; CPU stolen by the hypervisor" % label,
              "%d, %d ms, %s ms; %s ms; %s ms" % (s["stalls_over_10ms"], s["stalled_ms"], fmt(s["longest_ms"]),
                                                  fmt(s["p999_ms"]), s["steal_ms"]))
-            for label, s in stalls.items() if label != "broker"]
+            for label, s in stalls.items() if label not in ("broker", "disk")]
     if "broker" in stalls:
         b = stalls["broker"]
         rows.append(("the broker's confirms to a publisher of the harness's own (bench confirm-probe, 50/s): "
                      "confirms >= 50 ms over the load, the longest; p99 of the whole probe",
                      "%d, %s ms; %s ms" % (b["confirms_over_50ms"], fmt(b["longest_ms"]), fmt(b["p99_ms"]))))
+    if "disk" in stalls:
+        d = stalls["disk"]
+        overlap = ("; %d of the broker's %d late confirms waited while one did"
+                   % (d["broker_late_during_slow_sync"], d["broker_late"])) if "broker_late" in d else ""
+        rows.append(("the disk's syncs beside the broker's data (bench/lib/fsync_probe.py, 4 KiB and fdatasync "
+                     "every 20 ms): syncs >= 50 ms over the load, the longest; p99 of the whole probe",
+                     "%d, %s ms; %s ms%s" % (d["syncs_over_50ms"], fmt(d["longest_ms"]), fmt(d["p99_ms"]), overlap)))
     return rows
 
 
@@ -477,14 +496,15 @@ def split_latency(directory, statuses):
 
 
 def before_and_after(directory, split_s, connections):
-    """The closed loop's answers before and after split_s (the first SOLD_OUT): count, rate, Little's
+    """A load's answers before and after split_s (the first SOLD_OUT): count, rate, Little's
     mean for that rate, p50 / p99 / max. While units are left nearly every answer is an admission
     (a Redis script, a persistent publish and its confirm), after it a refusal: two loads in one run,
     each with its own Little's mean."""
     if split_s is None:
         return None
     rows = []
-    for path in glob.glob(os.path.join(directory, "wrk-*.log")):
+    # wrk's logs in a closed loop; Gatling's in the open loop, the same four fields
+    for path in glob.glob(os.path.join(directory, "wrk-*.log")) + glob.glob(os.path.join(directory, "requests-*.log")):
         with open(path) as f:
             for line in f:
                 parts = line.split()

@@ -172,9 +172,16 @@ for (const { name, docs } of renders) {
   check(api && api.spec.replicas == null, `${name}: the api Deployment leaves replicas to the HPA`);
   const so = byKind("ScaledObject");
   check(so.length === 1 && so[0].spec.scaleTargetRef.name === worker?.metadata.name, `${name}: a KEDA ScaledObject scales the workers`);
-  const trigger = so[0]?.spec.triggers?.[0];
-  check(trigger?.type === "rabbitmq" && trigger.metadata.mode === "QueueLength" && /\.orders$/.test(trigger.metadata.queueName),
-    `${name}: ... on the orders queue's length (${trigger?.metadata?.queueName})`);
+  const triggers = so[0]?.spec.triggers ?? [];
+  const trigger = triggers[0];
+  const watched = triggers.filter((t) => t.type === "rabbitmq" && t.metadata.mode === "QueueLength")
+    .map((t) => t.metadata.queueName);
+  const prefix = trigger?.metadata?.queueName?.replace(/\.orders$/, "");
+  // The four orders queues of docs/adr/0057: <prefix>.orders and <prefix>.orders.1 to .3.
+  const ordersQueues = [`${prefix}.orders`, `${prefix}.orders.1`, `${prefix}.orders.2`, `${prefix}.orders.3`];
+  check(triggers.length === 4 && ordersQueues.every((q) => watched.includes(q))
+      && triggers.every((t) => t.authenticationRef?.name === trigger?.authenticationRef?.name),
+    `${name}: ... on the length of every orders queue (${watched.join(", ")})`);
   check(so[0]?.spec.minReplicaCount >= 1, `${name}: ... never to zero workers`);
   check(worker && worker.spec.replicas == null, `${name}: the worker Deployment leaves replicas to KEDA`);
   const auth = byKind("TriggerAuthentication").find((t) => t.metadata.name === trigger?.authenticationRef?.name);

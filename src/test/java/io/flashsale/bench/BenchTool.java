@@ -47,6 +47,7 @@ public final class BenchTool {
                     case "raw-consume" -> BrokerCeiling.rawConsume(options);
                     case "raw-publish" -> BrokerCeiling.rawPublish(options);
                     case "confirm-probe" -> ConfirmProbe.run(options);
+                    case "queue-confirms" -> QueueConfirms.run(options);
                     case "sample" -> Sampler.run(options);
                     case "check" -> InvariantCheck.run(options);
                     default -> {
@@ -75,6 +76,8 @@ public final class BenchTool {
                   raw-publish --name NAME --count N --inflight C   publish N persistent order-sized messages with confirms
                   confirm-probe --name NAME --out F.json --stop-file S [--interval-ms 20]
                                                                    time the broker's confirms of a publisher of the harness's own
+                  queue-confirms --name NAME --queues N --out F.json [--rate 800] [--seconds 20] [--warmup-seconds 5]
+                                                                   time the confirms of persistent messages spread over N queues
                   sample      --name NAME --items 1,2 --out F.csv --stop-file S [--interval-ms 250] [--max-seconds 3600]
                   check       --name NAME --item ID --accepted FILE [--item ID --accepted FILE ...] --out F.json [--timeout-s 120]
                 """);

@@ -1,0 +1,174 @@
+package io.flashsale.bench;
+
+import com.rabbitmq.client.AMQP;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.DefaultConsumer;
+import com.rabbitmq.client.Envelope;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.ConcurrentSkipListMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * How long the broker takes to confirm persistent messages when they are spread over {@code --queues}
+ * durable classic queues, with no app in the way: one publisher sends {@code --rate} order-sized
+ * messages a second on one channel, every millisecond what has fallen due (as the app's burst sender
+ * does), round robin over the queues {@code NAME.bench.shard.<n>}; one consumer per queue acks them
+ * as the worker does, many at once (every 50 messages, or every 10 ms). Confirms of the first
+ * {@code --warmup-seconds} (5) are not counted; the run lasts {@code --seconds} (20) after them.
+ * Writes {@code --out} as JSON: {@code {"queues", "rate", "samples", "confirm_ms": {"p50", "p99",
+ * "p999", "max"}, "over_50ms"}}. The figures behind docs/adr/0057.
+ */
+final class QueueConfirms {
+
+    private static final int ACK_EVERY = 50;
+    private static final long ACK_AT_LEAST_EVERY_MS = 10;
+
+    private QueueConfirms() {}
+
+    static String shardQueue(String name, int shard) {
+        return name + ".bench.shard." + shard;
+    }
+
+    static int run(BenchTool.Options options) throws IOException, TimeoutException, InterruptedException {
+        int queues = (int) options.number("queues", 1);
+        long rate = options.number("rate", 800);
+        long warmupNs = TimeUnit.SECONDS.toNanos(options.number("warmup-seconds", 5));
+        long measuredNs = TimeUnit.SECONDS.toNanos(options.number("seconds", 20));
+        if (queues < 1 || rate < 1) {
+            throw new IllegalArgumentException("--queues and --rate must be at least 1");
+        }
+        List<String> names = new ArrayList<>();
+        for (int shard = 0; shard < queues; shard++) {
+            names.add(shardQueue(options.name(), shard));
+        }
+        var sentAt = new ConcurrentSkipListMap<Long, Long>();
+        long[] tookNs = new long[(int) (rate * (measuredNs + warmupNs) / 1_000_000_000L) + 1_000];
+        int[] counted = {0};
+        ScheduledExecutorService ackTimer = Executors.newSingleThreadScheduledExecutor();
+        try (Connection publisherConnection = BrokerCeiling.connect();
+                Connection consumerConnection = BrokerCeiling.connect()) {
+            Channel publisher = publisherConnection.createChannel();
+            for (String queue : names) {
+                publisher.queueDelete(queue);
+                publisher.queueDeclare(queue, true, false, false, null);
+                consumeInBatches(consumerConnection.createChannel(), queue, ackTimer);
+            }
+            long start = System.nanoTime();
+            long countFrom = start + warmupNs;
+            publisher.confirmSelect();
+            publisher.addConfirmListener(
+                    (tag, multiple) -> {
+                        long now = System.nanoTime();
+                        var settled = multiple ? sentAt.headMap(tag, true) : sentAt.subMap(tag, true, tag, true);
+                        synchronized (counted) {
+                            for (long sent : settled.values()) {
+                                if (sent >= countFrom && counted[0] < tookNs.length) {
+                                    tookNs[counted[0]++] = now - sent;
+                                }
+                            }
+                        }
+                        settled.clear();
+                    },
+                    (tag, multiple) -> System.err.println("nack of " + tag));
+            var persistent = new AMQP.BasicProperties.Builder()
+                    .contentType("application/json")
+                    .deliveryMode(2)
+                    .build();
+            byte[] body = BrokerCeiling.orderMessage();
+            long published = 0;
+            long end = countFrom + measuredNs;
+            while (System.nanoTime() < end) {
+                long due = (System.nanoTime() - start) * rate / 1_000_000_000L;
+                for (; published < due; published++) {
+                    sentAt.put(publisher.getNextPublishSeqNo(), System.nanoTime());
+                    publisher.basicPublish("", names.get((int) (published % queues)), persistent, body);
+                }
+                LockSupport.parkNanos(1_000_000L);
+            }
+            Thread.sleep(2000); // the last confirms
+            for (String queue : names) {
+                publisher.queueDelete(queue);
+            }
+        } finally {
+            ackTimer.shutdownNow();
+        }
+        long[] sorted;
+        synchronized (counted) {
+            sorted = Arrays.copyOf(tookNs, counted[0]);
+        }
+        Arrays.sort(sorted);
+        long over50 = Arrays.stream(sorted).filter(ns -> ns > 50_000_000L).count();
+        String json = String.format(
+                Locale.ROOT,
+                "{\"queues\":%d,\"rate\":%d,\"samples\":%d,\"confirm_ms\":{\"p50\":%s,\"p99\":%s,\"p999\":%s,\"max\":%s},"
+                        + "\"over_50ms\":%d}%n",
+                queues,
+                rate,
+                sorted.length,
+                at(sorted, 0.5),
+                at(sorted, 0.99),
+                at(sorted, 0.999),
+                at(sorted, 1.0),
+                over50);
+        Files.writeString(Path.of(options.get("out")), json);
+        return 0;
+    }
+
+    /** Acks what it was given, many at a time, as a worker acks a settled batch. */
+    private static void consumeInBatches(Channel channel, String queue, ScheduledExecutorService ackTimer)
+            throws IOException {
+        channel.basicQos(1_000);
+        var consumer = new DefaultConsumer(channel) {
+            private long lastTag;
+            private long ackedTag;
+
+            @Override
+            public synchronized void handleDelivery(
+                    String consumerTag, Envelope envelope, AMQP.BasicProperties properties, byte[] body)
+                    throws IOException {
+                lastTag = envelope.getDeliveryTag();
+                if (lastTag - ackedTag >= ACK_EVERY) {
+                    ackUpToLast();
+                }
+            }
+
+            synchronized void ackUpToLast() throws IOException {
+                if (lastTag > ackedTag && getChannel().isOpen()) {
+                    getChannel().basicAck(lastTag, true);
+                    ackedTag = lastTag;
+                }
+            }
+        };
+        channel.basicConsume(queue, false, consumer);
+        ackTimer.scheduleAtFixedRate(
+                () -> {
+                    try {
+                        consumer.ackUpToLast();
+                    } catch (IOException | RuntimeException e) {
+                        // the channel closed: the run is over
+                    }
+                },
+                ACK_AT_LEAST_EVERY_MS,
+                ACK_AT_LEAST_EVERY_MS,
+                TimeUnit.MILLISECONDS);
+    }
+
+    private static String at(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return "null";
+        }
+        long ns = sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))];
+        return String.format(Locale.ROOT, "%.2f", ns / 1e6);
+    }
+}
