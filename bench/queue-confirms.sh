@@ -9,7 +9,8 @@
 # printed as a table. BENCH_QUEUE_COUNTS="1 4" picks the counts; BENCH_QUEUE_VERSION=1|2 the
 # classic queue storage; SPRING_RABBITMQ_VIRTUAL_HOST a virtual host. BENCH_DISK_LOAD=1 keeps the
 # disk busy meanwhile, as a database and logs beside the broker do: a writer of 32 MiB followed by
-# fdatasync, every 0.2 s, in BENCH_FSYNC_DIR (default /var/tmp). Results in
+# fdatasync, every 0.2 s, in BENCH_FSYNC_DIR (default /var/tmp). BENCH_CPU_HOGS=N keeps N busy
+# loops running at the same priority, as an app and a database beside the broker do. Results in
 # bench/results/<timestamp>-queue-confirms/ (one JSON per run). About 4 minutes as set.
 set -euo pipefail
 
@@ -39,6 +40,15 @@ if [[ ${BENCH_DISK_LOAD:-0} == 1 ]]; then
     BENCH_PIDS+=($!)
 fi
 
+for ((hog = 0; hog < ${BENCH_CPU_HOGS:-0}; hog++)); do
+    (
+        trap 'exit 0' TERM
+        while :; do :; done
+    ) &
+    BENCH_PIDS+=($!)
+done
+((${BENCH_CPU_HOGS:-0} == 0)) || say "cpu load: ${BENCH_CPU_HOGS} busy loop(s)"
+
 for round in $(seq 1 "${BENCH_ROUNDS:-2}"); do
     for queues in ${BENCH_QUEUE_COUNTS:-1 2 4 8}; do
         say "round $round: ${BENCH_RATE:-800} messages/s over $queues queue(s)"
@@ -50,7 +60,8 @@ done
 python3 - "$RUN_DIR" <<'PY' | tee "$RUN_DIR/report.md"
 import glob, json, os, sys
 runs = [json.load(open(f)) | {"file": os.path.basename(f)} for f in sorted(glob.glob(sys.argv[1] + "/round*.json"))]
-print("disk load beside the broker: " + ("yes" if os.environ.get("BENCH_DISK_LOAD") == "1" else "no") + "\n")
+print("disk load beside the broker: " + ("yes" if os.environ.get("BENCH_DISK_LOAD") == "1" else "no")
+      + "; busy loops beside it: " + os.environ.get("BENCH_CPU_HOGS", "0") + "\n")
 print("| queues | rate/s | confirms | p50 ms | p99 ms | p99.9 ms | max ms | over 50 ms |")
 print("|---|---|---|---|---|---|---|---|")
 for r in sorted(runs, key=lambda r: (r["queues"], r["file"])):
