@@ -48,7 +48,11 @@ public record SettlementProperties(
         return servesBuyers ? 1 : 4;
     }
 
-    /** The broker sends ahead twice a batch, so the next batch is waiting when one commits. */
+    /**
+     * The broker sends ahead twice a batch, so the next batch is waiting when one commits; the limit
+     * is per consumer, and a batch consumer has one on each orders queue, so it may hold four times
+     * this (docs/adr/0057).
+     */
     int prefetch() {
         return batchSize * 2;
     }
