@@ -21,6 +21,10 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 trap bench_cleanup EXIT
 trap 'exit 130' INT TERM
 
+# A disk writer that cannot write dies at its first dd, and the report would still say "disk load: yes".
+if [[ ${BENCH_DISK_LOAD:-0} == 1 && ! ( -d ${BENCH_FSYNC_DIR:-/var/tmp} && -w ${BENCH_FSYNC_DIR:-/var/tmp} ) ]]; then
+    die "BENCH_DISK_LOAD=1: BENCH_FSYNC_DIR (${BENCH_FSYNC_DIR:-/var/tmp}) is not a writable directory"
+fi
 bench_tools python3
 bench_build
 RUN_DIR=${BENCH_RESULTS:-$BENCH_ROOT/bench/results}/$(date +%Y%m%d-%H%M%S)-queue-confirms

@@ -316,7 +316,7 @@ def machine_stalls(directory, load):
     if disk:
         slow = [(at, took) for at, took in disk.get("stalls", []) if start <= at <= end]
         found["disk"] = {"syncs_over_50ms": len(slow), "longest_ms": max((t for _, t in slow), default=0),
-                         "p99_ms": disk["sync_ms"]["p99"], "samples": disk["samples"]}
+                         "p99_ms": disk["sync_ms"]["p99"], "samples": disk["samples"], "dir": disk.get("dir")}
         if broker:
             late = [(at, took) for at, took in broker.get("stalls", []) if start <= at <= end]
             found["disk"]["broker_late_during_slow_sync"] = sum(
@@ -341,8 +341,10 @@ def stall_rows(run):
         d = stalls["disk"]
         overlap = ("; %d of the broker's %d late confirms waited while one did"
                    % (d["broker_late_during_slow_sync"], d["broker_late"])) if "broker_late" in d else ""
-        rows.append(("the disk's syncs beside the broker's data (bench/lib/fsync_probe.py, 4 KiB and fdatasync "
-                     "every 20 ms): syncs >= 50 ms over the load, the longest; p99 of the whole probe",
+        # common.sh falls back to the results directory when the broker's is not writable: say where it synced
+        rows.append(("the disk's syncs in %s (bench/lib/fsync_probe.py, 4 KiB and fdatasync "
+                     "every 20 ms): syncs >= 50 ms over the load, the longest; p99 of the whole probe"
+                     % (d.get("dir") or "the broker's data directory"),
                      "%d, %s ms; %s ms%s" % (d["syncs_over_50ms"], fmt(d["longest_ms"]), fmt(d["p99_ms"]), overlap)))
     return rows
 

@@ -12,16 +12,16 @@ import org.springframework.amqp.core.MessageBuilder;
 
 /**
  * Sends a message that failed settlement on its way: into the retry queue of its attempt while
- * attempts remain (the {@link RetryRelay} brings it back to the orders queue when it is due), else
+ * attempts remain (the {@link RetryRelay} brings it back to its orders queue when it is due), else
  * to the dead-letter queue. The attempt count and the due time travel in headers. The copy is
  * confirmed before the original is acknowledged, so a crash in between duplicates a message
  * (harmless, orders are idempotent) but never loses one; if the copy cannot be handed off, the
- * original goes back to the orders queue.
+ * original goes back to its orders queue.
  */
 class OrderRetries {
 
     static final String ATTEMPT_HEADER = "x-flashsale-attempt";
-    /** When a retry copy is due back in the orders queue, in epoch milliseconds. */
+    /** When a retry copy is due back in its orders queue, in epoch milliseconds. */
     static final String DUE_HEADER = "x-flashsale-retry-at";
 
     private static final Logger log = LoggerFactory.getLogger(OrderRetries.class);

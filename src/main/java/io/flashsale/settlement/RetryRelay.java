@@ -14,10 +14,10 @@ import org.springframework.amqp.core.Message;
 import org.springframework.amqp.rabbit.listener.api.ChannelAwareMessageListener;
 
 /**
- * Brings retry copies back to the orders queue when they are due ({@link OrderRetries#DUE_HEADER};
+ * Brings retry copies back to their order's orders queue ({@code OrderQueues.orderQueueFor}) when they are due ({@link OrderRetries#DUE_HEADER};
  * a copy without one is due at once). One relay consumes each retry queue; every copy in a queue
  * waited the same delay, so they fall due in the order they sit there. A copy is acknowledged only
- * once the orders queue holds it again: this replaces the queue TTL and dead-lettering RabbitMQ
+ * once that queue holds it again: this replaces the queue TTL and dead-lettering RabbitMQ
  * offers for delayed retries, which is at-most-once out of a classic queue (docs/adr/0044).
  * <p>
  * The due time was stamped by the clock of the worker that failed the order, which may run ahead
@@ -79,7 +79,7 @@ class RetryRelay implements ChannelAwareMessageListener {
                     message);
         } catch (RuntimeException e) {
             log.warn(
-                    "Could not return retry copy {} to the orders queue, will try again: {}",
+                    "Could not return retry copy {} to its orders queue, will try again: {}",
                     message.getMessageProperties().getMessageId(),
                     e.toString());
             Thread.sleep(PAUSE_AFTER_FAILURE);

@@ -31,7 +31,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 
 /**
- * The worker role: a batching consumer of the orders queue with manual acknowledgements, paused
+ * The worker role: a batching consumer of the four orders queues with manual acknowledgements, paused
  * by a circuit breaker while PostgreSQL is unreachable, so that an outage returns messages to the
  * queue instead of burning their retries.
  */
@@ -112,7 +112,7 @@ class SettlementConfiguration {
         container.setAcknowledgeMode(AcknowledgeMode.MANUAL);
         container.setConsumerBatchEnabled(true);
         container.setBatchSize(settings.batchSize());
-        container.setPrefetchCount(settings.prefetch());
+        container.setPrefetchCount(settings.prefetchPerOrdersQueue());
         container.setReceiveTimeout(settings.batchTimeout().toMillis());
         container.setBatchReceiveTimeout(settings.batchTimeout().toMillis());
         container.setConcurrentConsumers(settings.consumers(Role.API.isEnabledIn(environment)));

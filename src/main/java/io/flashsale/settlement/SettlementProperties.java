@@ -48,8 +48,13 @@ public record SettlementProperties(
         return servesBuyers ? 1 : 4;
     }
 
-    /** The broker sends ahead twice a batch, so the next batch is waiting when one commits. */
-    int prefetch() {
-        return batchSize * 2;
+    /**
+     * How many messages the broker sends ahead on each orders queue to one consumer: one batch, the
+     * least Spring AMQP takes for a batch consumer. A consumer reads the four orders queues, so it
+     * may hold four batches unacknowledged (2,000 at the default batch size; with one orders queue,
+     * before docs/adr/0057, the limit was two batches), and the next batch is waiting when one commits.
+     */
+    int prefetchPerOrdersQueue() {
+        return batchSize;
     }
 }

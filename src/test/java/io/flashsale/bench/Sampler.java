@@ -90,7 +90,6 @@ final class Sampler {
         return 0;
     }
 
-    /** Ready messages and consumers of a queue, or -1 if it does not exist (yet): the broker then closes the channel. */
     /** Ready messages in all the orders queues together, and the most consumers any has (each consumer reads them all); -1s if one could not be asked. */
     private static long[] depth(Connection rabbit, List<String> queues) {
         long ready = 0;
@@ -106,6 +105,7 @@ final class Sampler {
         return new long[] {ready, consumers};
     }
 
+    /** Ready messages and consumers of a queue, or -1 if it does not exist (yet): the broker then closes the channel. */
     private static long[] depth(Connection rabbit, String queue) {
         Channel channel = null;
         try {
