@@ -255,8 +255,8 @@ print((split or {}).get("before_sold_out", {}).get("requests_per_s") or whole["r
     meta "$dir" scenario=openloop stock="$STOCK" connections="$CONNECTIONS" seconds="$SECONDS_LOAD" buyers="$BUYERS" \
         item="$item" capacity_item="$capacity_item" warm_item="$warm" generator_warm_item="$generator_item" capacity_per_s="$capacity" \
         fraction="$OPEN_FRACTION" rate_per_s="$rate" sample_ms="${BENCH_SAMPLE_MS:-250}" "${SETTINGS[@]}" \
-        generator_warmup_s="${BENCH_OPEN_WARMUP_SECONDS:-40}" generator_pause_s="${BENCH_OPEN_PAUSE_SECONDS:-3}" \
-        generator_warmup_fraction="${BENCH_OPEN_WARMUP_FRACTION:-1}"
+        generator_warmup_s="$OPEN_WARMUP_SECONDS" generator_pause_s="$OPEN_PAUSE_SECONDS" \
+        generator_warmup_fraction="$OPEN_WARMUP_FRACTION"
     bench_cleanup
 }
 

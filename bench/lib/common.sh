@@ -329,12 +329,16 @@ gatling_build() {
 # (40), ramping up to RATE x BENCH_OPEN_WARMUP_FRACTION (1); a pause of BENCH_OPEN_PAUSE_SECONDS (3)
 # while its orders settle; then RATE buyers a second for SECONDS, each one purchase of ITEM; per-request log in DIR/requests-gatling.log, DIR/accepted.txt (the warm-up's
 # in DIR/warmup/), CPU by part over the window in DIR/cpu.json, the app's timers at the window's start
-# in DIR/../metrics-before.prom (the caller scrapes the end). The warm-up is long because Gatling's
+# in DIR/../metrics-before.prom (the caller scrapes the end); sets OPEN_WARMUP_SECONDS,
+# OPEN_PAUSE_SECONDS and OPEN_WARMUP_FRACTION to what it used. The warm-up is long because Gatling's
 # own JIT is: after 10 s it still spent about 1 ms of CPU per request, twice what it spends after
 # 40 s, and took the cores the system was measured on (ADR 0056).
 open_load() {
     local dir=$1 url=$2 rate=$3 seconds=$4 item=$5 buyers=$6 warmup_item=$7
-    local warmup=${BENCH_OPEN_WARMUP_SECONDS:-40} pause=${BENCH_OPEN_PAUSE_SECONDS:-3}
+    # the generator's settings, kept for the caller's meta.json
+    OPEN_WARMUP_SECONDS=${BENCH_OPEN_WARMUP_SECONDS:-40} OPEN_PAUSE_SECONDS=${BENCH_OPEN_PAUSE_SECONDS:-3}
+    OPEN_WARMUP_FRACTION=${BENCH_OPEN_WARMUP_FRACTION:-1}
+    local warmup=$OPEN_WARMUP_SECONDS pause=$OPEN_PAUSE_SECONDS
     # whole seconds: Gatling reads them as integers (and falls back to its defaults on anything else)
     [[ $warmup =~ ^[0-9]+$ && $pause =~ ^[0-9]+$ ]] ||
         die "BENCH_OPEN_WARMUP_SECONDS and BENCH_OPEN_PAUSE_SECONDS take whole seconds, not '$warmup' and '$pause'"
@@ -350,7 +354,7 @@ open_load() {
         --add-opens=java.base/java.lang=ALL-UNNAMED -Dgatling.http.requestTimeout=10000 \
         -DbaseUrl="$url" -DitemId="$item" -DwarmupItemId="$warmup_item" -Drate="$rate" -Dseconds="$seconds" \
         -DwarmupSeconds="$warmup" -DpauseSeconds="$pause" \
-        -DwarmupRate="$(awk -v r="$rate" -v f="${BENCH_OPEN_WARMUP_FRACTION:-1}" 'BEGIN { w = r * f; print (w < 1 ? 1 : w) }')" \
+        -DwarmupRate="$(awk -v r="$rate" -v f="$OPEN_WARMUP_FRACTION" 'BEGIN { w = r * f; print (w < 1 ? 1 : w) }')" \
         -Dbuyers="$buyers" -DbuyerPrefix=o -Dout="$dir" -cp "$GATLING_CP" io.gatling.app.Gatling \
         --simulation io.flashsale.bench.gatling.OpenLoopSimulation --results-folder "$dir/gatling" --no-reports \
         </dev/null >"$dir/gatling.txt" 2>&1) &

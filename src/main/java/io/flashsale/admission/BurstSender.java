@@ -184,7 +184,9 @@ class BurstSender {
         try (var scope = message.requestObservation().openScope()) {
             operations.send(
                     queues.exchange(),
-                    queues.orderQueueFor(message.order().orderId().toString()),
+                    // the message id (the order id's text), as RetryRelay routes a retry copy
+                    queues.orderQueueFor(
+                            message.message().getMessageProperties().getMessageId()),
                     message.message(),
                     message.correlation());
         }

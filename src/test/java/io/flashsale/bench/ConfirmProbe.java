@@ -102,7 +102,8 @@ final class ConfirmProbe {
         settled.clear();
     }
 
-    private static String at(List<Long> sorted, double p) {
+    /** The p-quantile (0 to 1) of sorted nanoseconds, in milliseconds with two decimals, or "null" if none. */
+    static String at(List<Long> sorted, double p) {
         if (sorted.isEmpty()) {
             return "null";
         }

@@ -9,7 +9,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.ConcurrentSkipListMap;
@@ -53,8 +53,7 @@ final class QueueConfirms {
             names.add(shardQueue(options.name(), shard));
         }
         var sentAt = new ConcurrentSkipListMap<Long, Long>();
-        long[] tookNs = new long[(int) (rate * (measuredNs + warmupNs) / 1_000_000_000L) + 1_000];
-        int[] counted = {0};
+        List<Long> tookNs = Collections.synchronizedList(new ArrayList<>());
         ScheduledExecutorService ackTimer = Executors.newSingleThreadScheduledExecutor();
         try (Connection publisherConnection = BrokerCeiling.connect();
                 Connection consumerConnection = BrokerCeiling.connect()) {
@@ -71,11 +70,9 @@ final class QueueConfirms {
                     (tag, multiple) -> {
                         long now = System.nanoTime();
                         var settled = multiple ? sentAt.headMap(tag, true) : sentAt.subMap(tag, true, tag, true);
-                        synchronized (counted) {
-                            for (long sent : settled.values()) {
-                                if (sent >= countFrom && counted[0] < tookNs.length) {
-                                    tookNs[counted[0]++] = now - sent;
-                                }
+                        for (long sent : settled.values()) {
+                            if (sent >= countFrom) {
+                                tookNs.add(now - sent);
                             }
                         }
                         settled.clear();
@@ -103,23 +100,23 @@ final class QueueConfirms {
         } finally {
             ackTimer.shutdownNow();
         }
-        long[] sorted;
-        synchronized (counted) {
-            sorted = Arrays.copyOf(tookNs, counted[0]);
+        List<Long> sorted;
+        synchronized (tookNs) {
+            sorted = new ArrayList<>(tookNs);
         }
-        Arrays.sort(sorted);
-        long over50 = Arrays.stream(sorted).filter(ns -> ns > 50_000_000L).count();
+        Collections.sort(sorted);
+        long over50 = sorted.stream().filter(ns -> ns > 50_000_000L).count();
         String json = String.format(
                 Locale.ROOT,
                 "{\"queues\":%d,\"rate\":%d,\"samples\":%d,\"confirm_ms\":{\"p50\":%s,\"p99\":%s,\"p999\":%s,\"max\":%s},"
                         + "\"over_50ms\":%d}%n",
                 queues,
                 rate,
-                sorted.length,
-                at(sorted, 0.5),
-                at(sorted, 0.99),
-                at(sorted, 0.999),
-                at(sorted, 1.0),
+                sorted.size(),
+                ConfirmProbe.at(sorted, 0.5),
+                ConfirmProbe.at(sorted, 0.99),
+                ConfirmProbe.at(sorted, 0.999),
+                ConfirmProbe.at(sorted, 1.0),
                 over50);
         Files.writeString(Path.of(options.get("out")), json);
         return 0;
@@ -162,13 +159,5 @@ final class QueueConfirms {
                 ACK_AT_LEAST_EVERY_MS,
                 ACK_AT_LEAST_EVERY_MS,
                 TimeUnit.MILLISECONDS);
-    }
-
-    private static String at(long[] sorted, double p) {
-        if (sorted.length == 0) {
-            return "null";
-        }
-        long ns = sorted[Math.min(sorted.length - 1, (int) (p * sorted.length))];
-        return String.format(Locale.ROOT, "%.2f", ns / 1e6);
     }
 }
