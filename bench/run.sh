@@ -219,6 +219,7 @@ openloop() {
     bench_state
     start_app app api,worker,dlq,reconciler
     url=http://127.0.0.1:$APP_PORT
+    scraper_start "$url"
     warm=$(open_sale "$APP_PORT" 1000000 1)
     capacity_item=$(open_sale "$APP_PORT" "$STOCK" 1)
     item=$(open_sale "$APP_PORT" "$STOCK" 1)
@@ -256,7 +257,7 @@ print((split or {}).get("before_sold_out", {}).get("requests_per_s") or whole["r
         item="$item" capacity_item="$capacity_item" warm_item="$warm" generator_warm_item="$generator_item" capacity_per_s="$capacity" \
         fraction="$OPEN_FRACTION" rate_per_s="$rate" sample_ms="${BENCH_SAMPLE_MS:-250}" "${SETTINGS[@]}" \
         generator_warmup_s="$OPEN_WARMUP_SECONDS" generator_pause_s="$OPEN_PAUSE_SECONDS" \
-        generator_warmup_fraction="$OPEN_WARMUP_FRACTION"
+        generator_warmup_fraction="$OPEN_WARMUP_FRACTION" scrape_every_s="${BENCH_SCRAPE_SECONDS:-5}"
     bench_cleanup
 }
 

@@ -400,6 +400,28 @@ cpu_stop() { python3 "$BENCH_ROOT/bench/lib/cpu.py" diff "$1/.cpu-start.json" "$
 # scrapes around a load give its own distribution; a failed scrape leaves no file and no error.
 scrape() { curl -sf "$1/actuator/prometheus" -o "$2" || rm -f "$2"; }
 
+# scraper_start URL: scrapes the app every BENCH_SCRAPE_SECONDS (5, as deploy/prometheus/prometheus.yml
+# does in production) until bench_cleanup, from the warm-up on; 0 turns it off. A production app is
+# scraped all along, so its compiled purchase path has seen the scrape's responses too. Without
+# this, the open loop's first scrape (metrics-before.prom) came a second before the measured sale
+# and undid the compiled code of the response path the purchases share with it: the JIT log showed
+# some 40 methods deoptimized within 0.1 s of the scrape (Response.setContentType,
+# OutputBuffer.close, ...), and the sale's first two seconds were its slowest (docs/adr/0058).
+scraper_start() {
+    local url=$1 every=${BENCH_SCRAPE_SECONDS:-5}
+    [[ $every =~ ^[0-9]+$ ]] || die "BENCH_SCRAPE_SECONDS takes whole seconds, not '$every'"
+    ((every > 0)) || return 0
+    (
+        trap 'exit 0' TERM
+        while :; do
+            curl -sf -m 5 -o /dev/null "$url/actuator/prometheus" || true
+            sleep "$every" &
+            wait $!
+        done
+    ) &
+    BENCH_PIDS+=($!)
+}
+
 # stall_probes_start DIR / stall_probes_stop: what stalled in between, measured apart from the app.
 # bench/lib/hiccup.py at the app's priority (DIR/hiccup.json) and at a real-time priority
 # (DIR/hiccup-rt.json, when chrt may set one): the machine itself; and the bench tool's confirm-probe

@@ -9,6 +9,15 @@ import org.springframework.stereotype.Component;
 @Component
 public class GateRepair {
 
+    /**
+     * Orders per confirm.lua call when the drift repair confirms a whole item again, which it may do
+     * in the middle of a sale. Redis runs a script to its end before any other command, and every
+     * buyer's gate call waits meanwhile: a chunk of 1,000 took 10-16 ms in Redis during an open-loop
+     * run (its slow log), the buyers arriving then waited that long on top (docs/adr/0058). A chunk
+     * of 100 holds them up about a tenth as long; the whole repair costs Redis the same.
+     */
+    static final int CONFIRM_CHUNK = 100;
+
     private final StringRedisTemplate redis;
     private final RedisGate gate;
     private final GateKeys keys;
@@ -41,13 +50,13 @@ public class GateRepair {
     }
 
     /**
-     * Records confirmed orders of one item in chunks of 1,000 (see {@link RedisGate#confirm}).
-     * Returns how many the gate had not counted yet.
+     * Records confirmed orders of one item in chunks of {@value #CONFIRM_CHUNK} (see {@link
+     * RedisGate#confirm}). Returns how many the gate had not counted yet.
      */
     public long confirmAll(long itemId, List<SettledOrder> orders) {
         long applied = 0;
-        for (int from = 0; from < orders.size(); from += 1_000) {
-            applied += gate.confirm(itemId, orders.subList(from, Math.min(orders.size(), from + 1_000)));
+        for (int from = 0; from < orders.size(); from += CONFIRM_CHUNK) {
+            applied += gate.confirm(itemId, orders.subList(from, Math.min(orders.size(), from + CONFIRM_CHUNK)));
         }
         return applied;
     }

@@ -323,6 +323,25 @@ class RedisGateTest {
         }
 
         @Test
+        void confirmingAWholeItemAgainCountsEachMissedOrderOnceAcrossChunks() {
+            int orders = 2 * GateRepair.CONFIRM_CHUNK + 50;
+            SaleItem item = openItem(orders + 10, 1);
+            gate.load(item, snapshot(item, Map.of()));
+            List<SettledOrder> all = java.util.stream.IntStream.range(0, orders)
+                    .mapToObj(i -> confirmed(item, UUID.randomUUID(), "buyer" + i, 1))
+                    .toList();
+            gate.confirm(item.id(), all.subList(0, 40));
+            var repair = new GateRepair(redis, gate, announcements(settings(GateMode.RESERVE)));
+
+            assertThat(repair.confirmAll(item.id(), all))
+                    .as("only the orders the gate had not counted")
+                    .isEqualTo(orders - 40L);
+            assertThat(repair.confirmAll(item.id(), all)).isZero();
+            assertThat(gate.tokens(item.id())).contains(10L);
+            assertThat(redis.opsForSet().size(gate.keys().confirmed(item.id()))).isEqualTo((long) orders);
+        }
+
+        @Test
         void idempotencyKeysOfTwoBuyersNeverMeetWhateverTheyContain() {
             GateKeys keys = gate.keys();
             assertThat(keys.idempotency(1, "alice", "x:1")).isNotEqualTo(keys.idempotency(1, "alice:x", "1"));
