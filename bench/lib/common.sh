@@ -407,19 +407,30 @@ scrape() { curl -sf "$1/actuator/prometheus" -o "$2" || rm -f "$2"; }
 # and undid the compiled code of the response path the purchases share with it: the JIT log showed
 # some 40 methods deoptimized within 0.1 s of the scrape (Response.setContentType,
 # OutputBuffer.close, ...), and the sale's first two seconds were its slowest (docs/adr/0058).
+# The loop's curl and sleep run in the background and are waited for, so that bench_cleanup's TERM
+# stops the loop at once and the loop stops them too: a sleep left behind would hold the run's
+# output open (a pipe into tee) for up to the interval after the run ended. The interval is read in
+# base 10 (bash would take 08 for an octal number and fail) and kept normalised for meta.json.
 scraper_start() {
     local url=$1 every=${BENCH_SCRAPE_SECONDS:-5}
     [[ $every =~ ^[0-9]+$ ]] || die "BENCH_SCRAPE_SECONDS takes whole seconds, not '$every'"
+    every=$((10#$every))
+    BENCH_SCRAPE_SECONDS=$every
     ((every > 0)) || return 0
     (
-        trap 'exit 0' TERM
+        child=
+        trap '[[ -z $child ]] || kill "$child" 2>/dev/null; exit 0' TERM
         while :; do
-            curl -sf -m 5 -o /dev/null "$url/actuator/prometheus" || true
+            curl -sf -m 5 -o /dev/null "$url/actuator/prometheus" &
+            child=$!
+            wait "$child" || true
             sleep "$every" &
-            wait $!
+            child=$!
+            wait "$child" || true
+            child=
         done
     ) &
-    BENCH_PIDS+=($!)
+    BENCH_PIDS+=("$!")
 }
 
 # stall_probes_start DIR / stall_probes_stop: what stalled in between, measured apart from the app.
