@@ -342,6 +342,31 @@ class RedisGateTest {
         }
 
         @Test
+        void theDriftRepairSendsRedisAChunkOfOrdersAtATimeAtMost() {
+            var settings = settings(GateMode.RESERVE);
+            List<Integer> sent = new java.util.ArrayList<>();
+            var recording = new RedisGate(redis, settings, announcements(settings)) {
+                @Override
+                public long confirm(long itemId, java.util.Collection<SettledOrder> orders) {
+                    sent.add(orders.size());
+                    return super.confirm(itemId, orders);
+                }
+            };
+            SaleItem item = openItem(1_000, 1);
+            recording.load(item, snapshot(item, Map.of()));
+            List<SettledOrder> all = java.util.stream.IntStream.range(0, 2 * GateRepair.CONFIRM_CHUNK + 1)
+                    .mapToObj(i -> confirmed(item, UUID.randomUUID(), "buyer" + i, 1))
+                    .toList();
+
+            assertThat(new GateRepair(redis, recording, announcements(settings)).confirmAll(item.id(), all))
+                    .isEqualTo(2L * GateRepair.CONFIRM_CHUNK + 1);
+            assertThat(sent).containsExactly(GateRepair.CONFIRM_CHUNK, GateRepair.CONFIRM_CHUNK, 1);
+            assertThat(new GateRepair(redis, recording, announcements(settings)).confirmAll(item.id(), List.of()))
+                    .isZero();
+            assertThat(sent).as("nothing sent for no orders").hasSize(3);
+        }
+
+        @Test
         void idempotencyKeysOfTwoBuyersNeverMeetWhateverTheyContain() {
             GateKeys keys = gate.keys();
             assertThat(keys.idempotency(1, "alice", "x:1")).isNotEqualTo(keys.idempotency(1, "alice:x", "1"));
