@@ -22,7 +22,9 @@ import org.slf4j.LoggerFactory;
  *       crash, or their reservation with Redis);</li>
  *   <li>if the drift is still there, repair.lua sets tokens and buyers to PostgreSQL's, but only
  *       if no reservation is pending, the gate counts as many confirmed orders as PostgreSQL, and
- *       the tokens did not move meanwhile: then no unit can be counted twice.</li>
+ *       the tokens did not move meanwhile: then no unit can be counted twice. While reservations
+ *       are pending it is not tried at all, since it would refuse after Redis had read every
+ *       buyer's holdings in one script.</li>
  * </ol>
  * Step 1 relies on the gate's set of confirmed orders. If that set is gone while PostgreSQL has
  * confirmed orders (seen twice in a row, as the first sync of a sale may still be on its way), the
@@ -75,9 +77,14 @@ class DriftRepair {
             return;
         }
         lastDrift.remove(itemId);
-        long missed = repair.confirmAll(itemId, itemOrders.confirmedOrdersOf(itemId));
+        long missed = gate.confirm(itemId, itemOrders.confirmedOrdersOf(itemId));
         if (missed > 0) {
             log.warn("Item {}: drift {}; the gate had missed {} confirmed orders, now counted", itemId, drift, missed);
+            return;
+        }
+        if (gate.pendingCount(itemId) > 0) {
+            // repair.lua would refuse: not worth reading every buyer's holdings and sending them to
+            // Redis in one script (two arguments a buyer) while buyers are being admitted
             return;
         }
         long tokens = gate.tokens(itemId).orElseThrow();

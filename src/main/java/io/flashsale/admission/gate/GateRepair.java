@@ -1,22 +1,11 @@
 package io.flashsale.admission.gate;
 
-import io.flashsale.orders.SettledOrder;
-import java.util.List;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.stereotype.Component;
 
 /** What the reconciler does to an item whose gate drifted from PostgreSQL or lost part of its state. */
 @Component
 public class GateRepair {
-
-    /**
-     * Orders per confirm.lua call when the drift repair confirms a whole item again, which it may do
-     * in the middle of a sale. Redis runs a script to its end before any other command, and every
-     * buyer's gate call waits meanwhile: a chunk of 1,000 took 10-16 ms in Redis during an open-loop
-     * run (its slow log), the buyers arriving then waited that long on top (docs/adr/0058). A chunk
-     * of 100 holds them up about a tenth as long; the whole repair costs Redis the same.
-     */
-    static final int CONFIRM_CHUNK = 100;
 
     private final StringRedisTemplate redis;
     private final RedisGate gate;
@@ -47,18 +36,6 @@ public class GateRepair {
             return true;
         }
         return false;
-    }
-
-    /**
-     * Records confirmed orders of one item in chunks of {@value #CONFIRM_CHUNK} (see {@link
-     * RedisGate#confirm}). Returns how many the gate had not counted yet.
-     */
-    public long confirmAll(long itemId, List<SettledOrder> orders) {
-        long applied = 0;
-        for (int from = 0; from < orders.size(); from += CONFIRM_CHUNK) {
-            applied += gate.confirm(itemId, orders.subList(from, Math.min(orders.size(), from + CONFIRM_CHUNK)));
-        }
-        return applied;
     }
 
     /**

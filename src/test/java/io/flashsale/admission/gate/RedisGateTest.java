@@ -11,17 +11,20 @@ import io.flashsale.support.FlashSaleIntegrationTest;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.IntStream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
+import org.springframework.data.redis.core.script.RedisScript;
 
 /** Every outcome of the gate's scripts, in both modes, against the real Redis. */
 @FlashSaleIntegrationTest
@@ -324,46 +327,73 @@ class RedisGateTest {
 
         @Test
         void confirmingAWholeItemAgainCountsEachMissedOrderOnceAcrossChunks() {
-            int orders = 2 * GateRepair.CONFIRM_CHUNK + 50;
+            int orders = 2 * RedisGate.SCRIPT_CHUNK + 50;
             SaleItem item = openItem(orders + 10, 1);
             gate.load(item, snapshot(item, Map.of()));
-            List<SettledOrder> all = java.util.stream.IntStream.range(0, orders)
+            List<SettledOrder> all = IntStream.range(0, orders)
                     .mapToObj(i -> confirmed(item, UUID.randomUUID(), "buyer" + i, 1))
                     .toList();
             gate.confirm(item.id(), all.subList(0, 40));
-            var repair = new GateRepair(redis, gate, announcements(settings(GateMode.RESERVE)));
 
-            assertThat(repair.confirmAll(item.id(), all))
+            assertThat(gate.confirm(item.id(), all))
                     .as("only the orders the gate had not counted")
                     .isEqualTo(orders - 40L);
-            assertThat(repair.confirmAll(item.id(), all)).isZero();
+            assertThat(gate.confirm(item.id(), all)).isZero();
             assertThat(gate.tokens(item.id())).contains(10L);
             assertThat(redis.opsForSet().size(gate.keys().confirmed(item.id()))).isEqualTo((long) orders);
         }
 
         @Test
-        void theDriftRepairSendsRedisAChunkOfOrdersAtATimeAtMost() {
-            var settings = settings(GateMode.RESERVE);
-            List<Integer> sent = new java.util.ArrayList<>();
-            var recording = new RedisGate(redis, settings, announcements(settings)) {
+        void confirmAndReleaseSendRedisAChunkOfOrdersAtATimeAtMost() {
+            List<Integer> argumentsSent = new ArrayList<>();
+            var recording = new StringRedisTemplate(redis.getRequiredConnectionFactory()) {
                 @Override
-                public long confirm(long itemId, java.util.Collection<SettledOrder> orders) {
-                    sent.add(orders.size());
-                    return super.confirm(itemId, orders);
+                public <T> T execute(RedisScript<T> script, List<String> keys, Object... args) {
+                    argumentsSent.add(args.length);
+                    return super.execute(script, keys, args);
                 }
             };
+            var settings = settings(GateMode.RESERVE);
+            var chunked = new RedisGate(recording, settings, announcements(settings));
             SaleItem item = openItem(1_000, 1);
-            recording.load(item, snapshot(item, Map.of()));
-            List<SettledOrder> all = java.util.stream.IntStream.range(0, 2 * GateRepair.CONFIRM_CHUNK + 1)
+            chunked.load(item, snapshot(item, Map.of()));
+            int orders = 2 * RedisGate.SCRIPT_CHUNK + 1;
+            List<SettledOrder> all = IntStream.range(0, orders)
                     .mapToObj(i -> confirmed(item, UUID.randomUUID(), "buyer" + i, 1))
                     .toList();
+            argumentsSent.clear();
 
-            assertThat(new GateRepair(redis, recording, announcements(settings)).confirmAll(item.id(), all))
-                    .isEqualTo(2L * GateRepair.CONFIRM_CHUNK + 1);
-            assertThat(sent).containsExactly(GateRepair.CONFIRM_CHUNK, GateRepair.CONFIRM_CHUNK, 1);
-            assertThat(new GateRepair(redis, recording, announcements(settings)).confirmAll(item.id(), List.of()))
-                    .isZero();
-            assertThat(sent).as("nothing sent for no orders").hasSize(3);
+            assertThat(chunked.confirm(item.id(), all)).isEqualTo(orders);
+            assertThat(argumentsSent)
+                    .as("confirm.lua: the mode, then three per order")
+                    .containsExactly(1 + 3 * RedisGate.SCRIPT_CHUNK, 1 + 3 * RedisGate.SCRIPT_CHUNK, 1 + 3);
+            argumentsSent.clear();
+            assertThat(chunked.release(
+                            item.id(), all.stream().map(SettledOrder::orderId).toList()))
+                    .as("nothing was reserved")
+                    .isEmpty();
+            assertThat(argumentsSent)
+                    .as("release.lua: one per order")
+                    .containsExactly(RedisGate.SCRIPT_CHUNK, RedisGate.SCRIPT_CHUNK, 1);
+            argumentsSent.clear();
+            assertThat(chunked.confirm(item.id(), List.of())).isZero();
+            assertThat(chunked.release(item.id(), List.of())).isEmpty();
+            assertThat(argumentsSent).as("nothing sent for no orders").isEmpty();
+        }
+
+        @Test
+        void aReleaseAcrossChunksGivesBackEveryReservationOnce() {
+            SaleItem item = openItem(RedisGate.SCRIPT_CHUNK + 20, 1);
+            gate.load(item, snapshot(item, Map.of()));
+            List<UUID> held = IntStream.range(0, RedisGate.SCRIPT_CHUNK + 5)
+                    .mapToObj(i -> admitted(gate, item, "buyer" + i).orderId())
+                    .toList();
+            assertThat(gate.tokens(item.id())).contains(15L);
+
+            assertThat(gate.release(item.id(), held)).containsExactlyElementsOf(held);
+            assertThat(gate.release(item.id(), held)).isEmpty();
+            assertThat(gate.tokens(item.id())).contains((long) RedisGate.SCRIPT_CHUNK + 20);
+            assertThat(gate.pendingCount(item.id())).isZero();
         }
 
         @Test
