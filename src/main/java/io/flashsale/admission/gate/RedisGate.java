@@ -78,19 +78,24 @@ public class RedisGate {
 
     /**
      * Gives back the reservations of these orders of one item, {@value #SCRIPT_CHUNK} orders per
-     * release.lua call; returns those that were still held.
+     * release.lua call; returns those that were still held. If a later chunk fails, the units the
+     * earlier ones gave back are announced all the same before the exception goes on (the orders
+     * of the failed chunk stay pending for the reconciler).
      */
     public List<UUID> release(long itemId, Collection<UUID> orderIds) {
         List<UUID> released = new ArrayList<>();
-        for (List<UUID> chunk : chunks(orderIds)) {
-            List<?> ids = redis.execute(
-                    GateScripts.RELEASE,
-                    scriptKeys.release(itemId),
-                    chunk.stream().map(UUID::toString).toArray());
-            ids.forEach(id -> released.add(UUID.fromString((String) id)));
-        }
-        if (!released.isEmpty()) {
-            announcements.unitsMayBeBack(itemId);
+        try {
+            for (List<UUID> chunk : chunks(orderIds)) {
+                List<?> ids = redis.execute(
+                        GateScripts.RELEASE,
+                        scriptKeys.release(itemId),
+                        chunk.stream().map(UUID::toString).toArray());
+                ids.forEach(id -> released.add(UUID.fromString((String) id)));
+            }
+        } finally {
+            if (!released.isEmpty()) {
+                announcements.unitsMayBeBack(itemId);
+            }
         }
         return released;
     }
@@ -101,15 +106,18 @@ public class RedisGate {
      */
     public long confirm(long itemId, Collection<SettledOrder> orders) {
         long applied = 0;
-        for (List<SettledOrder> chunk : chunks(orders)) {
-            Long counted = redis.execute(
-                    GateScripts.CONFIRM,
-                    scriptKeys.confirm(itemId),
-                    GateScripts.confirmArguments(mode(), chunk).toArray());
-            applied += counted == null ? 0 : counted;
-        }
-        if (applied > 0) {
-            announcements.unitsMoved(itemId);
+        try {
+            for (List<SettledOrder> chunk : chunks(orders)) {
+                Long counted = redis.execute(
+                        GateScripts.CONFIRM,
+                        scriptKeys.confirm(itemId),
+                        GateScripts.confirmArguments(mode(), chunk).toArray());
+                applied += counted == null ? 0 : counted;
+            }
+        } finally {
+            if (applied > 0) {
+                announcements.unitsMoved(itemId);
+            }
         }
         return applied;
     }

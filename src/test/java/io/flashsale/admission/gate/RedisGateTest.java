@@ -1,6 +1,7 @@
 package io.flashsale.admission.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.flashsale.admission.gate.GateDecision.Outcome;
 import io.flashsale.orders.SettledOrder;
@@ -394,6 +395,39 @@ class RedisGateTest {
             assertThat(gate.release(item.id(), held)).isEmpty();
             assertThat(gate.tokens(item.id())).contains((long) RedisGate.SCRIPT_CHUNK + 20);
             assertThat(gate.pendingCount(item.id())).isZero();
+        }
+
+        @Test
+        void unitsAReleaseGaveBackBeforeALaterChunkFailedAreAnnounced() {
+            var settings = settings(GateMode.RESERVE);
+            var flags = new SoldOutFlags(settings);
+            var calls = new AtomicLong();
+            var failingSecondCall = new StringRedisTemplate(redis.getRequiredConnectionFactory()) {
+                @Override
+                public <T> T execute(RedisScript<T> script, List<String> keys, Object... args) {
+                    if (script == GateScripts.RELEASE && calls.incrementAndGet() == 2) {
+                        throw new org.springframework.data.redis.RedisConnectionFailureException("cut");
+                    }
+                    return super.execute(script, keys, args);
+                }
+            };
+            var chunked =
+                    new RedisGate(failingSecondCall, settings, new StockAnnouncements(redis, settings, flags, live));
+            SaleItem item = openItem(RedisGate.SCRIPT_CHUNK + 5, 1);
+            chunked.load(item, snapshot(item, Map.of()));
+            List<UUID> held = IntStream.range(0, RedisGate.SCRIPT_CHUNK + 5)
+                    .mapToObj(i -> admitted(chunked, item, "buyer" + i).orderId())
+                    .toList();
+            flags.markSoldOut(item.id(), 0);
+
+            assertThatThrownBy(() -> chunked.release(item.id(), held))
+                    .isInstanceOf(org.springframework.data.redis.RedisConnectionFailureException.class);
+            assertThat(chunked.tokens(item.id()))
+                    .as("the first chunk was given back")
+                    .contains((long) RedisGate.SCRIPT_CHUNK);
+            assertThat(flags.isSoldOutFor(item.id(), 1))
+                    .as("this instance no longer answers sold out from memory")
+                    .isFalse();
         }
 
         @Test
