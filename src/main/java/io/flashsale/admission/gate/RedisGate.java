@@ -22,8 +22,9 @@ public class RedisGate {
     /**
      * Orders per confirm.lua or release.lua call. Redis runs a script to its end before any other
      * command, so every buyer's gate call waits behind it: confirm.lua took about 1 ms for 100
-     * orders, 5.6 ms for 500 (a whole settlement batch) and 8-16 ms for 1,000 (the drift repair's
-     * chunk before) on this project's machine (docs/adr/0058). Each order is counted or released
+     * orders, 5.6 ms for 500 (a whole settlement batch) and 7.9 ms for 1,000 (the drift repair's
+     * chunk before; 10.6-15.9 ms in Redis's slow log during a sale) on this project's machine
+     * (docs/adr/0058). Each order is counted or released
      * once whatever the chunks, so a chunk is only a bound on that wait.
      */
     static final int SCRIPT_CHUNK = 100;
@@ -131,7 +132,7 @@ public class RedisGate {
         return chunks;
     }
 
-    /** Reservations of the item awaiting settlement (reserve mode); 0 if none or the item is not loaded. */
+    /** Entries of the item's pending hash (reservations awaiting settlement); 0 if none or the item is not loaded. */
     public long pendingCount(long itemId) {
         return redis.opsForHash().size(keys.pending(itemId));
     }
