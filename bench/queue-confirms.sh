@@ -6,7 +6,9 @@
 # millisecond what has fallen due, round robin over the queues; one consumer per queue acks many at
 # a time, as a worker does. Each count is run for BENCH_SECONDS (20) after a 5 s warm-up, in
 # BENCH_ROUNDS (2) interleaved rounds (1 2 4 8 1 2 4 8), and the confirm times' percentiles are
-# printed as a table. BENCH_QUEUE_COUNTS="1 4" picks the counts; BENCH_QUEUE_VERSION=1|2 the
+# printed as a table. BENCH_PAUSE_SECONDS=P sends nothing for P seconds between the warm-up and the
+# measured window, as the open loop does before its sale, and the table's "first second" columns
+# say how its first burst after the pause was confirmed (docs/adr/0058). BENCH_QUEUE_COUNTS="1 4" picks the counts; BENCH_QUEUE_VERSION=1|2 the
 # classic queue storage; SPRING_RABBITMQ_VIRTUAL_HOST a virtual host. BENCH_DISK_LOAD=1 keeps the
 # disk busy meanwhile, as a database and logs beside the broker do: a writer of 32 MiB followed by
 # fdatasync, every 0.2 s, in BENCH_FSYNC_DIR (default /var/tmp). BENCH_CPU_HOGS=N keeps N busy
@@ -57,7 +59,8 @@ for round in $(seq 1 "${BENCH_ROUNDS:-2}"); do
     for queues in ${BENCH_QUEUE_COUNTS:-1 2 4 8}; do
         say "round $round: ${BENCH_RATE:-800} messages/s over $queues queue(s)"
         tool queue-confirms --name "$BENCH_NAME" --queues "$queues" --rate "${BENCH_RATE:-800}" \
-            --seconds "${BENCH_SECONDS:-20}" --out "$RUN_DIR/round$round-queues$queues.json"
+            --seconds "${BENCH_SECONDS:-20}" --pause-seconds "${BENCH_PAUSE_SECONDS:-0}" \
+            --out "$RUN_DIR/round$round-queues$queues.json"
     done
 done
 
@@ -66,9 +69,11 @@ import glob, json, os, sys
 runs = [json.load(open(f)) | {"file": os.path.basename(f)} for f in sorted(glob.glob(sys.argv[1] + "/round*.json"))]
 print("disk load beside the broker: " + ("yes" if os.environ.get("BENCH_DISK_LOAD") == "1" else "no")
       + "; busy loops beside it: " + os.environ.get("BENCH_CPU_HOGS", "0") + "\n")
-print("| queues | rate/s | confirms | p50 ms | p99 ms | p99.9 ms | max ms | over 50 ms |")
-print("|---|---|---|---|---|---|---|---|")
+print("| queues | rate/s | pause s | confirms | p50 ms | p99 ms | p99.9 ms | max ms | over 50 ms | first second: p99 / max ms |")
+print("|---|---|---|---|---|---|---|---|---|---|")
 for r in sorted(runs, key=lambda r: (r["queues"], r["file"])):
     c = r["confirm_ms"]
-    print(f'| {r["queues"]} | {r["rate"]} | {r["samples"]} | {c["p50"]} | {c["p99"]} | {c["p999"]} | {c["max"]} | {r["over_50ms"]} |')
+    first = r.get("first_second_ms", {})
+    print(f'| {r["queues"]} | {r["rate"]} | {r.get("pause_s", 0)} | {r["samples"]} | {c["p50"]} | {c["p99"]} | {c["p999"]} | {c["max"]} | {r["over_50ms"]}'
+          f' | {first.get("p99")} / {first.get("max")} |')
 PY

@@ -76,7 +76,7 @@ public final class BenchTool {
                   raw-publish --name NAME --count N --inflight C   publish N persistent order-sized messages with confirms
                   confirm-probe --name NAME --out F.json --stop-file S [--interval-ms 20]
                                                                    time the broker's confirms of a publisher of the harness's own
-                  queue-confirms --name NAME --queues N --out F.json [--rate 800] [--seconds 20] [--warmup-seconds 5]
+                  queue-confirms --name NAME --queues N --out F.json [--rate 800] [--seconds 20] [--warmup-seconds 5] [--pause-seconds 0]
                                                                    time the confirms of persistent messages spread over N queues
                   sample      --name NAME --items 1,2 --out F.csv --stop-file S [--interval-ms 250] [--max-seconds 3600]
                   check       --name NAME --item ID --accepted FILE [--item ID --accepted FILE ...] --out F.json [--timeout-s 120]

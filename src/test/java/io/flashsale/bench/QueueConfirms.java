@@ -25,9 +25,12 @@ import java.util.concurrent.locks.LockSupport;
  * messages a second on one channel, every millisecond what has fallen due (as the app's burst sender
  * does), round robin over the queues {@code NAME.bench.shard.<n>}; one consumer per queue acks them
  * as the worker does, many at once (every 50 messages, or every 10 ms). Confirms of the first
- * {@code --warmup-seconds} (5) are not counted; the run lasts {@code --seconds} (20) after them.
- * Writes {@code --out} as JSON: {@code {"queues", "rate", "samples", "confirm_ms": {"p50", "p99",
- * "p999", "max"}, "over_50ms"}}. The figures behind docs/adr/0057.
+ * {@code --warmup-seconds} (5) are not counted; then nothing is sent for {@code --pause-seconds}
+ * (0), as the open loop pauses before its sale; the run lasts {@code --seconds} (20) after them.
+ * Writes {@code --out} as JSON: {@code {"queues", "rate", "pause_s", "samples", "confirm_ms": {"p50",
+ * "p99", "p999", "max"}, "first_second_ms": {"p99", "max"}, "over_50ms"}}, the first second's
+ * being the confirms of what was sent in the measured window's first second. The figures behind
+ * docs/adr/0057 and 0058.
  */
 final class QueueConfirms {
 
@@ -44,9 +47,10 @@ final class QueueConfirms {
         int queues = (int) options.number("queues", 1);
         long rate = options.number("rate", 800);
         long warmupNs = TimeUnit.SECONDS.toNanos(options.number("warmup-seconds", 5));
+        long pauseNs = TimeUnit.SECONDS.toNanos(options.number("pause-seconds", 0));
         long measuredNs = TimeUnit.SECONDS.toNanos(options.number("seconds", 20));
-        if (queues < 1 || rate < 1) {
-            throw new IllegalArgumentException("--queues and --rate must be at least 1");
+        if (queues < 1 || rate < 1 || pauseNs < 0) {
+            throw new IllegalArgumentException("--queues and --rate must be at least 1, --pause-seconds at least 0");
         }
         List<String> names = new ArrayList<>();
         for (int shard = 0; shard < queues; shard++) {
@@ -54,6 +58,7 @@ final class QueueConfirms {
         }
         var sentAt = new ConcurrentSkipListMap<Long, Long>();
         List<Long> tookNs = Collections.synchronizedList(new ArrayList<>());
+        List<Long> firstSecondNs = Collections.synchronizedList(new ArrayList<>());
         ScheduledExecutorService ackTimer = Executors.newSingleThreadScheduledExecutor();
         try (Connection publisherConnection = BrokerCeiling.connect();
                 Connection consumerConnection = BrokerCeiling.connect()) {
@@ -64,7 +69,9 @@ final class QueueConfirms {
                 consumeInBatches(consumerConnection.createChannel(), queue, ackTimer);
             }
             long start = System.nanoTime();
-            long countFrom = start + warmupNs;
+            long pauseFrom = start + warmupNs;
+            long countFrom = pauseFrom + pauseNs;
+            long firstSecondEnd = countFrom + TimeUnit.SECONDS.toNanos(1);
             publisher.confirmSelect();
             publisher.addConfirmListener(
                     (tag, multiple) -> {
@@ -73,6 +80,9 @@ final class QueueConfirms {
                         for (long sent : settled.values()) {
                             if (sent >= countFrom) {
                                 tookNs.add(now - sent);
+                            }
+                            if (sent >= countFrom && sent < firstSecondEnd) {
+                                firstSecondNs.add(now - sent);
                             }
                         }
                         settled.clear();
@@ -86,7 +96,10 @@ final class QueueConfirms {
             long published = 0;
             long end = countFrom + measuredNs;
             while (System.nanoTime() < end) {
-                long due = (System.nanoTime() - start) * rate / 1_000_000_000L;
+                long now = System.nanoTime();
+                // the pause does not count: what falls due is sent at the rate of the time spent sending
+                long sending = now < pauseFrom ? now - start : now < countFrom ? warmupNs : now - start - pauseNs;
+                long due = sending * rate / 1_000_000_000L;
                 for (; published < due; published++) {
                     sentAt.put(publisher.getNextPublishSeqNo(), System.nanoTime());
                     publisher.basicPublish("", names.get((int) (published % queues)), persistent, body);
@@ -100,26 +113,36 @@ final class QueueConfirms {
         } finally {
             ackTimer.shutdownNow();
         }
-        List<Long> sorted;
-        synchronized (tookNs) {
-            sorted = new ArrayList<>(tookNs);
-        }
-        Collections.sort(sorted);
+        List<Long> sorted = sortedCopy(tookNs);
+        List<Long> firstSecond = sortedCopy(firstSecondNs);
         long over50 = sorted.stream().filter(ns -> ns > 50_000_000L).count();
         String json = String.format(
                 Locale.ROOT,
-                "{\"queues\":%d,\"rate\":%d,\"samples\":%d,\"confirm_ms\":{\"p50\":%s,\"p99\":%s,\"p999\":%s,\"max\":%s},"
-                        + "\"over_50ms\":%d}%n",
+                "{\"queues\":%d,\"rate\":%d,\"pause_s\":%d,\"samples\":%d,"
+                        + "\"confirm_ms\":{\"p50\":%s,\"p99\":%s,\"p999\":%s,\"max\":%s},"
+                        + "\"first_second_ms\":{\"p99\":%s,\"max\":%s},\"over_50ms\":%d}%n",
                 queues,
                 rate,
+                TimeUnit.NANOSECONDS.toSeconds(pauseNs),
                 sorted.size(),
                 ConfirmProbe.at(sorted, 0.5),
                 ConfirmProbe.at(sorted, 0.99),
                 ConfirmProbe.at(sorted, 0.999),
                 ConfirmProbe.at(sorted, 1.0),
+                ConfirmProbe.at(firstSecond, 0.99),
+                ConfirmProbe.at(firstSecond, 1.0),
                 over50);
         Files.writeString(Path.of(options.get("out")), json);
         return 0;
+    }
+
+    private static List<Long> sortedCopy(List<Long> synchronizedList) {
+        List<Long> copy;
+        synchronized (synchronizedList) {
+            copy = new ArrayList<>(synchronizedList);
+        }
+        Collections.sort(copy);
+        return copy;
     }
 
     /** Acks what it was given, many at a time, as a worker acks a settled batch. */
