@@ -24,8 +24,8 @@ public class RedisGate {
      * command, so every buyer's gate call waits behind it: confirm.lua took about 1 ms for 100
      * orders, 5.6 ms for 500 (a whole settlement batch) and 7.9 ms for 1,000 (the drift repair's
      * chunk before; 10.6-15.9 ms in Redis's slow log during a sale) on this project's machine
-     * (docs/adr/0058). Each order is counted or released
-     * once whatever the chunks, so a chunk is only a bound on that wait.
+     * (docs/adr/0058). Each order is counted or released once whatever the chunks, so a chunk is
+     * only a bound on that wait.
      */
     static final int SCRIPT_CHUNK = 100;
 

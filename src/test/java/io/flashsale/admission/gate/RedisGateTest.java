@@ -18,11 +18,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiConsumer;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
+import org.springframework.data.redis.RedisConnectionFailureException;
 import org.springframework.data.redis.core.RedisCallback;
 import org.springframework.data.redis.core.StringRedisTemplate;
 import org.springframework.data.redis.core.script.RedisScript;
@@ -63,6 +65,17 @@ class RedisGateTest {
     /** Announcements with sold-out flags of their own: the gates here are not the application's. */
     StockAnnouncements announcements(AdmissionProperties settings) {
         return new StockAnnouncements(redis, settings, new SoldOutFlags(settings), live);
+    }
+
+    /** A template on the same Redis that hands each script and its arguments to {@code beforeScript} before sending it. */
+    StringRedisTemplate watched(BiConsumer<RedisScript<?>, Object[]> beforeScript) {
+        return new StringRedisTemplate(redis.getRequiredConnectionFactory()) {
+            @Override
+            public <T> T execute(RedisScript<T> script, List<String> keys, Object... args) {
+                beforeScript.accept(script, args);
+                return super.execute(script, keys, args);
+            }
+        };
     }
 
     static SaleItem item(int stock, int limit, Instant startsAt, Instant endsAt) {
@@ -347,13 +360,7 @@ class RedisGateTest {
         @Test
         void confirmAndReleaseSendRedisAChunkOfOrdersAtATimeAtMost() {
             List<Integer> argumentsSent = new ArrayList<>();
-            var recording = new StringRedisTemplate(redis.getRequiredConnectionFactory()) {
-                @Override
-                public <T> T execute(RedisScript<T> script, List<String> keys, Object... args) {
-                    argumentsSent.add(args.length);
-                    return super.execute(script, keys, args);
-                }
-            };
+            var recording = watched((script, args) -> argumentsSent.add(args.length));
             var settings = settings(GateMode.RESERVE);
             var chunked = new RedisGate(recording, settings, announcements(settings));
             SaleItem item = openItem(1_000, 1);
@@ -402,15 +409,11 @@ class RedisGateTest {
             var settings = settings(GateMode.RESERVE);
             var flags = new SoldOutFlags(settings);
             var calls = new AtomicLong();
-            var failingSecondCall = new StringRedisTemplate(redis.getRequiredConnectionFactory()) {
-                @Override
-                public <T> T execute(RedisScript<T> script, List<String> keys, Object... args) {
-                    if (script == GateScripts.RELEASE && calls.incrementAndGet() == 2) {
-                        throw new org.springframework.data.redis.RedisConnectionFailureException("cut");
-                    }
-                    return super.execute(script, keys, args);
+            var failingSecondCall = watched((script, args) -> {
+                if (script == GateScripts.RELEASE && calls.incrementAndGet() == 2) {
+                    throw new RedisConnectionFailureException("cut");
                 }
-            };
+            });
             var chunked =
                     new RedisGate(failingSecondCall, settings, new StockAnnouncements(redis, settings, flags, live));
             SaleItem item = openItem(RedisGate.SCRIPT_CHUNK + 5, 1);
@@ -421,7 +424,7 @@ class RedisGateTest {
             flags.markSoldOut(item.id(), 0);
 
             assertThatThrownBy(() -> chunked.release(item.id(), held))
-                    .isInstanceOf(org.springframework.data.redis.RedisConnectionFailureException.class);
+                    .isInstanceOf(RedisConnectionFailureException.class);
             assertThat(chunked.tokens(item.id()))
                     .as("the first chunk was given back")
                     .contains((long) RedisGate.SCRIPT_CHUNK);
