@@ -438,9 +438,11 @@ scraper_start() {
 # (DIR/hiccup-rt.json, when chrt may set one): the machine itself; and the bench tool's confirm-probe
 # (DIR/confirm-probe.json): the broker's confirms to a publisher of the harness's own; and
 # bench/lib/fsync_probe.py (DIR/fsync-probe.json): the disk's small syncs, in the broker's data
-# directory when the harness may write there (BENCH_FSYNC_DIR overrides), else in DIR. So a report
-# can tell a slow app from a machine that did not run, a disk that did not sync or a broker that
-# did not answer.
+# directory when the harness may write there (BENCH_FSYNC_DIR overrides), else in DIR; and
+# bench/lib/cpu_wait_probe.py (DIR/cpu-wait.json): how long the threads of the app (APP_PID) and of
+# the broker listening on SPRING_RABBITMQ_PORT (5672; when this machine runs it) waited for a core.
+# So a report can tell a slow app from a machine that did not run, a disk that did not sync, a
+# broker that did not answer, or one that did not get a core to answer with.
 stall_probes_start() {
     HICCUP_PIDS=()
     python3 "$BENCH_ROOT/bench/lib/hiccup.py" run "$1/hiccup.json" &
@@ -453,6 +455,11 @@ stall_probes_start() {
         chrt -f 10 python3 "$BENCH_ROOT/bench/lib/hiccup.py" run "$1/hiccup-rt.json" &
         HICCUP_PIDS+=($!)
     fi
+    local broker_pid
+    broker_pid=$(ss -Hltnp "sport = :${SPRING_RABBITMQ_PORT:-5672}" 2>/dev/null | grep -o 'beam.smp",pid=[0-9]*' | head -1 | cut -d= -f2)
+    python3 "$BENCH_ROOT/bench/lib/cpu_wait_probe.py" run "$1/cpu-wait.json" app="$APP_PID" \
+        ${broker_pid:+broker="$broker_pid"} &
+    HICCUP_PIDS+=($!)
     CONFIRM_PROBE_STOP=$RUN_DIR/.confirm-probe-stop-$RANDOM
     tool confirm-probe --name "$BENCH_NAME" --out "$1/confirm-probe.json" --stop-file "$CONFIRM_PROBE_STOP" &
     CONFIRM_PROBE_PID=$!

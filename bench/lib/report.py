@@ -322,6 +322,21 @@ def machine_stalls(directory, load):
             found["disk"]["broker_late_during_slow_sync"] = sum(
                 1 for at, took in late if any(s_at < at + took and at < s_at + s_took for s_at, s_took in slow))
             found["disk"]["broker_late"] = len(late)
+    waits = read_json(os.path.join(directory, "cpu-wait.json"))
+    for label, w in ((waits or {}).get("processes") or {}).items():
+        # each stall is stamped at the end of the period in which the thread got its core back
+        stalls = [(at, name, took) for at, name, took in w.get("stalls", []) if start <= at <= end + 100]
+        inside = [(at, wait) for at, wait, _ in w.get("series", []) if start <= at <= end]
+        found["cpu_wait_" + label] = {
+            "waits_over_50ms": len(stalls), "longest_ms": max((t for _, _, t in stalls), default=0),
+            "longest_thread": max(stalls, key=lambda s: s[2])[1] if stalls else None,
+            "wait_ms_per_s": round((inside[-1][1] - inside[0][1]) / ((inside[-1][0] - inside[0][0]) / 1000.0), 1)
+            if len(inside) > 1 else None}
+        if label == "broker" and broker:
+            late = [(at, took) for at, took in broker.get("stalls", []) if start <= at <= end]
+            found["cpu_wait_broker"]["broker_late"] = len(late)
+            found["cpu_wait_broker"]["broker_late_during_wait"] = sum(
+                1 for at, took in late if any(s_at - s_took < at + took and at < s_at for s_at, _, s_took in stalls))
     return found
 
 
@@ -331,7 +346,7 @@ def stall_rows(run):
              ">= 10 ms late, their total, the longest; p99.9 lateness; CPU stolen by the hypervisor" % label,
              "%d, %d ms, %s ms; %s ms; %s ms" % (s["stalls_over_10ms"], s["stalled_ms"], fmt(s["longest_ms"]),
                                                  fmt(s["p999_ms"]), s["steal_ms"]))
-            for label, s in stalls.items() if label not in ("broker", "disk")]
+            for label, s in stalls.items() if label in ("normal", "real-time")]
     if "broker" in stalls:
         b = stalls["broker"]
         rows.append(("the broker's confirms to a publisher of the harness's own (bench confirm-probe, 50/s): "
@@ -346,6 +361,17 @@ def stall_rows(run):
                      "every 20 ms): syncs >= 50 ms over the load, the longest; p99 of the whole probe"
                      % (d.get("dir") or "the broker's data directory"),
                      "%d, %s ms; %s ms%s" % (d["syncs_over_50ms"], fmt(d["longest_ms"]), fmt(d["p99_ms"]), overlap)))
+    for label in ("broker", "app"):
+        w = stalls.get("cpu_wait_" + label)
+        if not w:
+            continue
+        overlap = ("; %d of the broker's %d late confirms waited while one did"
+                   % (w["broker_late_during_wait"], w["broker_late"])) if "broker_late" in w else ""
+        rows.append(("the %s's threads waiting for a core (bench/lib/cpu_wait_probe.py, the kernel's run-queue "
+                     "wait per thread, every 100 ms): waits >= 50 ms over the load, the longest (thread); "
+                     "all its threads' wait per second of the load" % label,
+                     "%d, %s ms (%s); %s ms/s%s" % (w["waits_over_50ms"], fmt(w["longest_ms"]), w["longest_thread"] or "-",
+                                                    fmt(w["wait_ms_per_s"]) if w["wait_ms_per_s"] is not None else "-", overlap)))
     return rows
 
 
