@@ -161,12 +161,13 @@ CONF
 # spike DIR MODE APIS: the spike on fresh state. APIS=0: one process with every role, loaded
 # directly; APIS=n: n api processes and one worker process behind a local nginx.
 spike() {
-    local dir=$1 mode=$2 apis=$3 url ports=() warm item i
+    local dir=$1 mode=$2 apis=$3 url ports=() warm item i probed=()
     mkdir -p "$dir"
     bench_state
     if ((apis == 0)); then
         start_app app api,worker,dlq,reconciler FLASHSALE_GATE_MODE="$mode"
         url=http://127.0.0.1:$APP_PORT
+        probed=(app="$APP_PID")
     else
         local pids=()
         for ((i = 1; i <= apis; i++)); do
@@ -175,8 +176,10 @@ spike() {
             ports+=("$APP_PORT")
         done
         start_app worker worker,dlq,reconciler FLASHSALE_GATE_MODE="$mode"
+        probed=(worker="$APP_PID")
         for ((i = 0; i < apis; i++)); do
             await_app "api-$((i + 1))" "${pids[i]}" "${ports[i]}"
+            probed+=(api-$((i + 1))="${pids[i]}")
         done
         local port
         port=$(free_port)
@@ -197,7 +200,7 @@ spike() {
 
     say "spike: $STOCK units, $CONNECTIONS connections, ${SECONDS_LOAD}s, buyers from $BUYERS ids ($mode)"
     sampler_start "$item" "$dir/samples.csv"
-    stall_probes_start "$dir"
+    stall_probes_start "$dir" "${probed[@]}"
     load "$dir/load" "$url" "$CONNECTIONS" "$SECONDS_LOAD" BENCH_ITEM="$item" BENCH_BUYERS="$BUYERS"
     stall_probes_stop
     check "$dir" "$item" "$dir/load/accepted.txt" "$warm" "$dir/warmup/accepted.txt"

@@ -433,37 +433,49 @@ scraper_start() {
     BENCH_PIDS+=("$!")
 }
 
-# stall_probes_start DIR / stall_probes_stop: what stalled in between, measured apart from the app.
+# stall_probes_start DIR [LABEL=PID ...] / stall_probes_stop: what stalled in between, measured apart from the app.
 # bench/lib/hiccup.py at the app's priority (DIR/hiccup.json) and at a real-time priority
 # (DIR/hiccup-rt.json, when chrt may set one): the machine itself; and the bench tool's confirm-probe
 # (DIR/confirm-probe.json): the broker's confirms to a publisher of the harness's own; and
 # bench/lib/fsync_probe.py (DIR/fsync-probe.json): the disk's small syncs, in the broker's data
 # directory when the harness may write there (BENCH_FSYNC_DIR overrides), else in DIR; and
-# bench/lib/cpu_wait_probe.py (DIR/cpu-wait.json): how long the threads of the app (APP_PID) and of
-# the broker listening on SPRING_RABBITMQ_PORT (5672; when this machine runs it) waited for a core.
+# bench/lib/cpu_wait_probe.py (DIR/cpu-wait.json): how long the threads of the app's processes
+# (LABEL=PID arguments after DIR; app=APP_PID without them) and of the broker listening on
+# SPRING_RABBITMQ_PORT (5672; when this machine runs it and the app talks to it) waited for a core.
 # So a report can tell a slow app from a machine that did not run, a disk that did not sync, a
 # broker that did not answer, or one that did not get a core to answer with.
 stall_probes_start() {
+    local dir=$1
+    shift
     HICCUP_PIDS=()
-    python3 "$BENCH_ROOT/bench/lib/hiccup.py" run "$1/hiccup.json" &
-    HICCUP_PIDS+=($!)
+    # each probe goes into BENCH_PIDS as it starts: an error further down must not leave it running
+    python3 "$BENCH_ROOT/bench/lib/hiccup.py" run "$dir/hiccup.json" &
+    HICCUP_PIDS+=($!) BENCH_PIDS+=($!)
     local fsync_dir=${BENCH_FSYNC_DIR:-/var/lib/rabbitmq}
-    [[ -d $fsync_dir && -w $fsync_dir ]] || fsync_dir=$1
-    python3 "$BENCH_ROOT/bench/lib/fsync_probe.py" run "$fsync_dir" "$1/fsync-probe.json" &
-    HICCUP_PIDS+=($!)
+    [[ -d $fsync_dir && -w $fsync_dir ]] || fsync_dir=$dir
+    python3 "$BENCH_ROOT/bench/lib/fsync_probe.py" run "$fsync_dir" "$dir/fsync-probe.json" &
+    HICCUP_PIDS+=($!) BENCH_PIDS+=($!)
     if chrt -f 10 true 2>/dev/null; then
-        chrt -f 10 python3 "$BENCH_ROOT/bench/lib/hiccup.py" run "$1/hiccup-rt.json" &
-        HICCUP_PIDS+=($!)
+        chrt -f 10 python3 "$BENCH_ROOT/bench/lib/hiccup.py" run "$dir/hiccup-rt.json" &
+        HICCUP_PIDS+=($!) BENCH_PIDS+=($!)
     fi
-    local broker_pid
-    broker_pid=$(ss -Hltnp "sport = :${SPRING_RABBITMQ_PORT:-5672}" 2>/dev/null | grep -o 'beam.smp",pid=[0-9]*' | head -1 | cut -d= -f2)
-    python3 "$BENCH_ROOT/bench/lib/cpu_wait_probe.py" run "$1/cpu-wait.json" app="$APP_PID" \
+    # The broker's pid, when the app's broker is this machine's: ss shows a socket's process only to
+    # its owner or root, and finds nothing when the broker is elsewhere, in a container (docker-proxy)
+    # or ss is missing; none of that may end the run (set -e with pipefail), it only leaves the row out.
+    local broker_pid= port=${SPRING_RABBITMQ_PORT:-5672}
+    case ${SPRING_RABBITMQ_HOST:-localhost} in
+        localhost | 127.* | ::1)
+            broker_pid=$(ss -Hltnp "sport = :$port" 2>/dev/null | grep -o 'beam.smp",pid=[0-9]*' | head -1 | cut -d= -f2) || true ;;
+    esac
+    [[ -n $broker_pid ]] || say "cpu-wait probe: no local broker process found on port $port; the report has no row for the broker's threads"
+    (($#)) || set -- app="$APP_PID"
+    python3 "$BENCH_ROOT/bench/lib/cpu_wait_probe.py" run "$dir/cpu-wait.json" "$@" \
         ${broker_pid:+broker="$broker_pid"} &
-    HICCUP_PIDS+=($!)
+    HICCUP_PIDS+=($!) BENCH_PIDS+=($!)
     CONFIRM_PROBE_STOP=$RUN_DIR/.confirm-probe-stop-$RANDOM
-    tool confirm-probe --name "$BENCH_NAME" --out "$1/confirm-probe.json" --stop-file "$CONFIRM_PROBE_STOP" &
+    tool confirm-probe --name "$BENCH_NAME" --out "$dir/confirm-probe.json" --stop-file "$CONFIRM_PROBE_STOP" &
     CONFIRM_PROBE_PID=$!
-    BENCH_PIDS+=("${HICCUP_PIDS[@]}" "$CONFIRM_PROBE_PID")
+    BENCH_PIDS+=("$CONFIRM_PROBE_PID")
 }
 # The hiccup probes write their figures on SIGTERM; the confirm probe on its stop file, after the
 # last confirms.

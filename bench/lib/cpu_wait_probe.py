@@ -16,7 +16,10 @@ OUT.json: {"period_ms": 100, "processes": {LABEL: {"pid": n, "threads": most thr
 "wait_ms": total run-queue wait of all its threads, "cpu_ms": their CPU time, "stalls": [[epoch_ms,
 thread name, wait_ms], ...] (each thread that waited 50 ms or more within one period, stamped at
 the end of that period), "series": [[epoch_ms, wait_ms, cpu_ms], ...] (the totals so far, once a
-second)}}}. A process that is gone or not readable is left out.
+second)}}}. A process that is gone or not readable is left out. A "wait" is what a thread's wait
+grew by between two samples: one wait or several (the kernel adds each when the thread gets its
+core, so one wait may exceed the period). Threads are listed once a second: a thread's first
+second, and a thread that lives less than that, are not counted.
 """
 
 import json
@@ -69,6 +72,8 @@ def run(out, targets):
             for w in watched.values():
                 w["threads"] = threads(w["pid"])
                 w["most"] = max(w["most"], len(w["threads"]))
+                # forget the threads that are gone: a tid the kernel hands out again is a new thread
+                w["last"] = {tid: f for tid, f in w["last"].items() if tid in w["threads"]}
                 w["series"].append((time.time_ns() // 1_000_000, round(w["wait_ns"] / 1e6), round(w["cpu_ns"] / 1e6)))
             rescanned = now
         stamp = time.time_ns() // 1_000_000
@@ -79,8 +84,8 @@ def run(out, targets):
                     continue
                 before = w["last"].get(tid)
                 w["last"][tid] = figures
-                if before is None:
-                    continue
+                if before is None or figures[0] < before[0] or figures[1] < before[1]:
+                    continue  # first sight of this thread, or another thread under a reused tid
                 cpu, wait = figures[0] - before[0], figures[1] - before[1]
                 w["cpu_ns"] += cpu
                 w["wait_ns"] += wait

@@ -323,20 +323,23 @@ def machine_stalls(directory, load):
                 1 for at, took in late if any(s_at < at + took and at < s_at + s_took for s_at, s_took in slow))
             found["disk"]["broker_late"] = len(late)
     waits = read_json(os.path.join(directory, "cpu-wait.json"))
+    period = (waits or {}).get("period_ms", 100)
     for label, w in ((waits or {}).get("processes") or {}).items():
         # each stall is stamped at the end of the period in which the thread got its core back
-        stalls = [(at, name, took) for at, name, took in w.get("stalls", []) if start <= at <= end + 100]
+        stalls = [(at, name, took) for at, name, took in w.get("stalls", []) if start <= at <= end + period]
         inside = [(at, wait) for at, wait, _ in w.get("series", []) if start <= at <= end]
         found["cpu_wait_" + label] = {
             "waits_over_50ms": len(stalls), "longest_ms": max((t for _, _, t in stalls), default=0),
             "longest_thread": max(stalls, key=lambda s: s[2])[1] if stalls else None,
             "wait_ms_per_s": round((inside[-1][1] - inside[0][1]) / ((inside[-1][0] - inside[0][0]) / 1000.0), 1)
-            if len(inside) > 1 else None}
+            if len(inside) > 1 and inside[-1][0] > inside[0][0] else None}
         if label == "broker" and broker:
             late = [(at, took) for at, took in broker.get("stalls", []) if start <= at <= end]
             found["cpu_wait_broker"]["broker_late"] = len(late)
+            # the thread got its core back somewhere in the period before its stamp: its wait may have
+            # ended up to one period before the stamp
             found["cpu_wait_broker"]["broker_late_during_wait"] = sum(
-                1 for at, took in late if any(s_at - s_took < at + took and at < s_at for s_at, _, s_took in stalls))
+                1 for at, took in late if any(s_at - period - s_took < at + took and at < s_at for s_at, _, s_took in stalls))
     return found
 
 
@@ -361,10 +364,9 @@ def stall_rows(run):
                      "every 20 ms): syncs >= 50 ms over the load, the longest; p99 of the whole probe"
                      % (d.get("dir") or "the broker's data directory"),
                      "%d, %s ms; %s ms%s" % (d["syncs_over_50ms"], fmt(d["longest_ms"]), fmt(d["p99_ms"]), overlap)))
-    for label in ("broker", "app"):
-        w = stalls.get("cpu_wait_" + label)
-        if not w:
-            continue
+    # the broker first, then every process of the app the probe watched (app, or api-N and worker)
+    for label in sorted((k[len("cpu_wait_"):] for k in stalls if k.startswith("cpu_wait_")), key=lambda l: (l != "broker", l)):
+        w = stalls["cpu_wait_" + label]
         overlap = ("; %d of the broker's %d late confirms waited while one did"
                    % (w["broker_late_during_wait"], w["broker_late"])) if "broker_late" in w else ""
         rows.append(("the %s's threads waiting for a core (bench/lib/cpu_wait_probe.py, the kernel's run-queue "
