@@ -106,8 +106,10 @@ queue_version_policy() {
 }
 
 # launch_app LABEL ROLES [VAR=value ...]: runs the jar on a free port against $BENCH_NAME without
-# waiting; sets APP_PID and APP_PORT. The caller's environment (FLASHSALE_SETTLEMENT_BATCH_SIZE,
-# SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE, ...) is passed on. The edge's rate limits and load
+# waiting; sets APP_PID and APP_PORT. Its log is logs/LABEL.log, its collector's pauses
+# logs/LABEL-gc.log (-Xlog:gc with the wall-clock time, for the report's pause row). The caller's
+# environment (FLASHSALE_SETTLEMENT_BATCH_SIZE, SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE, ...) is
+# passed on. The edge's rate limits and load
 # shedding are off unless the caller's environment turns them on: the load comes from one address,
 # and the scenarios measure the gate, the queue and the database (bench/run.sh overload measures the edge).
 launch_app() {
@@ -121,7 +123,8 @@ launch_app() {
         FLASHSALE_CONCURRENCY_LIMIT_ENABLED="${FLASHSALE_CONCURRENCY_LIMIT_ENABLED:-false}" \
         FLASHSALE_GATE_KEY_PREFIX="$BENCH_NAME" FLASHSALE_MESSAGING_PREFIX="$BENCH_NAME" \
         FLASHSALE_ADMIN_TOKEN="$BENCH_ADMIN_TOKEN" FLASHSALE_ROLES="$roles" SERVER_PORT="$APP_PORT" "$@" \
-        "$BENCH_JAVA" -Xmx"${BENCH_HEAP:-512m}" ${BENCH_JAVA_OPTS:-} -jar "$BENCH_ROOT/target/flashsale.jar" \
+        "$BENCH_JAVA" -Xmx"${BENCH_HEAP:-512m}" "-Xlog:gc:file=\"$RUN_DIR/logs/$label-gc.log\":utctime" \
+        ${BENCH_JAVA_OPTS:-} -jar "$BENCH_ROOT/target/flashsale.jar" \
         >"$RUN_DIR/logs/$label.log" 2>&1 </dev/null &
     APP_PID=$!
     BENCH_PIDS+=("$APP_PID")

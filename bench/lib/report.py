@@ -322,6 +322,9 @@ def machine_stalls(directory, load):
             found["disk"]["broker_late_during_slow_sync"] = sum(
                 1 for at, took in late if any(s_at < at + took and at < s_at + s_took for s_at, s_took in slow))
             found["disk"]["broker_late"] = len(late)
+    gc = gc_pauses(os.path.join(os.path.dirname(directory), "logs", "app-gc.log"), start, end)
+    if gc:
+        found["gc_app"] = gc
     waits = read_json(os.path.join(directory, "cpu-wait.json"))
     period = (waits or {}).get("period_ms", 100)
     for label, w in ((waits or {}).get("processes") or {}).items():
@@ -341,6 +344,30 @@ def machine_stalls(directory, load):
             found["cpu_wait_broker"]["broker_late_during_wait"] = sum(
                 1 for at, took in late if any(s_at - period - s_took < at + took and at < s_at for s_at, _, s_took in stalls))
     return found
+
+
+GC_PAUSE_LINE = re.compile(r"^\[(\d{4}-\d\d-\d\dT[\d:.]+)([+-]\d{4})\].*\bPause (.*) (\d+\.\d+)ms$")
+
+
+def gc_pauses(path, start_ms, end_ms):
+    """The app's stop-the-world collector pauses whose start fell in [start_ms, end_ms] (epoch ms),
+    from its -Xlog:gc log with utctime decorations (bench/lib/common.sh, launch_app): count, total
+    and longest in ms, and how many were 25 ms or longer; None without the log (older runs)."""
+    if not os.path.exists(path):
+        return None
+    pauses = []
+    with open(path, errors="replace") as f:
+        for line in f:
+            match = GC_PAUSE_LINE.match(line)
+            if not match:
+                continue
+            ended = datetime.datetime.strptime(match.group(1) + match.group(2), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp() * 1000
+            took = float(match.group(4))
+            # the line is written when the pause ends
+            if start_ms <= ended - took <= end_ms:
+                pauses.append(took)
+    return {"pauses": len(pauses), "total_ms": round(sum(pauses), 1), "longest_ms": max(pauses, default=0),
+            "over_25ms": sum(1 for p in pauses if p >= 25)}
 
 
 def stall_rows(run):
@@ -364,6 +391,11 @@ def stall_rows(run):
                      "every 20 ms): syncs >= 50 ms over the load, the longest; p99 of the whole probe"
                      % (d.get("dir") or "the broker's data directory"),
                      "%d, %s ms; %s ms%s" % (d["syncs_over_50ms"], fmt(d["longest_ms"]), fmt(d["p99_ms"]), overlap)))
+    if "gc_app" in stalls:
+        g = stalls["gc_app"]
+        rows.append(("the app's collector pauses over the load (logs/app-gc.log, -Xlog:gc): pauses, their total, "
+                     "the longest; pauses >= 25 ms",
+                     "%d, %s ms, %s ms; %d" % (g["pauses"], fmt(g["total_ms"]), fmt(g["longest_ms"]), g["over_25ms"])))
     # the broker first, then every process of the app the probe watched (app, or api-N and worker)
     for label in sorted((k[len("cpu_wait_"):] for k in stalls if k.startswith("cpu_wait_")), key=lambda l: (l != "broker", l)):
         w = stalls["cpu_wait_" + label]
