@@ -107,9 +107,11 @@ queue_version_policy() {
 
 # launch_app LABEL ROLES [VAR=value ...]: runs the jar on a free port against $BENCH_NAME without
 # waiting; sets APP_PID and APP_PORT. Its log is logs/LABEL.log, its collector's pauses
-# logs/LABEL-gc.log (-Xlog:gc with the wall-clock time, for the report's pause row). The caller's
-# environment (FLASHSALE_SETTLEMENT_BATCH_SIZE, SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE, ...) is
-# passed on. The edge's rate limits and load
+# logs/LABEL-gc.log (-Xlog:gc,gc+phases with the wall-clock time, for the report's pause row: ZGC
+# logs its pauses under gc+phases only). A JVM started again under the same label renames the file
+# it finds to LABEL-gc.log.0, .1, ... (-Xlog's rotation, five kept); the report reads them all. The
+# caller's environment (FLASHSALE_SETTLEMENT_BATCH_SIZE, SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE,
+# ...) is passed on. The edge's rate limits and load
 # shedding are off unless the caller's environment turns them on: the load comes from one address,
 # and the scenarios measure the gate, the queue and the database (bench/run.sh overload measures the edge).
 launch_app() {
@@ -117,14 +119,20 @@ launch_app() {
     shift 2
     APP_PORT=$(free_port)
     mkdir -p "$RUN_DIR/logs"
+    # -Xlog cannot take a file name with a double quote, and expands %p and %t in it: such a results
+    # directory gets no GC log rather than an app that does not start
+    local gc_log=("-Xlog:gc,gc+phases:file=\"$RUN_DIR/logs/$label-gc.log\":utctime")
+    if [[ $RUN_DIR == *[\"%]* ]]; then
+        gc_log=()
+        say "$label: no GC log, the results directory's name has a \" or a %"
+    fi
     # shellcheck disable=SC2086  # BENCH_JAVA_OPTS holds several flags
     env SPRING_DATASOURCE_URL="jdbc:postgresql://127.0.0.1:5432/$BENCH_NAME" \
         FLASHSALE_RATE_LIMIT_ENABLED="${FLASHSALE_RATE_LIMIT_ENABLED:-false}" \
         FLASHSALE_CONCURRENCY_LIMIT_ENABLED="${FLASHSALE_CONCURRENCY_LIMIT_ENABLED:-false}" \
         FLASHSALE_GATE_KEY_PREFIX="$BENCH_NAME" FLASHSALE_MESSAGING_PREFIX="$BENCH_NAME" \
         FLASHSALE_ADMIN_TOKEN="$BENCH_ADMIN_TOKEN" FLASHSALE_ROLES="$roles" SERVER_PORT="$APP_PORT" "$@" \
-        "$BENCH_JAVA" -Xmx"${BENCH_HEAP:-512m}" "-Xlog:gc:file=\"$RUN_DIR/logs/$label-gc.log\":utctime" \
-        ${BENCH_JAVA_OPTS:-} -jar "$BENCH_ROOT/target/flashsale.jar" \
+        "$BENCH_JAVA" -Xmx"${BENCH_HEAP:-512m}" "${gc_log[@]}" ${BENCH_JAVA_OPTS:-} -jar "$BENCH_ROOT/target/flashsale.jar" \
         >"$RUN_DIR/logs/$label.log" 2>&1 </dev/null &
     APP_PID=$!
     BENCH_PIDS+=("$APP_PID")

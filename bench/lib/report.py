@@ -288,13 +288,14 @@ def db_commits(rows, start_ms):
     return during[-1]["db_commits"] - during[0]["db_commits"] - (len(during) - 1)
 
 
-def machine_stalls(directory, load):
+def machine_stalls(directory, load, apps=("app",)):
     """What the stall probes (bench/lib/common.sh, stall_probes_start) saw while the load's window
     ran: for the machine at each priority, the wake-ups 10 ms or more late (count, total, longest),
     the p99.9 of all and the steal time; for the broker, the confirms 50 ms or more late (count,
     longest) and the p99 of all; for the disk (bench/lib/fsync_probe.py), the syncs of 50 ms or
     more (count, longest), the p99 of all, and how many of the broker's late confirms were waiting
-    while one of those syncs was."""
+    while one of those syncs was; for each app process of APPS (their labels in launch_app), the
+    collector's pauses over the window."""
     if not load:
         return {}
     start, end = load["start_ms"], load["start_ms"] + 1000 * load["seconds"]
@@ -322,9 +323,10 @@ def machine_stalls(directory, load):
             found["disk"]["broker_late_during_slow_sync"] = sum(
                 1 for at, took in late if any(s_at < at + took and at < s_at + s_took for s_at, s_took in slow))
             found["disk"]["broker_late"] = len(late)
-    gc = gc_pauses(os.path.join(os.path.dirname(directory), "logs", "app-gc.log"), start, end)
-    if gc:
-        found["gc_app"] = gc
+    for app in apps:
+        gc = gc_pauses(os.path.join(os.path.dirname(directory), "logs", app + "-gc.log"), start, end)
+        if gc:
+            found["gc_" + app] = gc
     waits = read_json(os.path.join(directory, "cpu-wait.json"))
     period = (waits or {}).get("period_ms", 100)
     for label, w in ((waits or {}).get("processes") or {}).items():
@@ -346,26 +348,40 @@ def machine_stalls(directory, load):
     return found
 
 
-GC_PAUSE_LINE = re.compile(r"^\[(\d{4}-\d\d-\d\dT[\d:.]+)([+-]\d{4})\].*\bPause (.*) (\d+\.\d+)ms$")
+GC_LINE = re.compile(r"^\[(\d{4}-\d\d-\d\dT[\d:.]+)([+-]\d{4})\] ")
+GC_PAUSE_LINE = re.compile(r"\bPause (.*) (\d+\.\d+)ms$")
 
 
 def gc_pauses(path, start_ms, end_ms):
-    """The app's stop-the-world collector pauses whose start fell in [start_ms, end_ms] (epoch ms),
-    from its -Xlog:gc log with utctime decorations (bench/lib/common.sh, launch_app): count, total
-    and longest in ms, and how many were 25 ms or longer; None without the log (older runs)."""
-    if not os.path.exists(path):
+    """The app's stop-the-world collector pauses that overlapped [start_ms, end_ms] (epoch ms), from
+    its -Xlog:gc,gc+phases log with utctime decorations (bench/lib/common.sh, launch_app) and the
+    files -Xlog renamed it to when the label's JVM was started again (path.0, path.1, ...: another
+    sub-run's process, whose pauses fall outside the window): count, total and longest in ms, and
+    how many were 25 ms or longer. None without a line in that form (older runs; an -Xlog in
+    BENCH_JAVA_OPTS that turned the log off or rewrote it)."""
+    paths = [path] + [p for p in glob.glob(glob.escape(path) + ".*") if p[len(path) + 1:].isdigit()]
+    pauses, lines = [], 0
+    for one in paths:
+        try:
+            f = open(one, errors="replace")
+        except OSError:
+            continue
+        with f:
+            for line in f:
+                stamp = GC_LINE.match(line)
+                if not stamp:
+                    continue
+                lines += 1
+                match = GC_PAUSE_LINE.search(line.rstrip("\n"), stamp.end())
+                if not match:
+                    continue
+                # the line is written when the pause ends
+                ended = datetime.datetime.strptime(stamp.group(1) + stamp.group(2), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp() * 1000
+                took = float(match.group(2))
+                if ended - took <= end_ms and ended >= start_ms:
+                    pauses.append(took)
+    if not lines:
         return None
-    pauses = []
-    with open(path, errors="replace") as f:
-        for line in f:
-            match = GC_PAUSE_LINE.match(line)
-            if not match:
-                continue
-            ended = datetime.datetime.strptime(match.group(1) + match.group(2), "%Y-%m-%dT%H:%M:%S.%f%z").timestamp() * 1000
-            took = float(match.group(4))
-            # the line is written when the pause ends
-            if start_ms <= ended - took <= end_ms:
-                pauses.append(took)
     return {"pauses": len(pauses), "total_ms": round(sum(pauses), 1), "longest_ms": max(pauses, default=0),
             "over_25ms": sum(1 for p in pauses if p >= 25)}
 
@@ -391,10 +407,11 @@ def stall_rows(run):
                      "every 20 ms): syncs >= 50 ms over the load, the longest; p99 of the whole probe"
                      % (d.get("dir") or "the broker's data directory"),
                      "%d, %s ms; %s ms%s" % (d["syncs_over_50ms"], fmt(d["longest_ms"]), fmt(d["p99_ms"]), overlap)))
-    if "gc_app" in stalls:
-        g = stalls["gc_app"]
-        rows.append(("the app's collector pauses over the load (logs/app-gc.log, -Xlog:gc): pauses, their total, "
-                     "the longest; pauses >= 25 ms",
+    # the app, or each api and the worker, in the order machine_stalls found them
+    for label in (k[len("gc_"):] for k in stalls if k.startswith("gc_")):
+        g = stalls["gc_" + label]
+        rows.append(("the %s's collector pauses over the load (logs/%s-gc.log, -Xlog:gc,gc+phases): pauses, "
+                     "their total, the longest; pauses >= 25 ms" % (label, label),
                      "%d, %s ms, %s ms; %d" % (g["pauses"], fmt(g["total_ms"]), fmt(g["longest_ms"]), g["over_25ms"])))
     # the broker first, then every process of the app the probe watched (app, or api-N and worker)
     for label in sorted((k[len("cpu_wait_"):] for k in stalls if k.startswith("cpu_wait_")), key=lambda l: (l != "broker", l)):
@@ -436,7 +453,8 @@ def spike_run(directory, meta):
         "invariants": check.get("invariants", "NOT CHECKED"),
         "invariant_failures": [i.get("failure") for i in check.get("items", []) if i.get("failure")],
         "settings": settings(meta),
-        "machine_stalls": machine_stalls(directory, load),
+        "machine_stalls": machine_stalls(directory, load, ("app",) if int(meta["apis"]) == 0 else
+                                         tuple("api-%d" % i for i in range(1, int(meta["apis"]) + 1)) + ("worker",)),
     }
     result["cpu"] = [c for c in (cpu_use(directory, "ceiling", "request", (ceiling or {}).get("responses_in_window")),
                                  cpu_use(directory, "load", "request", (load or {}).get("responses_in_window"))) if c]
