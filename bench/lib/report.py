@@ -309,9 +309,11 @@ def machine_stalls(directory, load, apps=("app",)):
                         "longest_ms": max(stalls, default=0), "p999_ms": probe["late_ms"]["p999"],
                         "steal_ms": probe.get("steal_ms")}
     broker = read_json(os.path.join(directory, "confirm-probe.json"))
+    # the broker probe's late confirms in the window, [(sent epoch ms, took ms)]: set beside each
+    # other probe's stalls below
+    late = [(at, took) for at, took in (broker or {}).get("stalls", []) if start <= at <= end]
     if broker:
-        stalls = [took for at, took in broker.get("stalls", []) if start <= at <= end]
-        found["broker"] = {"confirms_over_50ms": len(stalls), "longest_ms": max(stalls, default=0),
+        found["broker"] = {"confirms_over_50ms": len(late), "longest_ms": max((t for _, t in late), default=0),
                            "p99_ms": broker["late_ms"]["p99"], "samples": broker["samples"]}
     disk = read_json(os.path.join(directory, "fsync-probe.json"))
     if disk:
@@ -319,9 +321,7 @@ def machine_stalls(directory, load, apps=("app",)):
         found["disk"] = {"syncs_over_50ms": len(slow), "longest_ms": max((t for _, t in slow), default=0),
                          "p99_ms": disk["sync_ms"]["p99"], "samples": disk["samples"], "dir": disk.get("dir")}
         if broker:
-            late = [(at, took) for at, took in broker.get("stalls", []) if start <= at <= end]
-            found["disk"]["broker_late_during_slow_sync"] = sum(
-                1 for at, took in late if any(s_at < at + took and at < s_at + s_took for s_at, s_took in slow))
+            found["disk"]["broker_late_during_slow_sync"] = during(late, slow)
             found["disk"]["broker_late"] = len(late)
     for app in apps:
         gc = gc_pauses(os.path.join(os.path.dirname(directory), "logs", app + "-gc.log"), start, end)
@@ -339,13 +339,17 @@ def machine_stalls(directory, load, apps=("app",)):
             "wait_ms_per_s": round((inside[-1][1] - inside[0][1]) / ((inside[-1][0] - inside[0][0]) / 1000.0), 1)
             if len(inside) > 1 and inside[-1][0] > inside[0][0] else None}
         if label == "broker" and broker:
-            late = [(at, took) for at, took in broker.get("stalls", []) if start <= at <= end]
             found["cpu_wait_broker"]["broker_late"] = len(late)
             # the thread got its core back somewhere in the period before its stamp: its wait may have
             # ended up to one period before the stamp
-            found["cpu_wait_broker"]["broker_late_during_wait"] = sum(
-                1 for at, took in late if any(s_at - period - s_took < at + took and at < s_at for s_at, _, s_took in stalls))
+            found["cpu_wait_broker"]["broker_late_during_wait"] = during(
+                late, [(at - period - took, period + took) for at, _, took in stalls])
     return found
+
+
+def during(late, intervals):
+    """How many of LATE [(start ms, took ms)] overlapped one of INTERVALS [(start ms, length ms)]."""
+    return sum(1 for at, took in late if any(i_at < at + took and at < i_at + length for i_at, length in intervals))
 
 
 GC_LINE = re.compile(r"^\[(\d{4}-\d\d-\d\dT[\d:.]+)([+-]\d{4})\] ")
