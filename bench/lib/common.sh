@@ -106,14 +106,16 @@ queue_version_policy() {
 }
 
 # launch_app LABEL ROLES [VAR=value ...]: runs the jar on a free port against $BENCH_NAME without
-# waiting; sets APP_PID and APP_PORT. Its log is logs/LABEL.log, its collector's pauses
-# logs/LABEL-gc.log (-Xlog:gc,gc+phases with the wall-clock time, for the report's pause row: ZGC
-# logs its pauses under gc+phases only). A JVM started again under the same label renames the file
-# it finds to LABEL-gc.log.0, .1, ... (-Xlog's rotation, five kept); the report reads them all. The
-# caller's environment (FLASHSALE_SETTLEMENT_BATCH_SIZE, SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE,
-# ...) is passed on. The edge's rate limits and load
-# shedding are off unless the caller's environment turns them on: the load comes from one address,
-# and the scenarios measure the gate, the queue and the database (bench/run.sh overload measures the edge).
+# waiting; sets APP_PID and APP_PORT. Its heap is BENCH_HEAP from the start, as the image's (a heap
+# that starts small keeps G1 marking back to back: docs/adr/0060-a-heap-of-fixed-size.md). Its log
+# is logs/LABEL.log, its collector's pauses logs/LABEL-gc.log (-Xlog:gc,gc+phases with the
+# wall-clock time, for the report's pause row: ZGC logs its pauses under gc+phases only). A JVM
+# started again under the same label renames the file it finds to LABEL-gc.log.0, .1, ... (-Xlog's
+# rotation, five kept); the report reads them all. The caller's environment
+# (FLASHSALE_SETTLEMENT_BATCH_SIZE, SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE, ...) is passed on.
+# The edge's rate limits and load shedding are off unless the caller's environment turns them on:
+# the load comes from one address, and the scenarios measure the gate, the queue and the database
+# (bench/run.sh overload measures the edge).
 launch_app() {
     local label=$1 roles=$2
     shift 2
@@ -132,7 +134,7 @@ launch_app() {
         FLASHSALE_CONCURRENCY_LIMIT_ENABLED="${FLASHSALE_CONCURRENCY_LIMIT_ENABLED:-false}" \
         FLASHSALE_GATE_KEY_PREFIX="$BENCH_NAME" FLASHSALE_MESSAGING_PREFIX="$BENCH_NAME" \
         FLASHSALE_ADMIN_TOKEN="$BENCH_ADMIN_TOKEN" FLASHSALE_ROLES="$roles" SERVER_PORT="$APP_PORT" "$@" \
-        "$BENCH_JAVA" -Xmx"${BENCH_HEAP:-512m}" "${gc_log[@]}" ${BENCH_JAVA_OPTS:-} -jar "$BENCH_ROOT/target/flashsale.jar" \
+        "$BENCH_JAVA" -Xms"${BENCH_HEAP:-512m}" -Xmx"${BENCH_HEAP:-512m}" "${gc_log[@]}" ${BENCH_JAVA_OPTS:-} -jar "$BENCH_ROOT/target/flashsale.jar" \
         >"$RUN_DIR/logs/$label.log" 2>&1 </dev/null &
     APP_PID=$!
     BENCH_PIDS+=("$APP_PID")
