@@ -27,6 +27,5 @@ EXPOSE 8080
 # Readiness, not liveness: a container counts as healthy once it can take traffic.
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s --retries=3 \
     CMD wget -q -O /dev/null "http://127.0.0.1:${SERVER_PORT:-8080}/actuator/health/readiness" || exit 1
-# JVM flags go in JAVA_TOOL_OPTIONS, which the JVM reads itself. The heap is its full size from the
-# start: a small heap kept the collector marking back to back (docs/adr/0060-a-heap-of-fixed-size.md).
-ENTRYPOINT ["java", "-XX:InitialRAMPercentage=75", "-XX:MaxRAMPercentage=75", "-jar", "/app/flashsale.jar"]
+# JVM flags go in JAVA_TOOL_OPTIONS, which the JVM reads itself.
+ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/flashsale.jar"]

@@ -106,8 +106,8 @@ queue_version_policy() {
 }
 
 # launch_app LABEL ROLES [VAR=value ...]: runs the jar on a free port against $BENCH_NAME without
-# waiting; sets APP_PID and APP_PORT. Its heap is BENCH_HEAP from the start, as the image's (a heap
-# that starts small keeps G1 marking back to back: docs/adr/0060-a-heap-of-fixed-size.md). Its log
+# waiting; sets APP_PID and APP_PORT. Its heap is BENCH_HEAP from the start (-Xms = -Xmx: a heap
+# G1 may shrink keeps it marking back to back: docs/adr/0060-a-heap-of-fixed-size.md). Its log
 # is logs/LABEL.log, its collector's pauses logs/LABEL-gc.log (-Xlog:gc,gc+phases with the
 # wall-clock time, for the report's pause row: ZGC logs its pauses under gc+phases only). A JVM
 # started again under the same label renames the file it finds to LABEL-gc.log.0, .1, ... (-Xlog's
@@ -124,6 +124,10 @@ launch_app() {
     # -Xlog cannot take a file name with a double quote, and expands %p and %t in it: such a results
     # directory gets no GC log rather than an app that does not start
     local gc_log=("-Xlog:gc,gc+phases:file=\"$RUN_DIR/logs/$label-gc.log\":utctime")
+    # an -Xms or -Xmx in BENCH_JAVA_OPTS sizes the heap itself: an -Xms of ours above its -Xmx would
+    # stop the JVM at start
+    local heap=(-Xms"${BENCH_HEAP:-512m}" -Xmx"${BENCH_HEAP:-512m}")
+    [[ " ${BENCH_JAVA_OPTS:-} " != *" -Xm"[sx]* ]] || heap=(-Xmx"${BENCH_HEAP:-512m}")
     if [[ $RUN_DIR == *[\"%]* ]]; then
         gc_log=()
         say "$label: no GC log, the results directory's name has a \" or a %"
@@ -134,7 +138,7 @@ launch_app() {
         FLASHSALE_CONCURRENCY_LIMIT_ENABLED="${FLASHSALE_CONCURRENCY_LIMIT_ENABLED:-false}" \
         FLASHSALE_GATE_KEY_PREFIX="$BENCH_NAME" FLASHSALE_MESSAGING_PREFIX="$BENCH_NAME" \
         FLASHSALE_ADMIN_TOKEN="$BENCH_ADMIN_TOKEN" FLASHSALE_ROLES="$roles" SERVER_PORT="$APP_PORT" "$@" \
-        "$BENCH_JAVA" -Xms"${BENCH_HEAP:-512m}" -Xmx"${BENCH_HEAP:-512m}" "${gc_log[@]}" ${BENCH_JAVA_OPTS:-} -jar "$BENCH_ROOT/target/flashsale.jar" \
+        "$BENCH_JAVA" "${heap[@]}" "${gc_log[@]}" ${BENCH_JAVA_OPTS:-} -jar "$BENCH_ROOT/target/flashsale.jar" \
         >"$RUN_DIR/logs/$label.log" 2>&1 </dev/null &
     APP_PID=$!
     BENCH_PIDS+=("$APP_PID")
