@@ -121,13 +121,13 @@ launch_app() {
     shift 2
     APP_PORT=$(free_port)
     mkdir -p "$RUN_DIR/logs"
-    # -Xlog cannot take a file name with a double quote, and expands %p and %t in it: such a results
-    # directory gets no GC log rather than an app that does not start
-    local gc_log=("-Xlog:gc,gc+phases:file=\"$RUN_DIR/logs/$label-gc.log\":utctime")
     # an -Xms or -Xmx in BENCH_JAVA_OPTS sizes the heap itself: an -Xms of ours above its -Xmx would
     # stop the JVM at start
     local heap=(-Xms"${BENCH_HEAP:-512m}" -Xmx"${BENCH_HEAP:-512m}")
     [[ " ${BENCH_JAVA_OPTS:-} " != *" -Xm"[sx]* ]] || heap=(-Xmx"${BENCH_HEAP:-512m}")
+    # -Xlog cannot take a file name with a double quote, and expands %p and %t in it: such a results
+    # directory gets no GC log rather than an app that does not start
+    local gc_log=("-Xlog:gc,gc+phases:file=\"$RUN_DIR/logs/$label-gc.log\":utctime")
     if [[ $RUN_DIR == *[\"%]* ]]; then
         gc_log=()
         say "$label: no GC log, the results directory's name has a \" or a %"
