@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The CI smoke of the benchmark harness: every scenario of bench/run.sh with --smoke (small numbers,
-# seconds each), bench/timers.sh and bench/queue-confirms.sh for a few seconds, then the Gatling replay of the original's showcase
-# and the API crowd with --smoke, so the
-# harness cannot rot. Figures from a smoke mean nothing; what it checks is that each scenario runs
+# seconds each), bench/timers.sh, bench/role-memory.sh (as root) and bench/queue-confirms.sh for a
+# few seconds, then the Gatling replay of the original's showcase and the API crowd with --smoke, so
+# the harness cannot rot. Figures from a smoke mean nothing; what it checks is that each scenario runs
 # end to end, writes its report and charts, and that the five invariants hold afterwards.
 #
 #   bench/smoke.sh            (BENCH_SMOKE_SCENARIOS="spike settle" to run some only;
@@ -39,6 +39,12 @@ for scenario in $scenarios; do
     attempt "$scenario" bench/run.sh "$scenario" --smoke
 done
 attempt timers env BENCH_WARMUP_SECONDS=2 BENCH_SECONDS=2 BENCH_CONNECTIONS=16 bench/timers.sh admit
+# each role in a memory cgroup of compose.yaml's limit with the image's JVM flags (ADR 0061): root only
+if [[ $(id -u) == 0 ]]; then
+    attempt role-memory bench/role-memory.sh --smoke
+else
+    summary+=("role-memory: skipped (it needs root to make memory cgroups)")
+fi
 attempt queue-confirms env BENCH_QUEUE_COUNTS="1 4" BENCH_ROUNDS=1 BENCH_SECONDS=2 bench/queue-confirms.sh
 if [[ ${BENCH_SMOKE_GATLING:-1} == 1 ]]; then
     attempt showcase bench/showcase.sh --smoke

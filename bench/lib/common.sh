@@ -125,6 +125,13 @@ launch_app() {
     # stop the JVM at start
     local heap=(-Xms"${BENCH_HEAP:-512m}" -Xmx"${BENCH_HEAP:-512m}")
     [[ " ${BENCH_JAVA_OPTS:-} " != *" -Xm"[sx]* ]] || heap=(-Xmx"${BENCH_HEAP:-512m}")
+    # BENCH_HEAP_FLAGS replaces both (bench/role-memory.sh gives the image's); APP_CGROUP, a memory
+    # cgroup to start in, is role-memory.sh's too
+    # shellcheck disable=SC2206  # several flags
+    [[ -z ${BENCH_HEAP_FLAGS:-} ]] || heap=($BENCH_HEAP_FLAGS)
+    local in_cgroup=()
+    # shellcheck disable=SC2016  # $$ and $@ are the inner shell's
+    [[ -z ${APP_CGROUP:-} ]] || in_cgroup=(sh -c 'echo $$ >"$0/cgroup.procs" && exec "$@"' "$APP_CGROUP")
     # -Xlog cannot take a file name with a double quote, and expands %p and %t in it: such a results
     # directory gets no GC log rather than an app that does not start
     local gc_log=("-Xlog:gc,gc+phases:file=\"$RUN_DIR/logs/$label-gc.log\":utctime")
@@ -138,7 +145,7 @@ launch_app() {
         FLASHSALE_CONCURRENCY_LIMIT_ENABLED="${FLASHSALE_CONCURRENCY_LIMIT_ENABLED:-false}" \
         FLASHSALE_GATE_KEY_PREFIX="$BENCH_NAME" FLASHSALE_MESSAGING_PREFIX="$BENCH_NAME" \
         FLASHSALE_ADMIN_TOKEN="$BENCH_ADMIN_TOKEN" FLASHSALE_ROLES="$roles" SERVER_PORT="$APP_PORT" "$@" \
-        "$BENCH_JAVA" "${heap[@]}" "${gc_log[@]}" ${BENCH_JAVA_OPTS:-} -jar "$BENCH_ROOT/target/flashsale.jar" \
+        "${in_cgroup[@]}" "$BENCH_JAVA" "${heap[@]}" "${gc_log[@]}" ${BENCH_JAVA_OPTS:-} -jar "$BENCH_ROOT/target/flashsale.jar" \
         >"$RUN_DIR/logs/$label.log" 2>&1 </dev/null &
     APP_PID=$!
     BENCH_PIDS+=("$APP_PID")

@@ -94,6 +94,11 @@ uid = user.split(":")[0]
 check(uid.isdigit() and int(uid) != 0, "numeric non-root user (%s)" % user)
 ep = c.get("Entrypoint") or []
 check(len(ep) > 0 and ep[0] == "java" and ep[-1] == "io.flashsale.FlashSaleApplication", "entrypoint runs java ... io.flashsale.FlashSaleApplication")
+# The Dockerfile, for users who build with Docker, starts Java with the same flags (ADR 0061).
+jvm_flags = [a for a in ep[1:] if a.startswith("-XX:")]
+dockerfile = [l for l in open("Dockerfile") if l.startswith("ENTRYPOINT ")]
+docker_flags = [a for a in json.loads(dockerfile[-1][len("ENTRYPOINT "):]) if a.startswith("-XX:")] if dockerfile else None
+check(bool(jvm_flags) and jvm_flags == docker_flags, "the Dockerfile's ENTRYPOINT has the image's JVM flags %s" % jvm_flags)
 check("8080/tcp" in (c.get("ExposedPorts") or {}), "exposes 8080/tcp")
 hc = c.get("Healthcheck") or {}
 test = hc.get("Test") or []
