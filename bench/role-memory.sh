@@ -67,8 +67,12 @@ PY
 )
 ((${#limits[@]} == ${#roles[@]})) || die "could not read the roles' memory limits from compose.yaml"
 
-# The image's JVM flags: Jib's <jvmFlag>s in pom.xml (the Dockerfile's ENTRYPOINT has the same).
-image_flags=$(sed -n 's:.*<jvmFlag>\(.*\)</jvmFlag>.*:\1:p' "$BENCH_ROOT/pom.xml" | tr '\n' ' ')
+# The image's JVM flags: Jib's <jvmFlag>s in pom.xml (the Dockerfile's ENTRYPOINT has the same);
+# parsed as XML, so that a flag in a comment is not taken
+image_flags=$(python3 -c '
+import sys, xml.etree.ElementTree as ET
+print(" ".join(e.text.strip() for e in ET.parse(sys.argv[1]).iter("{http://maven.apache.org/POM/4.0.0}jvmFlag")))
+' "$BENCH_ROOT/pom.xml")
 flags=${BENCH_IMAGE_JVM_FLAGS:-$image_flags}
 [[ -n ${flags// /} ]] || die "no JVM flags found in pom.xml's <jvmFlag>s"
 
@@ -96,7 +100,14 @@ for i in "${!roles[@]}"; do
     group=$parent/$BENCH_NAME-$role
     mkdir "$group"
     groups+=("$group")
-    if [[ -f $group/memory.max ]]; then echo "${limits[i]}" >"$group/memory.max"; else echo "${limits[i]}" >"$group/memory.limit_in_bytes"; fi
+    # memory and swap together, as a container's limit: a role may not swap its way to "fits"
+    if [[ -f $group/memory.max ]]; then
+        echo "${limits[i]}" >"$group/memory.max"
+        [[ ! -f $group/memory.swap.max ]] || echo 0 >"$group/memory.swap.max"
+    else
+        echo "${limits[i]}" >"$group/memory.limit_in_bytes"
+        [[ ! -f $group/memory.memsw.limit_in_bytes ]] || echo "${limits[i]}" >"$group/memory.memsw.limit_in_bytes"
+    fi
     # the harness's JVM flags (C1 only in CI's smoke) with the image's in place of its heap's;
     # AlwaysPreTouch makes the committed heap resident from the start, as hours of a sale would
     APP_CGROUP=$group BENCH_HEAP_FLAGS="$flags -XX:+AlwaysPreTouch -XX:NativeMemoryTracking=summary" \
@@ -112,17 +123,35 @@ stop_file=$RUN_DIR/.sampler-stop
 python3 "$BENCH_ROOT/bench/lib/role_memory.py" sample "$RUN_DIR/samples.csv" "$stop_file" "${specs[@]}" &
 BENCH_PIDS+=($!)
 sampler=$!
+# await_role I: waits until role I answers ready; fails (without ending the run, so that the report
+# says which role died, and whether for memory) when its process is gone
+await_role() {
+    local deadline=$((SECONDS + ${BENCH_START_TIMEOUT:-180}))
+    until curl -fs -o /dev/null "http://127.0.0.1:${ports[$1]}/actuator/health/readiness"; do
+        kill -0 "${pids[$1]}" 2>/dev/null || { say "${roles[$1]} exited during start; see $RUN_DIR/logs/${roles[$1]}.log"; return 1; }
+        ((SECONDS < deadline)) || die "${roles[$1]} not ready after ${BENCH_START_TIMEOUT:-180}s; see $RUN_DIR/logs/${roles[$1]}.log"
+        sleep 0.5
+    done
+    say "${roles[$1]} ready (port ${ports[$1]}, pid ${pids[$1]})"
+}
+started=true
 for i in "${!roles[@]}"; do
-    await_app "${roles[i]}" "${pids[i]}" "${ports[i]}"
+    await_role "$i" || started=false
 done
 
-item=$(open_sale "${ports[0]}" "$stock" 1)
-load "$RUN_DIR/load" "http://127.0.0.1:${ports[0]}" "$connections" "$seconds" BENCH_ITEM="$item" BENCH_BUYERS=100000000 BENCH_BUYER_PREFIX=m
-tool check --name "$BENCH_NAME" --item "$item" --accepted "$RUN_DIR/load/accepted.txt" \
-    --timeout-s "$($smoke && echo 90 || echo 600)" --out "$RUN_DIR/check.json" || say "warning: the invariants' check failed; see $RUN_DIR/check.json"
+if $started; then
+    item=$(open_sale "${ports[0]}" "$stock" 1)
+    load "$RUN_DIR/load" "http://127.0.0.1:${ports[0]}" "$connections" "$seconds" BENCH_ITEM="$item" BENCH_BUYERS=100000000 BENCH_BUYER_PREFIX=m
+    tool check --name "$BENCH_NAME" --item "$item" --accepted "$RUN_DIR/load/accepted.txt" \
+        --timeout-s "$($smoke && echo 90 || echo 600)" --out "$RUN_DIR/check.json" || say "warning: the invariants' check failed; see $RUN_DIR/check.json"
+else
+    say "no crowd: a role did not start"
+fi
 
 for i in "${!roles[@]}"; do
-    "$(dirname "$BENCH_JAVA")/jcmd" "${pids[i]}" VM.native_memory summary >"$RUN_DIR/nmt-${roles[i]}.txt" 2>&1 || true
+    # a role that is gone has no summary: the report says so
+    "$(dirname "$BENCH_JAVA")/jcmd" "${pids[i]}" VM.native_memory summary >"$RUN_DIR/nmt-${roles[i]}.txt" 2>&1 ||
+        say "warning: no Native Memory Tracking summary of ${roles[i]}"
 done
 touch "$stop_file"
 wait "$sampler" || true

@@ -151,6 +151,8 @@ def report(directory):
         }
         if died or kills:
             failures.append(f"{role}: {'killed for memory' if kills else 'its process died'}")
+        elif worst is None:
+            failures.append(f"{role}: no Native Memory Tracking summary (nmt-{role}.txt), so no worst case")
         elif peak_anon > max_share * limit:
             failures.append(f"{role}: held {peak_anon / limit:.0%} of its limit (more than {max_share:.0%})")
         elif worst and worst > max_share * limit:

@@ -71,7 +71,7 @@ fail() { failed=$((failed + 1)); printf '    FAIL  %s\n' "$*"; }
 
 echo "==> inspecting $tarball"
 if python3 - "$tarball" "$work" <<'PY'; then pass "tarball inspection"; else fail "tarball inspection"; fi
-import gzip, hashlib, json, sys, tarfile
+import gzip, hashlib, json, re, sys, tarfile
 
 tarball, work = sys.argv[1], sys.argv[2]
 problems = []
@@ -94,11 +94,23 @@ uid = user.split(":")[0]
 check(uid.isdigit() and int(uid) != 0, "numeric non-root user (%s)" % user)
 ep = c.get("Entrypoint") or []
 check(len(ep) > 0 and ep[0] == "java" and ep[-1] == "io.flashsale.FlashSaleApplication", "entrypoint runs java ... io.flashsale.FlashSaleApplication")
-# The Dockerfile, for users who build with Docker, starts Java with the same flags (ADR 0061).
-jvm_flags = [a for a in ep[1:] if a.startswith("-XX:")]
-dockerfile = [l for l in open("Dockerfile") if l.startswith("ENTRYPOINT ")]
-docker_flags = [a for a in json.loads(dockerfile[-1][len("ENTRYPOINT "):]) if a.startswith("-XX:")] if dockerfile else None
-check(bool(jvm_flags) and jvm_flags == docker_flags, "the Dockerfile's ENTRYPOINT has the image's JVM flags %s" % jvm_flags)
+# The Dockerfile, for users who build with Docker, starts Java with the same options (ADR 0061):
+# everything between "java" and the class path or jar. Its last ENTRYPOINT, in exec form, lines
+# joined where they end in a backslash.
+def java_options(args):
+    options = []
+    for a in args[1:]:
+        if a in ("-cp", "-classpath", "--class-path", "-jar"):
+            break
+        options.append(a)
+    return options
+try:
+    text = re.sub(r"\\\n", " ", open("Dockerfile").read())
+    docker_ep = json.loads(re.findall(r"^ENTRYPOINT\s+(\[.*\])\s*$", text, re.M)[-1])
+except (IndexError, ValueError) as e:
+    docker_ep = ["(no exec-form ENTRYPOINT: %s)" % e]
+check(java_options(ep) != [] and java_options(ep) == java_options(docker_ep),
+      "the Dockerfile's ENTRYPOINT has the image's JVM options %s (Dockerfile: %s)" % (java_options(ep), java_options(docker_ep)))
 check("8080/tcp" in (c.get("ExposedPorts") or {}), "exposes 8080/tcp")
 hc = c.get("Healthcheck") or {}
 test = hc.get("Test") or []
