@@ -14,8 +14,8 @@
 # killed it for memory, and what the JVM had committed by part (heap, classes, code, threads, GC)
 # at the end. Results in bench/results/<timestamp>-role-memory[-smoke]/.
 #
-# Exit status 1 if a process died, held more than BENCH_MEMORY_MAX_SHARE (0.9) of its limit, or
-# would in the worst case.
+# Exit status 1 if a process died (at start too: the report still comes), held more than
+# BENCH_MEMORY_MAX_SHARE (0.9) of its limit, would in the worst case, or left no NMT summary.
 # Needs root and a memory cgroup it may create groups in (cgroup v1's memory controller, as on the
 # machine this was written on, or cgroup v2 at /sys/fs/cgroup with memory in its subtree_control;
 # v2 is untested here). --smoke: 16 connections for 4 s on 2,000 units (CI).
