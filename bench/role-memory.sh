@@ -123,20 +123,11 @@ stop_file=$RUN_DIR/.sampler-stop
 python3 "$BENCH_ROOT/bench/lib/role_memory.py" sample "$RUN_DIR/samples.csv" "$stop_file" "${specs[@]}" &
 BENCH_PIDS+=($!)
 sampler=$!
-# await_role I: waits until role I answers ready; fails (without ending the run, so that the report
-# says which role died, and whether for memory) when its process is gone
-await_role() {
-    local deadline=$((SECONDS + ${BENCH_START_TIMEOUT:-180}))
-    until curl -fs -o /dev/null "http://127.0.0.1:${ports[$1]}/actuator/health/readiness"; do
-        kill -0 "${pids[$1]}" 2>/dev/null || { say "${roles[$1]} exited during start; see $RUN_DIR/logs/${roles[$1]}.log"; return 1; }
-        ((SECONDS < deadline)) || die "${roles[$1]} not ready after ${BENCH_START_TIMEOUT:-180}s; see $RUN_DIR/logs/${roles[$1]}.log"
-        sleep 0.5
-    done
-    say "${roles[$1]} ready (port ${ports[$1]}, pid ${pids[$1]})"
-}
 started=true
 for i in "${!roles[@]}"; do
-    await_role "$i" || started=false
+    # in a subshell, so that a role that died at start ends only the wait: the report says which
+    # one died, and whether for memory
+    (await_app "${roles[i]}" "${pids[i]}" "${ports[i]}") || started=false
 done
 
 if $started; then
