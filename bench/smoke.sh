@@ -35,9 +35,18 @@ attempt() {
     failed+=("$name")
 }
 
+mkdir -p "$BENCH_RESULTS"
+since=$(mktemp -p "$BENCH_RESULTS" .smoke-started.XXXXXX)
 for scenario in $scenarios; do
     attempt "$scenario" bench/run.sh "$scenario" --smoke
 done
+# every load's CPU reading counts its generator (wrk, Gatling): one gone before it hides its share
+missing=$(find "$BENCH_RESULTS" -name report.md -newer "$since" -exec grep -l "load generator had ended" {} + 2>/dev/null)
+rm -f "$since"
+if [[ -n $missing ]]; then
+    summary+=("cpu by part: FAILED, a load generator missing from $(echo "$missing" | wc -l) report(s)")
+    failed+=("cpu-by-part")
+fi
 attempt timers env BENCH_WARMUP_SECONDS=2 BENCH_SECONDS=2 BENCH_CONNECTIONS=16 bench/timers.sh admit
 # each role in a memory cgroup of compose.yaml's limit with the image's JVM flags (ADR 0061): root only
 if [[ $(id -u) == 0 ]]; then

@@ -293,7 +293,8 @@ load() {
     fi
     while kill -0 "$wrk_pid" 2>/dev/null; do
         if (($(find "$dir" -maxdepth 1 -name 'done-*' | wc -l) >= threads)); then
-            $timed || cpu_stop "$dir" # before wrk goes, so that its own time counts
+            # before wrk goes, so that its own time counts (a timed load's reading ends its window)
+            if $timed; then wait "$cpu_timer" || true; cpu_timer=""; else cpu_stop "$dir"; fi
             kill -INT "$wrk_pid" 2>/dev/null
             break
         fi
@@ -301,7 +302,7 @@ load() {
     done
     wait "$wrk_pid" || true
     if $timed; then
-        wait "$cpu_timer" || true
+        [[ -z $cpu_timer ]] || wait "$cpu_timer" || true
     elif [[ ! -f $dir/cpu.json ]]; then
         cpu_stop "$dir" # wrk ended on its own
     fi
@@ -367,7 +368,7 @@ open_load() {
     [[ $warmup =~ ^[0-9]+$ && $pause =~ ^[0-9]+$ ]] ||
         die "BENCH_OPEN_WARMUP_SECONDS and BENCH_OPEN_PAUSE_SECONDS take whole seconds, not '$warmup' and '$pause'"
     mkdir -p "$dir"
-    rm -f "$dir"/requests-*.log "$dir/cpu.json" "$dir/window.txt" "$dir/started" "$dir/measuring"
+    rm -f "$dir"/requests-*.log "$dir/cpu.json" "$dir/window.txt" "$dir/started" "$dir/measuring" "$dir/cpu-taken"
     echo "$seconds" >"$dir/window.txt"
     # the JVM options gatling-maven-plugin passes to the JVM it forks; an open loop opens a connection
     # for every buyer that arrives while all open ones are busy, so it needs more than 1,024 files;
@@ -389,12 +390,13 @@ open_load() {
     # warm-up: the timers are scraped once the warm-up and the pause are over, counted from the
     # simulation's start (DIR/started; the JVM takes seconds to get there), and the CPU counted for
     # SECONDS from the first measured arrival (DIR/measuring, about a second later). Each wait ends
-    # early if Gatling is gone.
+    # early if Gatling is gone. Gatling stays until DIR/cpu-taken, so that the reading counts its JVM.
     (await_file "$dir/started" "$gatling_pid" || exit 0
         sleep "$((warmup + pause))"
         scrape "$url" "$dir/../metrics-before.prom"
         await_file "$dir/measuring" "$gatling_pid" || exit 0
-        cpu_start "$dir" && sleep "$seconds" && cpu_stop "$dir") &
+        cpu_start "$dir" && sleep "$seconds" && cpu_stop "$dir"
+        touch "$dir/cpu-taken") &
     local cpu_timer=$!
     wait "$gatling_pid" || say "warning: Gatling exited with $? (see $dir/gatling.txt)"
     wait "$cpu_timer" || true
@@ -471,7 +473,9 @@ scraper_start() {
 stall_probes_start() {
     local dir=$1
     shift
-    HICCUP_PIDS=()
+    HICCUP_PIDS=() CONFIRM_PROBE_PID=
+    # BENCH_STALL_PROBES=0: none, so a run can be set beside one with them (their own CPU and wake-ups)
+    [[ ${BENCH_STALL_PROBES:-1} == 1 ]] || return 0
     # each probe goes into BENCH_PIDS as it starts: an error further down must not leave it running
     python3 "$BENCH_ROOT/bench/lib/hiccup.py" run "$dir/hiccup.json" &
     HICCUP_PIDS+=($!) BENCH_PIDS+=($!)
@@ -504,6 +508,7 @@ stall_probes_start() {
 # The hiccup probes write their figures on SIGTERM; the confirm probe on its stop file, after the
 # last confirms.
 stall_probes_stop() {
+    [[ -n $CONFIRM_PROBE_PID ]] || return 0
     kill -TERM "${HICCUP_PIDS[@]}" 2>/dev/null || true
     touch "$CONFIRM_PROBE_STOP"
     wait "${HICCUP_PIDS[@]}" "$CONFIRM_PROBE_PID" 2>/dev/null || true

@@ -853,7 +853,11 @@ def cpu_use(directory, phase_name, unit, count, only=None):
              for part, cores in cpu["parts"].items() if only in (None, part)]
     this_run = [p for p in parts if not p["part"].startswith(("other", "unattributed"))]
     apps = [p for p in parts if p["part"].startswith("app ")]
+    # a load's generator that ended before the reading left its time to "unattributed"
+    driven = any(os.path.exists(os.path.join(directory, phase_name, log)) for log in ("wrk.txt", "gatling.txt"))
+    generator_missing = driven and not any(p["part"].startswith("load generator") for p in parts)
     return {"phase": phase_name, "unit": unit, "count": count, "only": only, "seconds": seconds,
+            "generator_missing": generator_missing,
             "idle_cores": cpu["idle_cores"],
             "us_per_%s_all" % unit: round(sum(p["cores"] for p in parts) * seconds * 1e6 / count, 1),
             # this run's apps and load generator plus the services (RabbitMQ, PostgreSQL, Redis),
@@ -921,6 +925,9 @@ def markdown(run_meta, runs):
             for part in cpu["parts"]:
                 if part["cores"] >= 0.005:
                     out.append("| %s | %s | %s |" % (part["part"], "%.2f" % part["cores"], fmt(part["us_per_" + unit])))
+            if cpu.get("generator_missing"):
+                out.append("")
+                out.append("The load generator had ended before this reading: its CPU is in `unattributed`.")
         for failure in run.get("invariant_failures") or []:
             out.append("")
             out.append("Invariant failure: `%s`" % failure.replace("\n", " ")[:800])

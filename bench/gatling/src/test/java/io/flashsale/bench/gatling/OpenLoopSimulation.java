@@ -65,6 +65,9 @@ public class OpenLoopSimulation extends Simulation {
     private static final String PREFIX = System.getProperty("buyerPrefix", "o");
     private static final String OUT = System.getProperty("out", ".");
 
+    /** The longest the JVM stays after the load for the harness's CPU reading (see {@link #after()}). */
+    private static final Duration CPU_READING_WAIT = Duration.ofSeconds(30);
+
     /** Epoch microseconds from the monotonic clock, to line up with the sampler's epoch milliseconds. */
     private static final long EPOCH_US_AT_NANO_ZERO = System.currentTimeMillis() * 1000 - System.nanoTime() / 1000;
 
@@ -167,6 +170,11 @@ public class OpenLoopSimulation extends Simulation {
         }
     }
 
+    /**
+     * Writes the request logs, then stays until the harness has read the CPU of every process
+     * ({@code out}/cpu-taken, at most {@link #CPU_READING_WAIT}): a generator gone before that reading
+     * is missing from the report's CPU by part, its time counted as no process's.
+     */
     @Override
     public void after() {
         try {
@@ -175,6 +183,19 @@ public class OpenLoopSimulation extends Simulation {
             Files.write(warmupOut.resolve("requests-gatling.log"), new ArrayList<>(warmupLog));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        awaitCpuReading();
+    }
+
+    private static void awaitCpuReading() {
+        long deadline = System.nanoTime() + CPU_READING_WAIT.toNanos();
+        while (!Files.exists(Path.of(OUT, "cpu-taken")) && System.nanoTime() < deadline) {
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
         }
     }
 }
