@@ -18,6 +18,8 @@ scenarios=${BENCH_SMOKE_SCENARIOS:-spike settle modes bigstock scale overload op
 export BENCH_RESULTS=${BENCH_RESULTS:-$PWD/bench/results}
 # Smoke processes start faster with the C1 compiler only; the figures are not the point here.
 export BENCH_JAVA_OPTS=${BENCH_JAVA_OPTS:--XX:TieredStopAtLevel=1}
+# the stall probes are off in a measuring run (ADR 0062); the smoke runs them so that they cannot rot
+export BENCH_STALL_PROBES=${BENCH_STALL_PROBES:-1}
 failed=() summary=()
 started=$SECONDS
 

@@ -459,7 +459,8 @@ scraper_start() {
     BENCH_PIDS+=("$!")
 }
 
-# stall_probes_start DIR [LABEL=PID ...] / stall_probes_stop: what stalled in between, measured apart from the app.
+# stall_probes_start DIR [LABEL=PID ...] / stall_probes_stop: what stalled in between, measured apart
+# from the app, when BENCH_STALL_PROBES=1 (else nothing):
 # bench/lib/hiccup.py at the app's priority (DIR/hiccup.json) and at a real-time priority
 # (DIR/hiccup-rt.json, when chrt may set one): the machine itself; and the bench tool's confirm-probe
 # (DIR/confirm-probe.json): the broker's confirms to a publisher of the harness's own; and
@@ -474,8 +475,9 @@ stall_probes_start() {
     local dir=$1
     shift
     HICCUP_PIDS=() CONFIRM_PROBE_PID=
-    # BENCH_STALL_PROBES=0: none, so a run can be set beside one with them (their own CPU and wake-ups)
-    [[ ${BENCH_STALL_PROBES:-1} == 1 ]] || return 0
+    # Only with BENCH_STALL_PROBES=1: their CPU and their 2,000 wake-ups a second, one probe at a
+    # real-time priority, doubled the open loop's p99 they were there to explain (ADR 0062).
+    [[ ${BENCH_STALL_PROBES:-0} == 1 ]] || return 0
     # each probe goes into BENCH_PIDS as it starts: an error further down must not leave it running
     python3 "$BENCH_ROOT/bench/lib/hiccup.py" run "$dir/hiccup.json" &
     HICCUP_PIDS+=($!) BENCH_PIDS+=($!)
