@@ -97,6 +97,8 @@ meta() {
     jq -n "${args[@]}" '$ARGS.named' >"$dir/meta.json"
 }
 
+[[ ${BENCH_STALL_PROBES:-0} =~ ^[01]$ ]] || die "BENCH_STALL_PROBES takes 0 or 1, not '$BENCH_STALL_PROBES'"
+
 # The settings that matter, recorded with every result.
 SETTINGS=(batch_size="$BATCH" batch_timeout="${FLASHSALE_SETTLEMENT_BATCH_TIMEOUT:-100ms}"
     consumers="${FLASHSALE_SETTLEMENT_CONSUMERS:-1 beside the api, 4 alone}" heap="${BENCH_HEAP_FLAGS:-${BENCH_HEAP:-512m}}"

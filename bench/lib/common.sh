@@ -74,8 +74,13 @@ bench_build() {
 }
 
 # The Java side (io.flashsale.bench.BenchTool, in the test sources): tool <command> [--option value]...
-tool() {
-    "$BENCH_JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -cp "$BENCH_CP" io.flashsale.bench.BenchTool "$@"
+tool() { (tool_exec "$@"); }
+
+# tool_exec <command> ...: the same in place of the shell that calls it. In the background,
+# `(tool_exec ...) &` makes $! the JVM's own pid, so stopping that pid stops the JVM (a function put
+# in the background is a shell of its own, whose JVM a TERM would leave running).
+tool_exec() {
+    exec "$BENCH_JAVA" -Xmx256m -XX:TieredStopAtLevel=1 -cp "$BENCH_CP" io.flashsale.bench.BenchTool "$@"
 }
 
 free_port() {
@@ -290,6 +295,7 @@ load() {
             && connections_snapshot "$dir" "$wrk_pid" \
             && sleep "$(awk -v s="$seconds" 'BEGIN { print (s > 1 ? 0.5 : s / 2) }')" && cpu_stop "$dir") &
         cpu_timer=$!
+        BENCH_PIDS+=("$cpu_timer")
     fi
     while kill -0 "$wrk_pid" 2>/dev/null; do
         if (($(find "$dir" -maxdepth 1 -name 'done-*' | wc -l) >= threads)); then
@@ -395,9 +401,10 @@ open_load() {
         sleep "$((warmup + pause))"
         scrape "$url" "$dir/../metrics-before.prom"
         await_file "$dir/measuring" "$gatling_pid" || exit 0
-        cpu_start "$dir" && sleep "$seconds" && cpu_stop "$dir"
+        { cpu_start "$dir" && sleep "$seconds" && cpu_stop "$dir"; } || say "warning: no CPU reading for $dir"
         touch "$dir/cpu-taken") &
     local cpu_timer=$!
+    BENCH_PIDS+=("$cpu_timer")
     wait "$gatling_pid" || say "warning: Gatling exited with $? (see $dir/gatling.txt)"
     wait "$cpu_timer" || true
     [[ -f $dir/requests-gatling.log ]] || die "Gatling wrote no request log; see $dir/gatling.txt"
@@ -503,7 +510,7 @@ stall_probes_start() {
         ${broker_pid:+broker="$broker_pid"} &
     HICCUP_PIDS+=($!) BENCH_PIDS+=($!)
     CONFIRM_PROBE_STOP=$RUN_DIR/.confirm-probe-stop-$RANDOM
-    tool confirm-probe --name "$BENCH_NAME" --out "$dir/confirm-probe.json" --stop-file "$CONFIRM_PROBE_STOP" &
+    (tool_exec confirm-probe --name "$BENCH_NAME" --out "$dir/confirm-probe.json" --stop-file "$CONFIRM_PROBE_STOP") &
     CONFIRM_PROBE_PID=$!
     BENCH_PIDS+=("$CONFIRM_PROBE_PID")
 }
@@ -521,8 +528,8 @@ stall_probes_stop() {
 sampler_start() {
     local items=$1 csv=$2
     SAMPLER_STOP=$RUN_DIR/.sampler-stop-$RANDOM
-    tool sample --name "$BENCH_NAME" --items "$items" --out "$csv" --stop-file "$SAMPLER_STOP" \
-        --interval-ms "${BENCH_SAMPLE_MS:-250}" --max-seconds 7200 &
+    (tool_exec sample --name "$BENCH_NAME" --items "$items" --out "$csv" --stop-file "$SAMPLER_STOP" \
+        --interval-ms "${BENCH_SAMPLE_MS:-250}" --max-seconds 7200) &
     SAMPLER_PID=$!
     BENCH_PIDS+=("$SAMPLER_PID")
     # The load starts only once the sampler is sampling (its JVM takes a while on a busy machine).
