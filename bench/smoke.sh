@@ -39,12 +39,12 @@ attempt() {
 
 mkdir -p "$BENCH_RESULTS"
 since=$(mktemp -p "$BENCH_RESULTS" .smoke-started.XXXXXX)
+trap 'rm -f "$since"' EXIT
 for scenario in $scenarios; do
     attempt "$scenario" bench/run.sh "$scenario" --smoke
 done
 # every load's CPU reading counts its generator (wrk, Gatling): one gone before it hides its share
 missing=$(find "$BENCH_RESULTS" -name report.md -newer "$since" -exec grep -l "load generator had ended" {} + 2>/dev/null)
-rm -f "$since"
 if [[ -n $missing ]]; then
     summary+=("cpu by part: FAILED, a load generator missing from $(echo "$missing" | wc -l) report(s)")
     failed+=("cpu-by-part")

@@ -517,7 +517,7 @@ stall_probes_start() {
 # The hiccup probes write their figures on SIGTERM; the confirm probe on its stop file, after the
 # last confirms.
 stall_probes_stop() {
-    [[ -n $CONFIRM_PROBE_PID ]] || return 0
+    [[ -n $CONFIRM_PROBE_PID ]] || return 0 # BENCH_STALL_PROBES was not 1: nothing was started
     kill -TERM "${HICCUP_PIDS[@]}" 2>/dev/null || true
     touch "$CONFIRM_PROBE_STOP"
     wait "${HICCUP_PIDS[@]}" "$CONFIRM_PROBE_PID" 2>/dev/null || true
