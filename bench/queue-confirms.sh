@@ -8,7 +8,7 @@
 # BENCH_ROUNDS (2) interleaved rounds (1 2 4 8 1 2 4 8), and the confirm times' percentiles are
 # printed as a table. BENCH_PAUSE_SECONDS=P sends nothing for P seconds between the warm-up and the
 # measured window, as the open loop does before its sale, and the table's "first second" columns
-# say how its first burst after the pause was confirmed (docs/adr/0058). BENCH_QUEUE_COUNTS="1 4" picks the counts; BENCH_QUEUE_VERSION=1|2 the
+# say how its first burst after the pause was confirmed (docs/adr/0058). BENCH_QUEUE_COUNTS="1 4" picks the counts; BENCH_QUEUE_VERSION=1, 2 (the default, as bench/run.sh's) or default (the broker's) the
 # classic queue storage; SPRING_RABBITMQ_VIRTUAL_HOST a virtual host. BENCH_DISK_LOAD=1 keeps the
 # disk busy meanwhile, as a database and logs beside the broker do: a writer of 32 MiB followed by
 # fdatasync, every 0.2 s, in BENCH_FSYNC_DIR (default /var/tmp). BENCH_CPU_HOGS=N keeps N busy
