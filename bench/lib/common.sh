@@ -17,6 +17,10 @@ BENCH_NAMES=()
 say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
+# checked as the scripts start, before any state is made (queue_version_policy uses it)
+[[ ${BENCH_QUEUE_VERSION:-2} =~ ^(1|2|default)$ ]] ||
+    die "BENCH_QUEUE_VERSION takes 1, 2 or default, not '$BENCH_QUEUE_VERSION'"
+
 now_ms() { date +%s%3N; }
 
 # usage LAST_LINE: prints the calling script's leading comment (lines 2 to LAST_LINE), exits 2.
