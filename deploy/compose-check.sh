@@ -109,6 +109,13 @@ check(any(str(p).endswith("8080") or (isinstance(p, dict) and p.get("target") ==
 check((services["api"].get("deploy") or {}).get("replicas", 1) >= 2, "api: several replicas")
 check((services["reconciler"].get("deploy") or {}).get("replicas", 1) == 2, "reconciler: two replicas, one standing by")
 check("container_name" not in services["worker"], "worker: no container_name, so --scale worker=N works")
+def mounts(service, target_dir):
+    for v in services[service].get("volumes") or []:
+        source, target = (v.split(":")[0], v.split(":")[1]) if isinstance(v, str) else (v.get("source", ""), v.get("target", ""))
+        if target.startswith(target_dir) and os.path.exists(source):
+            yield open(source).read()
+check(any(re.search(r"^classic_queue\.default_version\s*=\s*2\s*$", text, re.M) for text in mounts("rabbitmq", "/etc/rabbitmq/conf.d/")),
+      "rabbitmq: classic queues in storage version 2 (a file in /etc/rabbitmq/conf.d; ADR 0063)")
 def seconds(d):
     m = re.fullmatch(r"(?:(\d+)m)?(?:(\d+)s)?", str(d or ""))
     return int(m.group(1) or 0) * 60 + int(m.group(2) or 0) if m else 0

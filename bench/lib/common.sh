@@ -103,15 +103,19 @@ bench_state() {
 
 # queue_version_policy NAME: the classic queues NAME.* store messages in version BENCH_QUEUE_VERSION
 # (default 2) of RabbitMQ's classic queue storage, by a policy of their own that bench_cleanup
-# removes. Version 2 is what the deployment's broker uses (compose.yaml's RabbitMQ 3.13, and 4.x);
-# the machine's 3.10 broker defaults to version 1, whose confirms held the open loop's admissions
-# for 100-400 ms at a time (docs/adr/0063-the-benchmarks-queues-are-stored-as-deployed.md).
+# removes. Version 2 is what the deployment's broker uses (compose.yaml sets it; 4.x has only it);
+# up to 3.13 a broker defaults to version 1, whose confirms held the open loop's admissions for a
+# quarter to half a second at a time (docs/adr/0063-classic-queues-in-storage-version-2.md).
+# Asked for, not read back: a broker's own policy on the same queues may win.
 # BENCH_QUEUE_VERSION=default leaves the broker's own. Not for the chaos runs, whose faults are
 # measured with the broker's default.
 queue_version_policy() {
     local version=${BENCH_QUEUE_VERSION:-2}
     [[ $version != default && ${scenario:-} != chaos ]] || return 0
-    command -v rabbitmqctl >/dev/null 2>&1 || return 0
+    command -v rabbitmqctl >/dev/null 2>&1 || {
+        say "warning: no rabbitmqctl here: the queues of $1 keep the broker's storage version"
+        return 0
+    }
     timeout 30 rabbitmqctl -q -p "${SPRING_RABBITMQ_VIRTUAL_HOST:-/}" set_policy --apply-to queues \
         "$1.queue-version" "^$1\\." "{\"queue-version\": $version}" >/dev/null ||
         say "warning: could not set the queues of $1 to version $version; they keep the broker's default"
