@@ -112,10 +112,14 @@ check("container_name" not in services["worker"], "worker: no container_name, so
 def mounts(service, target_dir):
     for v in services[service].get("volumes") or []:
         source, target = (v.split(":")[0], v.split(":")[1]) if isinstance(v, str) else (v.get("source", ""), v.get("target", ""))
-        if target.startswith(target_dir) and os.path.exists(source):
+        # RabbitMQ reads the *.conf files directly in conf.d
+        if re.fullmatch(re.escape(target_dir) + r"[^/]+\.conf", target) and os.path.isfile(source):
             yield open(source).read()
-check(any(re.search(r"^classic_queue\.default_version\s*=\s*2\s*$", text, re.M) for text in mounts("rabbitmq", "/etc/rabbitmq/conf.d/")),
-      "rabbitmq: classic queues in storage version 2 (a file in /etc/rabbitmq/conf.d; ADR 0063)")
+versions = [v for text in mounts("rabbitmq", "/etc/rabbitmq/conf.d/")
+            for v in re.findall(r"^classic_queue\.default_version\s*=\s*(\S+)\s*$", text, re.M)]
+moved = [k for k in (services["rabbitmq"].get("environment") or {}) if k.startswith("RABBITMQ_CONFIG_FILE")]
+check(versions[-1:] == ["2"] and not moved,
+      "rabbitmq: classic queues in storage version 2 (a .conf file in /etc/rabbitmq/conf.d; ADR 0063) %s" % (moved or versions))
 def seconds(d):
     m = re.fullmatch(r"(?:(\d+)m)?(?:(\d+)s)?", str(d or ""))
     return int(m.group(1) or 0) * 60 + int(m.group(2) or 0) if m else 0
