@@ -103,7 +103,7 @@ meta() {
 SETTINGS=(batch_size="$BATCH" batch_timeout="${FLASHSALE_SETTLEMENT_BATCH_TIMEOUT:-100ms}"
     consumers="${FLASHSALE_SETTLEMENT_CONSUMERS:-1 beside the api, 4 alone}" heap="${BENCH_HEAP_FLAGS:-${BENCH_HEAP:-512m}}"
     pool="${SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE:-10}" fair_turns="${FLASHSALE_HTTP_FAIR_TURNS:-true}" java_opts="${BENCH_JAVA_OPTS:-}" smoke="$smoke"
-    queue_version="$([[ $scenario == chaos ]] && echo default || echo "${BENCH_QUEUE_VERSION:-2}")"
+    queue_version="$(queue_version)"
     virtual_host="${SPRING_RABBITMQ_VIRTUAL_HOST:-/}" stall_probes="$([[ ${BENCH_STALL_PROBES:-0} == 1 ]] && echo on || echo off)")
 
 # check DIR ITEM ACCEPTED [ITEM ACCEPTED]...: waits until quiet, asserts the invariants

@@ -17,9 +17,16 @@ BENCH_NAMES=()
 say() { printf '[bench %s] %s\n' "$(date +%H:%M:%S)" "$*" >&2; }
 die() { say "error: $*"; exit 1; }
 
-# checked as the scripts start, before any state is made (queue_version_policy uses it)
+# checked as the scripts start, before any state is made (queue_version below uses it)
 [[ ${BENCH_QUEUE_VERSION:-2} =~ ^(1|2|default)$ ]] ||
     die "BENCH_QUEUE_VERSION takes 1, 2 or default, not '$BENCH_QUEUE_VERSION'"
+
+# queue_version: the classic queue storage version a run asks for (1, 2 or default, the broker's
+# own): BENCH_QUEUE_VERSION, 2 unset; chaos runs always the broker's, with which their faults
+# were measured (docs/adr/0063-classic-queues-in-storage-version-2.md)
+queue_version() {
+    if [[ ${scenario:-} == chaos ]]; then echo default; else echo "${BENCH_QUEUE_VERSION:-2}"; fi
+}
 
 now_ms() { date +%s%3N; }
 
@@ -101,17 +108,15 @@ bench_state() {
     say "state: database, Redis prefix and queue prefix $BENCH_NAME"
 }
 
-# queue_version_policy NAME: the classic queues NAME.* store messages in version BENCH_QUEUE_VERSION
-# (default 2) of RabbitMQ's classic queue storage, by a policy of their own that bench_cleanup
-# removes. Version 2 is what the deployment's broker uses (compose.yaml sets it; 4.x has only it);
+# queue_version_policy NAME: the classic queues NAME.* store messages in version $(queue_version)
+# of RabbitMQ's classic queue storage, by a policy of their own that bench_cleanup removes. Version 2 is what the deployment's broker uses (compose.yaml sets it; 4.x has only it);
 # up to 3.13 a broker defaults to version 1, whose confirms held the open loop's admissions for a
 # quarter to half a second at a time (docs/adr/0063-classic-queues-in-storage-version-2.md).
 # Asked for, not read back: a broker's own policy on the same queues may win.
-# BENCH_QUEUE_VERSION=default leaves the broker's own. Not for the chaos runs, whose faults are
-# measured with the broker's default.
 queue_version_policy() {
-    local version=${BENCH_QUEUE_VERSION:-2}
-    [[ $version != default && ${scenario:-} != chaos ]] || return 0
+    local version
+    version=$(queue_version)
+    [[ $version != default ]] || return 0
     command -v rabbitmqctl >/dev/null 2>&1 || {
         say "warning: no rabbitmqctl here: the queues of $1 keep the broker's storage version"
         return 0
