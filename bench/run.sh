@@ -102,7 +102,8 @@ meta() {
 # The settings that matter, recorded with every result.
 SETTINGS=(batch_size="$BATCH" batch_timeout="${FLASHSALE_SETTLEMENT_BATCH_TIMEOUT:-100ms}"
     consumers="${FLASHSALE_SETTLEMENT_CONSUMERS:-1 beside the api, 4 alone}" heap="${BENCH_HEAP_FLAGS:-${BENCH_HEAP:-512m}}"
-    pool="${SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE:-10}" fair_turns="${FLASHSALE_HTTP_FAIR_TURNS:-true}" java_opts="${BENCH_JAVA_OPTS:-}" smoke="$smoke"
+    pool="${SPRING_DATASOURCE_HIKARI_MAXIMUM_POOL_SIZE:-10}" fair_turns="${FLASHSALE_HTTP_FAIR_TURNS:-true}"
+    virtual_threads="${SPRING_THREADS_VIRTUAL_ENABLED:-true}" java_opts="${BENCH_JAVA_OPTS:-}" smoke="$smoke"
     queue_version="$(queue_version)"
     virtual_host="${SPRING_RABBITMQ_VIRTUAL_HOST:-/}" stall_probes="$([[ ${BENCH_STALL_PROBES:-0} == 1 ]] && echo on || echo off)")
 
@@ -496,9 +497,21 @@ case $scenario in
         ;;
 esac
 
+# The commit the jar was built from, as far as the tree tells: a scratch build of uncommitted
+# sources says so, so that its figures are not read as the commit's.
+source_commit() {
+    local commit
+    commit=$(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null) || {
+        echo unknown
+        return
+    }
+    git -C "$BENCH_ROOT" diff --quiet HEAD -- src pom.xml 2>/dev/null || commit+=" with uncommitted changes to src/ or pom.xml"
+    echo "$commit"
+}
+
 meta "$RUN_DIR" scenario="$scenario" smoke="$smoke" started="$(basename "$RUN_DIR")" \
     host="$(hostname)" cores="$(nproc)" java="$("$BENCH_JAVA" -version 2>&1 | head -n 1)" \
-    commit="$(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+    commit="$(source_commit)"
 status=0
 python3 "$BENCH_ROOT/bench/lib/report.py" "$RUN_DIR" || status=$?
 # overload prints its table as bench/overload.sh did
