@@ -81,6 +81,23 @@ tools=(wrk gnuplot jq curl python3)
 bench_tools "${tools[@]}"
 bench_build
 
+# The commit the jar was built from, as far as the tree tells as it is built: a scratch build of
+# uncommitted sources says so, so that its figures are not read as the commit's.
+source_commit() {
+    local commit
+    commit=$(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null) || {
+        echo unknown
+        return
+    }
+    # untracked files count too: a scratch build may add a class; no index lock, so that a commit
+    # beside the run is not refused
+    [[ -z $(git --no-optional-locks -C "$BENCH_ROOT" status --porcelain --untracked-files=all -- src pom.xml 2>/dev/null) ]] ||
+        commit+=" with uncommitted changes to src/ or pom.xml"
+    echo "$commit"
+}
+
+BUILD_COMMIT=$(source_commit)
+
 # shellcheck disable=SC2015  # "|| true" is the else: a non-smoke run has no suffix
 RUN_DIR=${BENCH_RESULTS:-$BENCH_ROOT/bench/results}/$(date +%Y%m%d-%H%M%S)-$scenario$($smoke && echo -smoke || true)
 mkdir -p "$RUN_DIR"
@@ -497,21 +514,9 @@ case $scenario in
         ;;
 esac
 
-# The commit the jar was built from, as far as the tree tells: a scratch build of uncommitted
-# sources says so, so that its figures are not read as the commit's.
-source_commit() {
-    local commit
-    commit=$(git -C "$BENCH_ROOT" rev-parse --short HEAD 2>/dev/null) || {
-        echo unknown
-        return
-    }
-    git -C "$BENCH_ROOT" diff --quiet HEAD -- src pom.xml 2>/dev/null || commit+=" with uncommitted changes to src/ or pom.xml"
-    echo "$commit"
-}
-
 meta "$RUN_DIR" scenario="$scenario" smoke="$smoke" started="$(basename "$RUN_DIR")" \
     host="$(hostname)" cores="$(nproc)" java="$("$BENCH_JAVA" -version 2>&1 | head -n 1)" \
-    commit="$(source_commit)"
+    commit="$BUILD_COMMIT"
 status=0
 python3 "$BENCH_ROOT/bench/lib/report.py" "$RUN_DIR" || status=$?
 # overload prints its table as bench/overload.sh did

@@ -75,7 +75,7 @@ bench_build() {
     BENCH_JAVA=$JAVA_HOME/bin/java
     local jar=target/flashsale.jar cp_file=target/bench.classpath
     if [[ ${BENCH_REBUILD:-0} == 1 || ! -f $jar || ! -f $cp_file || ! -d target/test-classes/io/flashsale/bench \
-          || -n $(find src pom.xml -newer "$cp_file" -type f -print -quit) ]]; then
+          || -n $(find src pom.xml -newer "$cp_file" -print -quit) ]]; then
         say "building $jar and the bench tools (./mvnw -q -B -DskipTests package)"
         ./mvnw -q -B -DskipTests package dependency:build-classpath \
             -Dmdep.outputFile="$cp_file" -Dmdep.includeScope=test </dev/null >&2 || die "build failed"
@@ -109,7 +109,8 @@ bench_state() {
 }
 
 # queue_version_policy NAME: the classic queues NAME.* store messages in version $(queue_version)
-# of RabbitMQ's classic queue storage, by a policy of their own that bench_cleanup removes. Version 2 is what the deployment's broker uses (compose.yaml sets it; 4.x has only it);
+# of RabbitMQ's classic queue storage, by a policy of their own that bench_cleanup removes.
+# Version 2 is what the deployment's broker uses (compose.yaml sets it; 4.x has only it);
 # up to 3.13 a broker defaults to version 1, whose confirms held the open loop's admissions for a
 # quarter to half a second at a time (docs/adr/0063-classic-queues-in-storage-version-2.md).
 # Asked for, not read back: a broker's own policy on the same queues may win.
@@ -221,7 +222,7 @@ bench_cleanup() {
             extra+=("--$kind" "$thing")
         done < <(rabbit_names "$name")
         tool cleanup --name "$name" "${extra[@]}" >/dev/null 2>&1 || say "warning: could not clean up $name"
-        if command -v rabbitmqctl >/dev/null 2>&1 && [[ ${scenario:-} != chaos ]]; then
+        if command -v rabbitmqctl >/dev/null 2>&1 && [[ $(queue_version) != default ]]; then
             timeout 30 rabbitmqctl -q -p "${SPRING_RABBITMQ_VIRTUAL_HOST:-/}" clear_policy "$name.queue-version" >/dev/null 2>&1 || true
         fi
         left=$(bench_leftovers "$name")
