@@ -8,8 +8,9 @@ import org.springframework.util.unit.DataSize;
  * The HTTP edge's settings.
  *
  * @param maxBodySize {@code FLASHSALE_HTTP_MAX_BODY_SIZE}: the largest request body any endpoint reads
- * @param fairTurns   {@code FLASHSALE_HTTP_FAIR_TURNS}: connections take turns for the virtual threads
- *                    (docs/adr/0046); false leaves Tomcat's own order, for comparison runs
+ * @param fairTurns   {@code FLASHSALE_HTTP_FAIR_TURNS}: requests start in the order they arrived, and a
+ *                    connection served again goes to the back of the line (docs/adr/0046, 0065);
+ *                    false leaves Tomcat's own order, for comparison runs
  */
 @ConfigurationProperties("flashsale.http")
 record HttpLimits(@DefaultValue("64KB") DataSize maxBodySize, @DefaultValue("true") boolean fairTurns) {}

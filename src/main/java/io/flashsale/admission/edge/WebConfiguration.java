@@ -3,6 +3,8 @@ package io.flashsale.admission.edge;
 import io.flashsale.shared.ConditionalOnRole;
 import io.flashsale.shared.Role;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.concurrent.Executor;
 import org.apache.catalina.Pipeline;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
@@ -20,8 +22,9 @@ import org.springframework.core.annotation.Order;
  * The whole chain a request passes before a controller, top to bottom:
  * <ol>
  *   <li>{@link FairTurnValve}, a Tomcat engine valve ahead of every filter (unless
- *       {@code FLASHSALE_HTTP_FAIR_TURNS=false}): a request read right after its connection's
- *       previous answer waits its turn;</li>
+ *       {@code FLASHSALE_HTTP_FAIR_TURNS=false}): a request waits until the requests that arrived
+ *       before it have started, and one read right after its connection's previous answer goes to
+ *       the back of the line;</li>
  *   <li>{@link OneWriteResponseFilter}, the outermost filter;</li>
  *   <li>{@link RequestIdFilter};</li>
  *   <li>Spring Security, at its default order: the chains of {@link SecurityConfiguration} (security
@@ -35,6 +38,12 @@ import org.springframework.core.annotation.Order;
  */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
+
+    /**
+     * The longest a request waits at the gate for the requests ahead of it: a backstop against a
+     * lost ticket, well above the slowest answers of a loaded spike (about a second, docs/BENCHMARKS.md).
+     */
+    private static final Duration TURN_PATIENCE = Duration.ofSeconds(2);
 
     private static final int AFTER_SECURITY = SecurityFilterProperties.DEFAULT_FILTER_ORDER + 10;
 
@@ -80,15 +89,27 @@ class WebConfiguration {
     }
 
     /**
-     * Connections take turns for the virtual threads (docs/adr/0046). {@code FLASHSALE_HTTP_FAIR_TURNS=false}
-     * leaves Tomcat's own order, for comparison runs.
+     * Connections take turns (docs/adr/0046, 0065): the connections' virtual threads start their
+     * requests in the order the requests arrived. Runs after Spring Boot's customizer that gives
+     * Tomcat its virtual thread executor (order 1), which this one wraps; with Tomcat's platform
+     * thread pool there is nothing to wrap and the valve lets every request through.
+     * {@code FLASHSALE_HTTP_FAIR_TURNS=false} leaves Tomcat's own order, for comparison runs.
      */
     @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> fairTurns(HttpLimits limits, MeterRegistry meters) {
         return factory -> {
-            if (limits.fairTurns()) {
-                factory.addEngineValves(new FairTurnValve(meters));
+            if (!limits.fairTurns()) {
+                return;
             }
+            var line = new TicketLine(TURN_PATIENCE);
+            factory.addEngineValves(new FairTurnValve(line, meters));
+            factory.addProtocolHandlerCustomizers(protocol -> {
+                Executor connections = protocol.getExecutor();
+                if (connections != null) {
+                    protocol.setExecutor(new TicketedExecutor(connections, line));
+                }
+            });
         };
     }
 

@@ -1,0 +1,61 @@
+package io.flashsale.admission.edge;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flashsale.support.FlashSaleIntegrationTest;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.boot.tomcat.TomcatWebServer;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+
+/** The running server starts its requests through the ticket line (docs/adr/0065). */
+@FlashSaleIntegrationTest
+class TicketLineIntegrationTest {
+
+    @Autowired
+    WebServerApplicationContext context;
+
+    @Autowired
+    MeterRegistry meters;
+
+    @LocalServerPort
+    int port;
+
+    @Test
+    void tomcatHandsItsConnectionsToTheTicketedExecutor() {
+        var tomcat = (TomcatWebServer) context.getWebServer();
+
+        assertThat(tomcat.getTomcat().getConnector().getProtocolHandler().getExecutor())
+                .isInstanceOf(TicketedExecutor.class);
+    }
+
+    @Test
+    void concurrentRequestsOnKeptAliveConnectionsAreAllAnsweredAndNoneIsLeftWaiting() {
+        var client =
+                HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/time"))
+                .GET()
+                .build();
+        List<CompletableFuture<HttpResponse<String>>> answers = new ArrayList<>();
+        for (int i = 0; i < 2_000; i++) {
+            answers.add(client.sendAsync(request, BodyHandlers.ofString()));
+        }
+
+        assertThat(answers)
+                .allSatisfy(answer -> assertThat(answer.join().statusCode()).isEqualTo(200));
+        assertThat(meters.get("flashsale.http.line.waiting").gauge().value()).isZero();
+        assertThat(meters.get("flashsale.http.line.skipped").functionCounter().count())
+                .as("no ticket was lost: nobody waited out its patience")
+                .isZero();
+    }
+}
