@@ -16,7 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.boot.logging.LoggingSystem;
@@ -42,15 +41,14 @@ class OrderTraceTest {
     private InProcessApp api;
     private InProcessApp worker;
 
-    @BeforeEach
-    void startAnApiAndAWorker() {
+    private void startAnApiAndAWorker(String samplingProbability) {
         // Logging is set up once per JVM: a test context started before this test (and cached by
         // Spring) leaves it marked initialized in plain text, and these apps could not switch it to JSON.
         LoggingSystem.get(getClass().getClassLoader()).cleanUp();
         IsolatedEnvironment.createDatabase(name);
-        api = InProcessApp.start(name, settings("api"), context -> context.getBeanFactory()
+        api = InProcessApp.start(name, settings("api", samplingProbability), context -> context.getBeanFactory()
                 .registerSingleton("testSpanExporter", apiSpans));
-        worker = InProcessApp.start(name, settings("worker"), context -> context.getBeanFactory()
+        worker = InProcessApp.start(name, settings("worker", samplingProbability), context -> context.getBeanFactory()
                 .registerSingleton("testSpanExporter", workerSpans));
     }
 
@@ -69,6 +67,7 @@ class OrderTraceTest {
 
     @Test
     void theApiAndTheWorkerSeeOneTraceForAnOrderAndLogItAsJson(CapturedOutput output) {
+        startAnApiAndAWorker("1.0");
         FlashSaleClient client = api.client();
         var item = client.openSale(3, 1);
 
@@ -107,6 +106,30 @@ class OrderTraceTest {
                     .isEqualTo("CONFIRMED");
             assertThat(sync.getParentSpanId()).isEqualTo(settle.getSpanId());
         });
+    }
+
+    @Test
+    void anUnsampledOrderIsLoggedUnderOneTraceIdByBothAndExportsNoSpan(CapturedOutput output) {
+        startAnApiAndAWorker("0.0");
+        FlashSaleClient client = api.client();
+        var item = client.openSale(3, 1);
+
+        UUID orderId = client.buy(item.itemId(), "bob", 1).orderId();
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.get("/api/v1/orders/" + orderId)
+                .body()
+                .path("status")
+                .asString()
+                .equals("CONFIRMED"));
+
+        JsonNode admitted = awaitLogLine(output, orderId, "io.flashsale.admission.OrderQueueing");
+        JsonNode settled = awaitLogLine(output, orderId, "io.flashsale.settlement.OrderRequestListener");
+        String traceId = admitted.path("traceId").asString();
+        assertThat(traceId).matches("[0-9a-f]{32}");
+        assertThat(settled.path("traceId").asString())
+                .as("the message carries the unsampled request's context")
+                .isEqualTo(traceId);
+        assertThat(inTrace(apiSpans, traceId)).isEmpty();
+        assertThat(inTrace(workerSpans, traceId)).isEmpty();
     }
 
     private JsonNode awaitLogLine(CapturedOutput output, UUID orderId, String logger) {
@@ -149,12 +172,17 @@ class OrderTraceTest {
                 .orElseThrow(() -> new AssertionError("No span '" + name + "' in " + spans));
     }
 
-    private static Map<String, Object> settings(String role) {
+    private static Map<String, Object> settings(String role, String samplingProbability) {
         return Map.of(
-                "flashsale.roles", role,
-                "spring.application.name", "flashsale-" + role,
-                "logging.structured.format.console", "ecs",
-                "management.tracing.sampling.probability", "1.0",
-                "management.opentelemetry.tracing.export.schedule-delay", "100ms");
+                "flashsale.roles",
+                role,
+                "spring.application.name",
+                "flashsale-" + role,
+                "logging.structured.format.console",
+                "ecs",
+                "management.tracing.sampling.probability",
+                samplingProbability,
+                "management.opentelemetry.tracing.export.schedule-delay",
+                "100ms");
     }
 }

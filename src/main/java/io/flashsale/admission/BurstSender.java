@@ -4,6 +4,7 @@ import com.rabbitmq.client.Channel;
 import io.flashsale.shared.OrderQueues;
 import io.flashsale.shared.OrderRequested;
 import io.micrometer.observation.Observation;
+import io.micrometer.tracing.Span;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import java.util.ArrayList;
@@ -43,12 +44,14 @@ class BurstSender {
     private final RabbitTemplate rabbit;
     private final OrderStatusCache statuses;
     private final OrderQueues queues;
+    private final OrderTraceCarrier traces;
     private volatile @Nullable Thread sender;
 
-    BurstSender(RabbitTemplate rabbit, OrderStatusCache statuses, OrderQueues queues) {
+    BurstSender(RabbitTemplate rabbit, OrderStatusCache statuses, OrderQueues queues, OrderTraceCarrier traces) {
         this.rabbit = rabbit;
         this.statuses = statuses;
         this.queues = queues;
+        this.traces = traces;
     }
 
     @PostConstruct
@@ -182,13 +185,22 @@ class BurstSender {
     /** Sends in the request's observation, so the message carries the request's trace. */
     private void sendInRequestTrace(RabbitOperations operations, Outgoing message) {
         try (var scope = message.requestObservation().openScope()) {
-            operations.send(
-                    queues.exchange(),
-                    // the message id (the order id's text), as RetryRelay routes a retry copy
-                    queues.orderQueueFor(
-                            message.message().getMessageProperties().getMessageId()),
-                    message.message(),
-                    message.correlation());
+            // the message id (the order id's text), as RetryRelay routes a retry copy
+            String routingKey = queues.orderQueueFor(
+                    message.message().getMessageProperties().getMessageId());
+            Span publish = traces.carry(message.message(), queues.exchange(), routingKey);
+            try {
+                operations.send(queues.exchange(), routingKey, message.message(), message.correlation());
+            } catch (RuntimeException e) {
+                if (publish != null) {
+                    publish.error(e);
+                }
+                throw e;
+            } finally {
+                if (publish != null) {
+                    publish.end();
+                }
+            }
         }
     }
 }

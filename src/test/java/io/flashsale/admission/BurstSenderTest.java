@@ -79,7 +79,7 @@ class BurstSenderTest {
         queues = new OrderQueues(appQueues.prefix() + ".burst-" + UUID.randomUUID(), appQueues.retryDelays());
         var template = new RabbitTemplate(connections);
         template.setMandatory(true);
-        sender = new BurstSender(template, statuses, queues);
+        sender = new BurstSender(template, statuses, queues, OrderTraceCarrier.untraced());
         sender.start();
     }
 
@@ -256,7 +256,10 @@ class BurstSenderTest {
         var template = new RabbitTemplate(connections);
         template.setMandatory(true);
         var withoutRedis = new BurstSender(
-                template, new OrderStatusCache(new StringRedisTemplate(noRedis), gate, settings, live), queues);
+                template,
+                new OrderStatusCache(new StringRedisTemplate(noRedis), gate, settings, live),
+                queues,
+                OrderTraceCarrier.untraced());
         sender.stop();
         sender = withoutRedis;
         sender.start();
