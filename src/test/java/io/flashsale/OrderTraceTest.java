@@ -71,12 +71,7 @@ class OrderTraceTest {
         FlashSaleClient client = api.client();
         var item = client.openSale(3, 1);
 
-        UUID orderId = client.buy(item.itemId(), "alice", 1).orderId();
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.get("/api/v1/orders/" + orderId)
-                .body()
-                .path("status")
-                .asString()
-                .equals("CONFIRMED"));
+        UUID orderId = buyAndAwaitConfirmation(client, item.itemId(), "alice");
 
         // One JVM has one logging set-up, so the lines are told apart by logger: each is a bean of one role only.
         JsonNode admitted = awaitLogLine(output, orderId, "io.flashsale.admission.OrderQueueing");
@@ -112,14 +107,8 @@ class OrderTraceTest {
     void anUnsampledOrderIsLoggedUnderOneTraceIdByBothAndExportsNoSpan(CapturedOutput output) {
         startAnApiAndAWorker("0.0");
         FlashSaleClient client = api.client();
-        var item = client.openSale(3, 1);
 
-        UUID orderId = client.buy(item.itemId(), "bob", 1).orderId();
-        await().atMost(Duration.ofSeconds(20)).until(() -> client.get("/api/v1/orders/" + orderId)
-                .body()
-                .path("status")
-                .asString()
-                .equals("CONFIRMED"));
+        UUID orderId = buyAndAwaitConfirmation(client, client.openSale(3, 1).itemId(), "bob");
 
         JsonNode admitted = awaitLogLine(output, orderId, "io.flashsale.admission.OrderQueueing");
         JsonNode settled = awaitLogLine(output, orderId, "io.flashsale.settlement.OrderRequestListener");
@@ -130,6 +119,16 @@ class OrderTraceTest {
                 .isEqualTo(traceId);
         assertThat(inTrace(apiSpans, traceId)).isEmpty();
         assertThat(inTrace(workerSpans, traceId)).isEmpty();
+    }
+
+    private static UUID buyAndAwaitConfirmation(FlashSaleClient client, long itemId, String buyer) {
+        UUID orderId = client.buy(itemId, buyer, 1).orderId();
+        await().atMost(Duration.ofSeconds(20)).until(() -> client.get("/api/v1/orders/" + orderId)
+                .body()
+                .path("status")
+                .asString()
+                .equals("CONFIRMED"));
+        return orderId;
     }
 
     private JsonNode awaitLogLine(CapturedOutput output, UUID orderId, String logger) {
