@@ -1,11 +1,15 @@
 package io.flashsale.admission.edge;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.Executor;
-import java.util.concurrent.RejectedExecutionException;
+import org.apache.tomcat.util.net.SocketEvent;
+import org.apache.tomcat.util.net.SocketProcessorBase;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Tomcat's executor for connections, wrapped so that each dispatch carries a ticket of the {@link
- * TicketLine}, taken when the poller hands the connection over. The dispatch's first request
+ * Tomcat's executor for connections, wrapped so that each dispatch that reads a request carries a
+ * ticket of the {@link TicketLine}, taken when the poller hands the connection over. The dispatch's first request
  * waits at {@link FairTurnValve} with it; if no request reached the valve, the ticket leaves the
  * line when the dispatch ends.
  */
@@ -13,6 +17,9 @@ final class TicketedExecutor implements Executor {
 
     /** The ticket of the dispatch this thread runs; -1 once a request took it to the gate. */
     private static final ThreadLocal<long[]> DISPATCH_TICKET = new ThreadLocal<>();
+
+    /** Tomcat's {@code SocketProcessorBase.event}: what the dispatch is for; null if it cannot be read. */
+    private static final @Nullable VarHandle EVENT = eventOfDispatch();
 
     private final Executor connections;
     private final TicketLine line;
@@ -25,12 +32,43 @@ final class TicketedExecutor implements Executor {
 
     @Override
     public void execute(Runnable dispatch) {
+        if (!readsARequest(dispatch)) {
+            connections.execute(dispatch);
+            return;
+        }
         long[] ticket = {line.ticket()};
+        boolean handedOver = false;
         try {
             connections.execute(() -> run(dispatch, ticket));
-        } catch (RejectedExecutionException e) {
-            line.leave(ticket[0]);
-            throw e;
+            handedOver = true;
+        } finally {
+            if (!handedOver) {
+                line.leave(ticket[0]);
+            }
+        }
+    }
+
+    /**
+     * Whether the dispatch is for a request to read (Tomcat's {@link SocketEvent#OPEN_READ}, which
+     * also dispatches an async request back to the container). The others (a write that became
+     * possible, a timeout, an error, a closed connection) get no ticket: they need not wait their
+     * turn, and one of them could block on the connection before it ever reaches the gate, holding
+     * up the line. Tomcat keeps the event in a protected field; if it cannot be read, every dispatch
+     * takes a ticket.
+     */
+    static boolean readsARequest(Runnable dispatch) {
+        if (EVENT == null || !(dispatch instanceof SocketProcessorBase<?> processor)) {
+            return true;
+        }
+        return EVENT.get(processor) == SocketEvent.OPEN_READ;
+    }
+
+    private static @Nullable VarHandle eventOfDispatch() {
+        try {
+            return MethodHandles.privateLookupIn(SocketProcessorBase.class, MethodHandles.lookup())
+                    .findVarHandle(SocketProcessorBase.class, "event", SocketEvent.class);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            return null;
         }
     }
 

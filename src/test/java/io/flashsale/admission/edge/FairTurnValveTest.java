@@ -1,18 +1,26 @@
 package io.flashsale.admission.edge;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.ReentrantLock;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
+import org.apache.tomcat.util.net.SocketEvent;
+import org.apache.tomcat.util.net.SocketProcessorBase;
+import org.apache.tomcat.util.net.SocketWrapperBase;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -93,6 +101,57 @@ class FairTurnValveTest {
 
         await().atMost(5, TimeUnit.SECONDS).until(() -> served.get() == 1);
         assertThat(line.skipped()).isZero();
+    }
+
+    @Test
+    void onlyADispatchThatReadsARequestTakesATicket() {
+        assertThat(TicketedExecutor.readsARequest(dispatchFor(SocketEvent.OPEN_READ, () -> {})))
+                .isTrue();
+        for (SocketEvent other : new SocketEvent[] {
+            SocketEvent.OPEN_WRITE, SocketEvent.ERROR, SocketEvent.TIMEOUT, SocketEvent.DISCONNECT, SocketEvent.STOP
+        }) {
+            assertThat(TicketedExecutor.readsARequest(dispatchFor(other, () -> {})))
+                    .as(other.name())
+                    .isFalse();
+        }
+    }
+
+    @Test
+    void aDispatchThatIsNotForARequestDoesNotHoldUpTheLineWhileItBlocks() {
+        var errorMayEnd = new CountDownLatch(1);
+        connections.execute(dispatchFor(SocketEvent.ERROR, () -> waitFor(errorMayEnd)));
+        connections.execute(dispatchFor(SocketEvent.OPEN_READ, serving(1)));
+
+        await().atMost(5, TimeUnit.SECONDS).until(() -> served.get() == 1);
+        errorMayEnd.countDown();
+        assertThat(line.waiting()).isZero();
+    }
+
+    @Test
+    void aTicketIsLeftWhenTheExecutorCannotStartTheDispatch() {
+        var refusing = new TicketedExecutor(
+                task -> {
+                    throw new RejectedExecutionException("shutting down");
+                },
+                line);
+        assertThatThrownBy(() -> refusing.execute(serving(1))).isInstanceOf(RejectedExecutionException.class);
+
+        connections.execute(serving(1));
+
+        await().atMost(5, TimeUnit.SECONDS).until(() -> served.get() == 1);
+        assertThat(line.skipped()).isZero();
+    }
+
+    /** A Tomcat dispatch for the given event, on an open connection, running {@code work}. */
+    private static Runnable dispatchFor(SocketEvent event, Runnable work) {
+        SocketWrapperBase<Object> connection = mock();
+        when(connection.getLock()).thenReturn(new ReentrantLock());
+        return new SocketProcessorBase<>(connection, event) {
+            @Override
+            protected void doRun() {
+                work.run();
+            }
+        };
     }
 
     @Test
