@@ -70,13 +70,14 @@ final class TicketLine {
         Waiter me = new Waiter();
         marks.put(ticket, me);
         advance();
+        if (turn.get() > ticket) {
+            // let through by advance(), or the turn had jumped past this ticket before its mark was put
+            marks.remove(ticket, me);
+            return;
+        }
         long deadline = System.nanoTime() + patienceNanos;
-        while (!me.through) {
-            if (turn.get() > ticket) {
-                // passed over by a request that ran out of patience, or the turn moved on without us
-                marks.remove(ticket, me);
-                return;
-            }
+        // Once the turn passes this ticket, whoever moved it saw the mark: it removes it and lets us through.
+        while (!me.through && turn.get() <= ticket) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
                 skipAhead(ticket);
@@ -92,12 +93,11 @@ final class TicketLine {
             advance();
             return;
         }
-        if (ticket > turn.get()) {
-            marks.put(ticket, LEFT);
-            advance();
-            if (turn.get() > ticket) {
-                marks.remove(ticket, LEFT);
-            }
+        // marked without looking at the turn first: it may reach this ticket in between
+        marks.putIfAbsent(ticket, LEFT);
+        advance();
+        if (turn.get() > ticket) {
+            marks.remove(ticket, LEFT);
         }
     }
 

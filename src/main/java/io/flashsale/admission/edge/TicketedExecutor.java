@@ -6,6 +6,7 @@ import java.util.concurrent.Executor;
 import org.apache.tomcat.util.net.SocketEvent;
 import org.apache.tomcat.util.net.SocketProcessorBase;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.LoggerFactory;
 
 /**
  * Tomcat's executor for connections, wrapped so that each dispatch that reads a request carries a
@@ -68,6 +69,10 @@ final class TicketedExecutor implements Executor {
             return MethodHandles.privateLookupIn(SocketProcessorBase.class, MethodHandles.lookup())
                     .findVarHandle(SocketProcessorBase.class, "event", SocketEvent.class);
         } catch (ReflectiveOperationException | RuntimeException e) {
+            LoggerFactory.getLogger(TicketedExecutor.class)
+                    .warn(
+                            "Cannot read what a Tomcat dispatch is for ({}): every dispatch takes a ticket",
+                            e.toString());
             return null;
         }
     }
