@@ -1,59 +1,60 @@
 package io.flashsale.admission.edge;
 
-import java.time.Duration;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.NavigableMap;
+import java.util.NavigableSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * A ticket line: requests start in the order of their tickets, first come, first served.
  *
  * <p>{@link TicketedExecutor} gives a ticket to each dispatch of a connection that reads a request,
- * as Tomcat's poller hands it over, that is in the order the connections' requests arrived; a
- * request read inline after its connection's previous answer takes a new ticket at the back
- * ({@link FairTurnValve}). {@link #awaitTurn} returns once every earlier ticket has gone through
- * or {@link #leave left}. The virtual threads' scheduler runs the ready threads in no particular
- * order (a work-stealing pool), so without the line a request could be passed over again and
- * again; in the line the others only overtake it on the way to the gate, which costs them a park
- * each (docs/adr/0065).
+ * as Tomcat's poller hands it over, that is in the order the connections' requests arrived; a request read inline
+ * after its connection's previous answer takes a new ticket at the back ({@link FairTurnValve}).
+ * {@link #awaitTurn} returns once every earlier ticket has gone through or {@link #leave left}. The
+ * virtual threads' scheduler runs the ready threads in no particular order (a work-stealing pool),
+ * so without the line a request could be passed over again and again; in the line the others only
+ * overtake it on the way to the gate, which costs them a park each (docs/adr/0065).
  *
- * <p>No lock: a ticket that arrives or leaves puts its mark in a map, then moves the turn past
- * every marked ticket it finds in order ({@link #advance}), so whichever thread marks the ticket
- * whose turn it is moves the line on. A lock here was a convoy: each hand-over of it waited for the
- * next virtual thread to be scheduled, and the request at the front of the line waited with them.
+ * <p>Arrivals and departures take one short lock. Under a cold start's overload the thread at the
+ * front of the line can wait for it behind other virtual threads, each hand-over waiting for the
+ * next thread to be scheduled; a version without the lock had stalls of seconds in the spike and
+ * is not used (docs/adr/0065).
  *
  * <p>The line never holds a request once it started, so a slow request does not hold up the ones
- * behind it; a dispatch that blocks before it reaches the gate does, for the patience at most. A
- * request that has waited its {@code patience} goes through and takes every earlier ticket with
- * it, so a ticket lost or stuck costs one wait, not one per request.
+ * behind it. A ticket that never reaches the gate is left by the executor when its dispatch ends.
+ * As a backstop against a ticket lost some other way, a request that has waited {@code patience}
+ * goes through and takes every earlier ticket with it, so a lost ticket costs one wait, not one per
+ * request.
  */
 final class TicketLine {
 
-    /** The mark of a ticket that left without going through the gate. */
-    private static final Object LEFT = new Object();
-
     private final long patienceNanos;
-    private final AtomicLong nextTicket = new AtomicLong();
-    /** The ticket whose turn it is: every earlier one has gone through or left. */
-    private final AtomicLong turn = new AtomicLong();
-    /** Tickets at or after the turn that arrived at the gate (their {@link Waiter}) or left ({@link #LEFT}). */
-    private final ConcurrentHashMap<Long, Object> marks = new ConcurrentHashMap<>();
+    private final ReentrantLock lock = new ReentrantLock();
+    /** Tickets at the gate, waiting for an earlier one. */
+    private final NavigableMap<Long, Waiter> waiting = new TreeMap<>();
+    /** Tickets that left before their turn; skipped when it comes. */
+    private final NavigableSet<Long> left = new TreeSet<>();
 
-    private final AtomicLong skipped = new AtomicLong();
+    /** Taken by Tomcat's poller thread for every dispatch: no lock on that path. */
+    private final AtomicLong nextTicket = new AtomicLong();
+
+    /** The ticket whose turn it is: every earlier one has gone through or left. */
+    private long turn;
+
+    private long skipped;
 
     /** @param patience the longest a request waits for the tickets ahead of it */
-    TicketLine(Duration patience) {
+    TicketLine(java.time.Duration patience) {
         this.patienceNanos = patience.toNanos();
     }
 
     private static final class Waiter {
         final Thread thread = Thread.currentThread();
         volatile boolean through;
-
-        void letThrough() {
-            through = true;
-            LockSupport.unpark(thread);
-        }
     }
 
     /** A ticket at the back of the line. */
@@ -63,24 +64,23 @@ final class TicketLine {
 
     /** Waits until every earlier ticket has gone through or left, or for the patience at most. */
     void awaitTurn(long ticket) {
-        if (turn.compareAndSet(ticket, ticket + 1)) {
-            advance();
-            return;
-        }
         Waiter me = new Waiter();
-        marks.put(ticket, me);
-        advance();
-        if (turn.get() > ticket) {
-            // let through by advance(), or the turn had jumped past this ticket before its mark was put
-            marks.remove(ticket, me);
-            return;
+        lock.lock();
+        try {
+            if (ticket <= turn) {
+                turn = Math.max(turn, ticket + 1);
+                releaseFollowers();
+                return;
+            }
+            waiting.put(ticket, me);
+        } finally {
+            lock.unlock();
         }
         long deadline = System.nanoTime() + patienceNanos;
-        // Once the turn passes this ticket, whoever moved it saw the mark: it removes it and lets us through.
-        while (!me.through && turn.get() <= ticket) {
+        while (!me.through) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
-                skipAhead(ticket);
+                giveUpWaiting(ticket, me);
                 return;
             }
             LockSupport.parkNanos(this, remaining);
@@ -89,64 +89,76 @@ final class TicketLine {
 
     /** The ticket of a dispatch that ends without its request having reached the gate. */
     void leave(long ticket) {
-        if (turn.compareAndSet(ticket, ticket + 1)) {
-            advance();
-            return;
-        }
-        // marked without looking at the turn first: it may reach this ticket in between
-        marks.putIfAbsent(ticket, LEFT);
-        advance();
-        if (turn.get() > ticket) {
-            marks.remove(ticket, LEFT);
+        lock.lock();
+        try {
+            if (ticket == turn) {
+                turn++;
+                releaseFollowers();
+            } else if (ticket > turn) {
+                left.add(ticket);
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
     /** Requests waiting at the gate. */
     int waiting() {
-        return (int) marks.values().stream().filter(Waiter.class::isInstance).count();
+        lock.lock();
+        try {
+            return waiting.size();
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** Tickets passed over because a request behind them waited its whole patience before they came. */
+    /** Tickets passed over because a request behind them ran out of patience. */
     long skipped() {
-        return skipped.get();
+        lock.lock();
+        try {
+            return skipped;
+        } finally {
+            lock.unlock();
+        }
     }
 
-    /** Moves the turn past every ticket that is marked, in order, and lets the waiters through. */
-    private void advance() {
-        while (true) {
-            long current = turn.get();
-            Object mark = marks.get(current);
-            if (mark == null) {
+    private void giveUpWaiting(long ticket, Waiter me) {
+        lock.lock();
+        try {
+            if (me.through) {
                 return;
             }
-            if (turn.compareAndSet(current, current + 1)) {
-                marks.remove(current, mark);
-                if (mark instanceof Waiter waiter) {
-                    waiter.letThrough();
-                }
+            skipped += ticket
+                    - turn
+                    - waiting.headMap(ticket, false).size()
+                    - left.headSet(ticket).size();
+            for (Waiter earlier : waiting.headMap(ticket, true).values()) {
+                earlier.through = true;
+                LockSupport.unpark(earlier.thread);
             }
+            waiting.headMap(ticket, true).clear();
+            left.headSet(ticket).clear();
+            turn = ticket + 1;
+            releaseFollowers();
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** Out of patience: the turn jumps past this ticket, letting through every earlier waiter. */
-    private void skipAhead(long ticket) {
+    /** Lets through, in order, the waiting tickets that follow the turn without a gap. */
+    private void releaseFollowers() {
         while (true) {
-            long current = turn.get();
-            if (current > ticket) {
-                break;
+            if (left.remove(turn)) {
+                turn++;
+                continue;
             }
-            if (turn.compareAndSet(current, ticket + 1)) {
-                for (long passed = current; passed <= ticket; passed++) {
-                    Object mark = marks.remove(passed);
-                    if (mark instanceof Waiter waiter) {
-                        waiter.letThrough();
-                    } else if (mark == null && passed < ticket) {
-                        skipped.incrementAndGet();
-                    }
-                }
-                break;
+            Waiter next = waiting.remove(turn);
+            if (next == null) {
+                return;
             }
+            turn++;
+            next.through = true;
+            LockSupport.unpark(next.thread);
         }
-        advance();
     }
 }
