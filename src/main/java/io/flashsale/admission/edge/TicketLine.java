@@ -1,5 +1,6 @@
 package io.flashsale.admission.edge;
 
+import java.time.Duration;
 import java.util.NavigableMap;
 import java.util.NavigableSet;
 import java.util.TreeMap;
@@ -11,9 +12,10 @@ import java.util.concurrent.locks.ReentrantLock;
 /**
  * A ticket line: requests start in the order of their tickets, first come, first served.
  *
- * <p>{@link TicketedExecutor} gives a ticket to each dispatch of a connection that reads a request,
- * as Tomcat's poller hands it over, that is in the order the connections' requests arrived; a request read inline
- * after its connection's previous answer takes a new ticket at the back ({@link FairTurnValve}).
+ * <p>{@link TicketedExecutor} gives a ticket to each dispatch of a connection that reads a
+ * request, as Tomcat's poller hands it over, that is in the order the connections' requests
+ * arrived; a request read inline after its connection's previous answer takes a new ticket at the
+ * back ({@link FairTurnValve}).
  * {@link #awaitTurn} returns once every earlier ticket has gone through or {@link #leave left}. The
  * virtual threads' scheduler runs the ready threads in no particular order (a work-stealing pool),
  * so without the line a request could be passed over again and again; in the line the others only
@@ -48,7 +50,7 @@ final class TicketLine {
     private long skipped;
 
     /** @param patience the longest a request waits for the tickets ahead of it */
-    TicketLine(java.time.Duration patience) {
+    TicketLine(Duration patience) {
         this.patienceNanos = patience.toNanos();
     }
 
@@ -64,14 +66,19 @@ final class TicketLine {
 
     /** Waits until every earlier ticket has gone through or left, or for the patience at most. */
     void awaitTurn(long ticket) {
-        Waiter me = new Waiter();
+        Waiter me;
         lock.lock();
         try {
-            if (ticket <= turn) {
-                turn = Math.max(turn, ticket + 1);
+            if (ticket < turn) {
+                // passed over while a request behind it ran out of patience
+                return;
+            }
+            if (ticket == turn) {
+                turn++;
                 releaseFollowers();
                 return;
             }
+            me = new Waiter();
             waiting.put(ticket, me);
         } finally {
             lock.unlock();

@@ -10,9 +10,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Tomcat's executor for connections, wrapped so that each dispatch that reads a request carries a
- * ticket of the {@link TicketLine}, taken when the poller hands the connection over. The dispatch's first request
- * waits at {@link FairTurnValve} with it; if no request reached the valve, the ticket leaves the
- * line when the dispatch ends.
+ * ticket of the {@link TicketLine}, taken when the poller hands the connection over. The
+ * dispatch's first request waits at {@link FairTurnValve} with it; if no request reached the
+ * valve, the ticket leaves the line when the dispatch ends.
  */
 final class TicketedExecutor implements Executor {
 
@@ -103,7 +103,7 @@ final class TicketedExecutor implements Executor {
      * dispatch's first request, else a new one from {@code line}; null if this thread does not run
      * a dispatch of a {@code TicketedExecutor} (platform threads, tests).
      */
-    static RequestTicket ticketForThisRequest(TicketLine line) {
+    static @Nullable RequestTicket ticketForThisRequest(TicketLine line) {
         long[] ticket = DISPATCH_TICKET.get();
         if (ticket == null) {
             return null;
