@@ -43,15 +43,20 @@ def pct(sorted_values, p):
     return sorted_values[k]
 
 
-def phase(directory):
-    """Statistics of one load phase from its per-response logs, or None if it did not run."""
-    rows = []
+def request_rows(directory):
+    """Every answer of a phase as (start, epoch µs; latency, µs; HTTP status, 0 for none; orderId,
+    code or -): wrk's logs in a closed loop, Gatling's in the open loop, the same four fields."""
     for path in glob.glob(os.path.join(directory, "wrk-*.log")) + glob.glob(os.path.join(directory, "requests-*.log")):
         with open(path) as f:
             for line in f:
                 parts = line.split()
                 if len(parts) == 4:
-                    rows.append((int(float(parts[0])), int(float(parts[1])), int(parts[2]), parts[3]))
+                    yield int(float(parts[0])), int(float(parts[1])), int(parts[2]), parts[3]
+
+
+def phase(directory):
+    """Statistics of one load phase from its per-response logs, or None if it did not run."""
+    rows = list(request_rows(directory))
     if not rows:
         return None
     t0 = min(r[0] for r in rows)
@@ -567,16 +572,23 @@ def bigstock_run(directory, meta):
 
 def split_latency(directory, statuses):
     """p50/p99/max of the answers with one of the given statuses, from a phase's request logs."""
-    values = []
-    for path in glob.glob(os.path.join(directory, "wrk-*.log")) + glob.glob(os.path.join(directory, "requests-*.log")):
-        with open(path) as f:
-            for line in f:
-                parts = line.split()
-                if len(parts) == 4 and int(parts[2]) in statuses:
-                    values.append(int(float(parts[1])) / 1000.0)
-    values.sort()
+    values = sorted(latency / 1000.0 for _, latency, status, _ in request_rows(directory) if status in statuses)
     return {"count": len(values), "p50": pct(values, 50), "p99": pct(values, 99),
             "max": values[-1] if values else None}
+
+
+def p99_by_slice(directory, slice_s=5):
+    """p99 from arrival of the answers to the buyers who arrived in each slice_s of the window, in
+    order: a tail set by the first seconds (a start-up transient) reads apart from one spread over
+    the whole run."""
+    rows = [(start, latency / 1000.0) for start, latency, _, _ in request_rows(directory)]
+    if not rows:
+        return None
+    t0 = min(r[0] for r in rows)
+    slices = {}
+    for start_us, latency_ms in rows:
+        slices.setdefault(int((start_us - t0) / 1e6 // slice_s), []).append(latency_ms)
+    return {"slice_s": slice_s, "p99_ms": [pct(sorted(slices.get(i, [])), 99) for i in range(max(slices) + 1)]}
 
 
 def before_and_after(directory, split_s, connections):
@@ -586,14 +598,7 @@ def before_and_after(directory, split_s, connections):
     each with its own Little's mean."""
     if split_s is None:
         return None
-    rows = []
-    # wrk's logs in a closed loop; Gatling's in the open loop, the same four fields
-    for path in glob.glob(os.path.join(directory, "wrk-*.log")) + glob.glob(os.path.join(directory, "requests-*.log")):
-        with open(path) as f:
-            for line in f:
-                parts = line.split()
-                if len(parts) == 4:
-                    rows.append((int(parts[0]), int(parts[1])))
+    rows = [(start, latency) for start, latency, _, _ in request_rows(directory)]
     if not rows:
         return None
     t0 = min(r[0] for r in rows)
@@ -739,6 +744,7 @@ def openloop_run(directory, meta):
         "arrivals_per_s_achieved": round((load or {}).get("responses", 0) / int(meta["seconds"]), 1),
         "accepted_latency_ms": split_latency(os.path.join(directory, "load"), {202}),
         "refused_latency_ms": split_latency(os.path.join(directory, "load"), {409}),
+        "p99_by_slice": p99_by_slice(os.path.join(directory, "load")),
         "messages_published": (load or {}).get("by_status", {}).get("202", 0),
         "order_rows": item.get("order_rows"), "by_outcome": item.get("by_outcome"),
         "time_to_sell_out_s": (load or {}).get("first_sold_out_s"),
@@ -1019,6 +1025,8 @@ def figures(run):
                     acc["count"], fmt(acc["p50"]), fmt(acc["p99"]), fmt(acc["max"]))),
                 ("refused (409): count, p50 / p99 / max", "%s: %s / %s / %s ms" % (
                     ref["count"], fmt(ref["p50"]), fmt(ref["p99"]), fmt(ref["max"]))),
+                ("p99 from arrival, by %s s of arrivals" % (run.get("p99_by_slice") or {}).get("slice_s", 5),
+                 " / ".join(fmt(v) for v in (run.get("p99_by_slice") or {}).get("p99_ms", [])) + " ms"),
                 ("time to sell out (first SOLD_OUT) / last 202", "%s / %s" % (
                     fmt(run["time_to_sell_out_s"], " s"), fmt(run["last_accepted_s"], " s"))),
                 ("answers before / after the first SOLD_OUT: p50 / p99 / max", "%s / %s" % tuple(
