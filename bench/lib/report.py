@@ -175,14 +175,7 @@ def near_max(directory, slowest_ms):
     if not slowest_ms:
         return None
     floor = 0.9 * slowest_ms * 1000
-    count = 0
-    for path in glob.glob(os.path.join(directory, "wrk-*.log")):
-        with open(path) as f:
-            for line in f:
-                parts = line.split()
-                if len(parts) == 4 and float(parts[1]) >= floor:
-                    count += 1
-    return count
+    return sum(1 for _, latency, _, _ in request_rows(directory) if latency >= floor)
 
 
 def bar(name, ok, detail):
@@ -1026,7 +1019,8 @@ def figures(run):
                 ("refused (409): count, p50 / p99 / max", "%s: %s / %s / %s ms" % (
                     ref["count"], fmt(ref["p50"]), fmt(ref["p99"]), fmt(ref["max"]))),
                 ("p99 from arrival, by %s s of arrivals" % (run.get("p99_by_slice") or {}).get("slice_s", 5),
-                 " / ".join(fmt(v) for v in (run.get("p99_by_slice") or {}).get("p99_ms", [])) + " ms"),
+                 " / ".join(fmt(v) for v in (run.get("p99_by_slice") or {}).get("p99_ms", [])) + " ms"
+                 if run.get("p99_by_slice") else "n/a"),
                 ("time to sell out (first SOLD_OUT) / last 202", "%s / %s" % (
                     fmt(run["time_to_sell_out_s"], " s"), fmt(run["last_accepted_s"], " s"))),
                 ("answers before / after the first SOLD_OUT: p50 / p99 / max", "%s / %s" % tuple(
