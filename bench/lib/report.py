@@ -581,7 +581,9 @@ def p99_by_slice(directory, slice_s=5):
     slices = {}
     for start_us, latency_ms in rows:
         slices.setdefault(int((start_us - t0) / 1e6 // slice_s), []).append(latency_ms)
-    return {"slice_s": slice_s, "p99_ms": [pct(sorted(slices.get(i, [])), 99) for i in range(max(slices) + 1)]}
+    # [slice start in s from the first arrival, p99 ms], for the slices that had arrivals: a stray
+    # line far from the others adds one pair, not one per empty slice in between
+    return {"slice_s": slice_s, "p99_ms": [[i * slice_s, pct(sorted(slices[i]), 99)] for i in sorted(slices)]}
 
 
 def before_and_after(directory, split_s, connections):
@@ -1019,7 +1021,7 @@ def figures(run):
                 ("refused (409): count, p50 / p99 / max", "%s: %s / %s / %s ms" % (
                     ref["count"], fmt(ref["p50"]), fmt(ref["p99"]), fmt(ref["max"]))),
                 ("p99 from arrival, by %s s of arrivals" % (run.get("p99_by_slice") or {}).get("slice_s", 5),
-                 " / ".join(fmt(v) for v in (run.get("p99_by_slice") or {}).get("p99_ms", [])) + " ms"
+                 " / ".join("%s s: %s" % (start, fmt(p99)) for start, p99 in run["p99_by_slice"]["p99_ms"]) + " ms"
                  if run.get("p99_by_slice") else "n/a"),
                 ("time to sell out (first SOLD_OUT) / last 202", "%s / %s" % (
                     fmt(run["time_to_sell_out_s"], " s"), fmt(run["last_accepted_s"], " s"))),
