@@ -56,14 +56,14 @@ trap 'exit 130' INT TERM
 if $smoke; then
     STOCK=${BENCH_STOCK:-300} CONNECTIONS=${BENCH_CONNECTIONS:-16} SECONDS_LOAD=${BENCH_SECONDS:-4}
     BUYERS=${BENCH_BUYERS:-5000} ORDERS=${BENCH_ORDERS:-2000} BIG=${BENCH_BIG:-2000}
-    WARMUP=${BENCH_WARMUP_SECONDS:-2} CEILING_SECONDS=${BENCH_CEILING_SECONDS:-2}
+    WARMUP=${BENCH_WARMUP_SECONDS:-2} WARMUP_ORDERS=${BENCH_WARMUP_ORDERS:-500} CEILING_SECONDS=${BENCH_CEILING_SECONDS:-2}
     WORKER_COUNTS=${BENCH_WORKER_COUNTS:-2} API_COUNTS=${BENCH_API_COUNTS:-2}
     PHASE=${BENCH_PHASE_SECONDS:-2} CALLERS=${BENCH_OVERLOAD_CALLERS:-8} OVERLOAD_WARMUP=${BENCH_OVERLOAD_WARMUP_SECONDS:-1}
     export BENCH_OPEN_WARMUP_SECONDS=${BENCH_OPEN_WARMUP_SECONDS:-2}
 else
     STOCK=${BENCH_STOCK:-10000} CONNECTIONS=${BENCH_CONNECTIONS:-300} SECONDS_LOAD=${BENCH_SECONDS:-35}
     BUYERS=${BENCH_BUYERS:-200000} ORDERS=${BENCH_ORDERS:-200000} BIG=${BENCH_BIG:-100000}
-    WARMUP=${BENCH_WARMUP_SECONDS:-20} CEILING_SECONDS=${BENCH_CEILING_SECONDS:-15}
+    WARMUP=${BENCH_WARMUP_SECONDS:-20} WARMUP_ORDERS=${BENCH_WARMUP_ORDERS:-60000} CEILING_SECONDS=${BENCH_CEILING_SECONDS:-15}
     WORKER_COUNTS=${BENCH_WORKER_COUNTS:-1 2 4} API_COUNTS=${BENCH_API_COUNTS:-1 2}
     PHASE=${BENCH_PHASE_SECONDS:-15} CALLERS=${BENCH_OVERLOAD_CALLERS:-32} OVERLOAD_WARMUP=${BENCH_OVERLOAD_WARMUP_SECONDS:-10}
 fi
@@ -178,10 +178,32 @@ CONF
     say "nginx on $port in front of $*"
 }
 
+# warm_up DIR URL: what the measured load will run is compiled before its window opens (ADR 0067):
+# WARMUP s of the trivial endpoint; WARMUP_ORDERS purchases of an item that does not sell out (a
+# count, not a time: the JIT compiles a method after so many calls, and 20 s of purchases, enough
+# on the machines ADR 0008 measured, were a third as many calls on a machine half as fast); then
+# WARMUP s of a sale like the measured one (STOCK units, buyers from BUYERS), which sells out, so
+# that its refusals (sold out, already purchased) are compiled too. Sets WARM_ITEMS and
+# WARM_CHECKS (the item / accepted-list pairs for the run's last check).
+warm_up() {
+    local dir=$1 url=$2 warm sellout
+    warm=$(open_sale "$APP_PORT" 1000000 1)
+    sellout=$(open_sale "$APP_PORT" "$STOCK" 1)
+    say "warm-up: ${WARMUP}s trivial endpoint, $WARMUP_ORDERS purchases of a warm-up item, ${WARMUP}s of a warm-up sale of $STOCK units"
+    load "$dir/warmup-trivial" "$url" "$CONNECTIONS" "$WARMUP" BENCH_KIND=get
+    load "$dir/warmup" "$url" "$CONNECTIONS" "$PRELOAD_LIMIT" \
+        BENCH_ITEM="$warm" BENCH_SEQUENTIAL="$WARMUP_ORDERS" BENCH_BUYER_PREFIX=w
+    check "$dir/warmup" "$warm" "$dir/warmup/accepted.txt"
+    load "$dir/warmup-sellout" "$url" "$CONNECTIONS" "$WARMUP" BENCH_ITEM="$sellout" BENCH_BUYERS="$BUYERS"
+    check "$dir/warmup-sellout" "$sellout" "$dir/warmup-sellout/accepted.txt"
+    WARM_ITEMS=("$warm" "$sellout")
+    WARM_CHECKS=("$warm" "$dir/warmup/accepted.txt" "$sellout" "$dir/warmup-sellout/accepted.txt")
+}
+
 # spike DIR MODE APIS: the spike on fresh state. APIS=0: one process with every role, loaded
 # directly; APIS=n: n api processes and one worker process behind a local nginx.
 spike() {
-    local dir=$1 mode=$2 apis=$3 url ports=() warm item i probed=()
+    local dir=$1 mode=$2 apis=$3 url ports=() item i probed=()
     mkdir -p "$dir"
     bench_state
     if ((apis == 0)); then
@@ -207,13 +229,8 @@ spike() {
         url=http://127.0.0.1:$port
         APP_PORT=${ports[0]}
     fi
-    warm=$(open_sale "$APP_PORT" 1000000 1)
     item=$(open_sale "$APP_PORT" "$STOCK" 1)
-
-    say "warm-up: ${WARMUP}s trivial endpoint, ${WARMUP}s purchases of a warm-up item"
-    load "$dir/warmup-trivial" "$url" "$CONNECTIONS" "$WARMUP" BENCH_KIND=get
-    load "$dir/warmup" "$url" "$CONNECTIONS" "$WARMUP" BENCH_ITEM="$warm" BENCH_BUYERS=100000000 BENCH_BUYER_PREFIX=w
-    check "$dir/warmup" "$warm" "$dir/warmup/accepted.txt"
+    warm_up "$dir" "$url"
 
     say "ceiling: trivial endpoint, $CONNECTIONS connections, ${CEILING_SECONDS}s"
     load "$dir/ceiling" "$url" "$CONNECTIONS" "$CEILING_SECONDS" BENCH_KIND=get
@@ -221,13 +238,15 @@ spike() {
     say "spike: $STOCK units, $CONNECTIONS connections, ${SECONDS_LOAD}s, buyers from $BUYERS ids ($mode)"
     sampler_start "$item" "$dir/samples.csv"
     stall_probes_start "$dir" "${probed[@]}"
+    jit_count "$dir/load/jit-before.txt" "${probed[@]}"
     load "$dir/load" "$url" "$CONNECTIONS" "$SECONDS_LOAD" BENCH_ITEM="$item" BENCH_BUYERS="$BUYERS"
+    jit_count "$dir/load/jit-after.txt" "${probed[@]}"
     stall_probes_stop
-    check "$dir" "$item" "$dir/load/accepted.txt" "$warm" "$dir/warmup/accepted.txt"
+    check "$dir" "$item" "$dir/load/accepted.txt" "${WARM_CHECKS[@]}"
     sleep 1.5 # lets PostgreSQL's statistics catch up before the last sample
     sampler_stop
     meta "$dir" scenario=spike mode="$mode" apis="$apis" stock="$STOCK" connections="$CONNECTIONS" \
-        seconds="$SECONDS_LOAD" buyers="$BUYERS" item="$item" warm_item="$warm" \
+        seconds="$SECONDS_LOAD" buyers="$BUYERS" item="$item" warm_items="${WARM_ITEMS[*]}" \
         sample_ms="${BENCH_SAMPLE_MS:-250}" "${SETTINGS[@]}"
     bench_cleanup
 }
@@ -236,22 +255,17 @@ spike() {
 # item of its own gives the capacity C; then OPEN_FRACTION x C buyers a second arrive for
 # SECONDS_LOAD at a second item of the same stock (Gatling), whatever the answers.
 openloop() {
-    local dir=$1 url warm capacity_item item generator_item capacity rate
+    local dir=$1 url capacity_item item generator_item capacity rate
     mkdir -p "$dir"
     gatling_build
     bench_state
     start_app app api,worker,dlq,reconciler
     url=http://127.0.0.1:$APP_PORT
     scraper_start "$url"
-    warm=$(open_sale "$APP_PORT" 1000000 1)
     capacity_item=$(open_sale "$APP_PORT" "$STOCK" 1)
     item=$(open_sale "$APP_PORT" "$STOCK" 1)
     generator_item=$(open_sale "$APP_PORT" 1000000 1)
-
-    say "warm-up: ${WARMUP}s trivial endpoint, ${WARMUP}s purchases of a warm-up item"
-    load "$dir/warmup-trivial" "$url" "$CONNECTIONS" "$WARMUP" BENCH_KIND=get
-    load "$dir/warmup" "$url" "$CONNECTIONS" "$WARMUP" BENCH_ITEM="$warm" BENCH_BUYERS=100000000 BENCH_BUYER_PREFIX=w
-    check "$dir/warmup" "$warm" "$dir/warmup/accepted.txt"
+    warm_up "$dir" "$url"
 
     say "capacity: the spike's closed loop, $STOCK units, $CONNECTIONS connections, ${SECONDS_LOAD}s"
     load "$dir/capacity" "$url" "$CONNECTIONS" "$SECONDS_LOAD" BENCH_ITEM="$capacity_item" BENCH_BUYERS="$BUYERS"
@@ -269,15 +283,17 @@ print((split or {}).get("before_sold_out", {}).get("requests_per_s") or whole["r
     say "open loop: $rate buyers/s ($OPEN_FRACTION x $capacity) for ${SECONDS_LOAD}s, $STOCK units, buyers from $BUYERS ids"
     sampler_start "$item" "$dir/samples.csv"
     stall_probes_start "$dir"
+    jit_count "$dir/load/jit-before.txt" app="$APP_PID"
     open_load "$dir/load" "$url" "$rate" "$SECONDS_LOAD" "$item" "$BUYERS" "$generator_item"
+    jit_count "$dir/load/jit-after.txt" app="$APP_PID"
     stall_probes_stop
     scrape "$url" "$dir/metrics-after.prom"
-    check "$dir" "$item" "$dir/load/accepted.txt" "$capacity_item" "$dir/capacity/accepted.txt" "$warm" "$dir/warmup/accepted.txt" \
+    check "$dir" "$item" "$dir/load/accepted.txt" "$capacity_item" "$dir/capacity/accepted.txt" "${WARM_CHECKS[@]}" \
         "$generator_item" "$dir/load/warmup/accepted.txt"
     sleep 1.5
     sampler_stop
     meta "$dir" scenario=openloop stock="$STOCK" connections="$CONNECTIONS" seconds="$SECONDS_LOAD" buyers="$BUYERS" \
-        item="$item" capacity_item="$capacity_item" warm_item="$warm" generator_warm_item="$generator_item" capacity_per_s="$capacity" \
+        item="$item" capacity_item="$capacity_item" warm_items="${WARM_ITEMS[*]}" generator_warm_item="$generator_item" capacity_per_s="$capacity" \
         fraction="$OPEN_FRACTION" rate_per_s="$rate" sample_ms="${BENCH_SAMPLE_MS:-250}" "${SETTINGS[@]}" \
         generator_warmup_s="$OPEN_WARMUP_SECONDS" generator_pause_s="$OPEN_PAUSE_SECONDS" \
         generator_warmup_fraction="$OPEN_WARMUP_FRACTION" scrape_every_s="${BENCH_SCRAPE_SECONDS:-5}"

@@ -446,6 +446,20 @@ export BENCH_OWN_PIDS=${BENCH_OWN_PIDS:-$(mktemp -t bench-own-pids.XXXXXX)}
 cpu_start() { mkdir -p "$1" && python3 "$BENCH_ROOT/bench/lib/cpu.py" snap "$1/.cpu-start.json"; }
 cpu_stop() { python3 "$BENCH_ROOT/bench/lib/cpu.py" diff "$1/.cpu-start.json" "$1/cpu.json" && rm -f "$1/.cpu-start.json"; }
 
+# jit_count FILE NAME=PID...: each JVM's compilations and compiler seconds so far, one line
+# "NAME COMPILATIONS SECONDS" each, read by jstat from the JVM's perf data (the app is not asked);
+# two readings around a load say whether its window ran compiled code (ADR 0067).
+jit_count() {
+    local file=$1 pair
+    shift
+    mkdir -p "$(dirname "$file")"
+    : >"$file"
+    for pair in "$@"; do
+        "$(dirname "$BENCH_JAVA")/jstat" -compiler "${pair#*=}" 2>/dev/null \
+            | awk -v name="${pair%%=*}" 'NR == 2 { print name, $1, $4 }' >>"$file" || true
+    done
+}
+
 # scrape URL FILE: the app's Prometheus figures (timers by phase of a purchase) into FILE, so two
 # scrapes around a load give its own distribution; a failed scrape leaves no file and no error.
 scrape() { curl -sf "$1/actuator/prometheus" -o "$2" || rm -f "$2"; }

@@ -325,6 +325,8 @@ def machine_stalls(directory, load, apps=("app",)):
         gc = gc_pauses(os.path.join(os.path.dirname(directory), "logs", app + "-gc.log"), start, end)
         if gc:
             found["gc_" + app] = gc
+    for app, jit in jit_over_load(directory, load).items():
+        found["jit_" + app] = jit
     waits = read_json(os.path.join(directory, "cpu-wait.json"))
     period = (waits or {}).get("period_ms", 100)
     for label, w in ((waits or {}).get("processes") or {}).items():
@@ -388,6 +390,27 @@ def gc_pauses(path, start_ms, end_ms):
             "over_25ms": sum(1 for p in pauses if p >= 25)}
 
 
+def jit_over_load(directory, load):
+    """Each JVM's JIT over the load (bench/lib/common.sh, jit_count: jstat readings just before and
+    just after it): {label: {"compilations", "compiler_s", "compiler_cores"}}, the compiler's
+    seconds also as a share of one core over the load. A window that runs compiled code shows few
+    compilations (ADR 0067)."""
+    def reading(name):
+        path = os.path.join(directory, "load", name)
+        if not os.path.exists(path):
+            return {}
+        with open(path) as f:
+            return {label: (int(count), float(secs)) for label, count, secs in (line.split() for line in f if line.strip())}
+    before, after = reading("jit-before.txt"), reading("jit-after.txt")
+    seconds = (load or {}).get("seconds") or 0
+    out = {}
+    for label in before.keys() & after.keys():
+        compiled, secs = after[label][0] - before[label][0], after[label][1] - before[label][1]
+        out[label] = {"compilations": compiled, "compiler_s": round(secs, 3),
+                      "compiler_cores": round(secs / seconds, 3) if seconds else None}
+    return out
+
+
 def stall_rows(run):
     stalls = run.get("machine_stalls") or {}
     rows = [("the machine's own stalls over the load, probe at %s priority (bench/lib/hiccup.py): wake-ups "
@@ -415,6 +438,11 @@ def stall_rows(run):
         rows.append(("the %s's collector pauses over the load (logs/%s-gc.log, -Xlog:gc,gc+phases): pauses, "
                      "their total, the longest; pauses >= 25 ms" % (label, label),
                      "%d, %s ms, %s ms; %d" % (g["pauses"], fmt(g["total_ms"]), fmt(g["longest_ms"]), g["over_25ms"])))
+    for label in (k[len("jit_"):] for k in stalls if k.startswith("jit_")):
+        j = stalls["jit_" + label]
+        rows.append(("the %s's JIT over the load (jstat -compiler before and after): methods compiled, "
+                     "compiler seconds, as cores" % label,
+                     "%d, %s s, %s" % (j["compilations"], fmt(j["compiler_s"]), fmt(j["compiler_cores"]))))
     # the broker first, then every process of the app the probe watched (app, or api-N and worker)
     for label in sorted((k[len("cpu_wait_"):] for k in stalls if k.startswith("cpu_wait_")), key=lambda l: (l != "broker", l)):
         w = stalls["cpu_wait_" + label]
