@@ -283,9 +283,7 @@ print((split or {}).get("before_sold_out", {}).get("requests_per_s") or whole["r
     say "open loop: $rate buyers/s ($OPEN_FRACTION x $capacity) for ${SECONDS_LOAD}s, $STOCK units, buyers from $BUYERS ids"
     sampler_start "$item" "$dir/samples.csv"
     stall_probes_start "$dir"
-    jit_count "$dir/load/jit-before.txt" app="$APP_PID"
     open_load "$dir/load" "$url" "$rate" "$SECONDS_LOAD" "$item" "$BUYERS" "$generator_item"
-    jit_count "$dir/load/jit-after.txt" app="$APP_PID"
     stall_probes_stop
     scrape "$url" "$dir/metrics-after.prom"
     check "$dir" "$item" "$dir/load/accepted.txt" "$capacity_item" "$dir/capacity/accepted.txt" "${WARM_CHECKS[@]}" \

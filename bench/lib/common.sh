@@ -377,7 +377,8 @@ gatling_build() {
 # (40), ramping up to RATE x BENCH_OPEN_WARMUP_FRACTION (1); a pause of BENCH_OPEN_PAUSE_SECONDS (3)
 # while its orders settle; then RATE buyers a second for SECONDS, each one purchase of ITEM; per-request log in DIR/requests-gatling.log, DIR/accepted.txt (the warm-up's
 # in DIR/warmup/), CPU by part over the window in DIR/cpu.json, the app's timers at the window's start
-# in DIR/../metrics-before.prom (the caller scrapes the end); sets OPEN_WARMUP_SECONDS,
+# in DIR/../metrics-before.prom (the caller scrapes the end), the JIT readings of the app (APP_PID)
+# around the window in DIR/jit-before.txt and DIR/jit-after.txt; sets OPEN_WARMUP_SECONDS,
 # OPEN_PAUSE_SECONDS and OPEN_WARMUP_FRACTION to what it used. The warm-up is long because Gatling's
 # own JIT is: after 10 s it still spent about 1 ms of CPU per request, twice what it spends after
 # 40 s, and took the cores the system was measured on (ADR 0056).
@@ -409,8 +410,8 @@ open_load() {
     local gatling_pid=$!
     BENCH_PIDS+=("$gatling_pid")
     echo "$gatling_pid" >>"$BENCH_OWN_PIDS"
-    # CPU and the app's timers over the measured window, not the generator's JVM start, JIT and
-    # warm-up: the timers are scraped once the warm-up and the pause are over, counted from the
+    # CPU, the app's JIT (jit_count) and its timers over the measured window, not the generator's JVM
+    # start, JIT and warm-up: the timers are scraped once the warm-up and the pause are over, counted from the
     # simulation's start (DIR/started; the JVM takes seconds to get there), and the CPU counted for
     # SECONDS from the first measured arrival (DIR/measuring, about a second later). Each wait ends
     # early if Gatling is gone. Gatling stays until DIR/cpu-taken, so that the reading counts its JVM.
@@ -418,7 +419,9 @@ open_load() {
         sleep "$((warmup + pause))"
         scrape "$url" "$dir/../metrics-before.prom"
         await_file "$dir/measuring" "$gatling_pid" || exit 0
+        jit_count "$dir/jit-before.txt" app="$APP_PID"
         { cpu_start "$dir" && sleep "$seconds" && cpu_stop "$dir"; } || say "warning: no CPU reading for $dir"
+        jit_count "$dir/jit-after.txt" app="$APP_PID"
         touch "$dir/cpu-taken") &
     local cpu_timer=$!
     BENCH_PIDS+=("$cpu_timer")
