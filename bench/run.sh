@@ -114,6 +114,7 @@ meta() {
     jq -n "${args[@]}" '$ARGS.named' >"$dir/meta.json"
 }
 
+[[ $WARMUP_ORDERS =~ ^[1-9][0-9]*$ ]] || die "BENCH_WARMUP_ORDERS takes a whole number of purchases above 0, not '$WARMUP_ORDERS'"
 [[ ${BENCH_STALL_PROBES:-0} =~ ^[01]$ ]] || die "BENCH_STALL_PROBES takes 0 or 1, not '$BENCH_STALL_PROBES'"
 
 # The settings that matter, recorded with every result.
@@ -178,24 +179,28 @@ CONF
     say "nginx on $port in front of $*"
 }
 
-# warm_up DIR URL: what the measured load will run is compiled before its window opens (ADR 0067):
-# WARMUP s of the trivial endpoint; WARMUP_ORDERS purchases of an item that does not sell out (a
-# count, not a time: the JIT compiles a method after so many calls, and 20 s of purchases, enough
-# on the machines ADR 0008 measured, were a third as many calls on a machine half as fast); then
-# WARMUP s of a sale like the measured one (STOCK units, buyers from BUYERS), which sells out, so
-# that its refusals (sold out, already purchased) are compiled too. Sets WARM_ITEMS and
+# warm_up DIR URL [PROCESSES]: what the measured load will run is compiled before its window opens
+# (ADR 0067): WARMUP s of the trivial endpoint; WARMUP_ORDERS purchases per api process (PROCESSES,
+# 1 by default; the balancer spreads them) of an item that does not sell out (a count, not a time:
+# the JIT compiles a method after so many calls, and 20 s of purchases, enough on the machines ADR
+# 0008 measured, were a third as many calls on a machine half as fast); then WARMUP s of a sale
+# like the measured one (STOCK units, buyers from BUYERS), which sells out, so that its refusals
+# (sold out, already purchased) are compiled too; a warning if it did not. Sets WARM_ITEMS and
 # WARM_CHECKS (the item / accepted-list pairs for the run's last check).
 warm_up() {
-    local dir=$1 url=$2 warm sellout
+    local dir=$1 url=$2 processes=${3:-1} warm sellout orders sold
+    orders=$((WARMUP_ORDERS * processes))
     warm=$(open_sale "$APP_PORT" 1000000 1)
     sellout=$(open_sale "$APP_PORT" "$STOCK" 1)
-    say "warm-up: ${WARMUP}s trivial endpoint, $WARMUP_ORDERS purchases of a warm-up item, ${WARMUP}s of a warm-up sale of $STOCK units"
+    say "warm-up: ${WARMUP}s trivial endpoint, $orders purchases of a warm-up item, ${WARMUP}s of a warm-up sale of $STOCK units"
     load "$dir/warmup-trivial" "$url" "$CONNECTIONS" "$WARMUP" BENCH_KIND=get
     load "$dir/warmup" "$url" "$CONNECTIONS" "$PRELOAD_LIMIT" \
-        BENCH_ITEM="$warm" BENCH_SEQUENTIAL="$WARMUP_ORDERS" BENCH_BUYER_PREFIX=w
+        BENCH_ITEM="$warm" BENCH_SEQUENTIAL="$orders" BENCH_BUYER_PREFIX=w
     check "$dir/warmup" "$warm" "$dir/warmup/accepted.txt"
     load "$dir/warmup-sellout" "$url" "$CONNECTIONS" "$WARMUP" BENCH_ITEM="$sellout" BENCH_BUYERS="$BUYERS"
     check "$dir/warmup-sellout" "$sellout" "$dir/warmup-sellout/accepted.txt"
+    sold=$(wc -l <"$dir/warmup-sellout/accepted.txt")
+    ((sold >= STOCK)) || say "warning: the warm-up sale sold $sold of $STOCK units in ${WARMUP}s: its refusals were not warmed up (BENCH_WARMUP_SECONDS, BENCH_STOCK, BENCH_BUYERS)"
     WARM_ITEMS=("$warm" "$sellout")
     WARM_CHECKS=("$warm" "$dir/warmup/accepted.txt" "$sellout" "$dir/warmup-sellout/accepted.txt")
 }
@@ -230,7 +235,7 @@ spike() {
         APP_PORT=${ports[0]}
     fi
     item=$(open_sale "$APP_PORT" "$STOCK" 1)
-    warm_up "$dir" "$url"
+    warm_up "$dir" "$url" "$((apis > 0 ? apis : 1))"
 
     say "ceiling: trivial endpoint, $CONNECTIONS connections, ${CEILING_SECONDS}s"
     load "$dir/ceiling" "$url" "$CONNECTIONS" "$CEILING_SECONDS" BENCH_KIND=get

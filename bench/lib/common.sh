@@ -378,7 +378,7 @@ gatling_build() {
 # while its orders settle; then RATE buyers a second for SECONDS, each one purchase of ITEM; per-request log in DIR/requests-gatling.log, DIR/accepted.txt (the warm-up's
 # in DIR/warmup/), CPU by part over the window in DIR/cpu.json, the app's timers at the window's start
 # in DIR/../metrics-before.prom (the caller scrapes the end), the JIT readings of the app (APP_PID)
-# around the window in DIR/jit-before.txt and DIR/jit-after.txt; sets OPEN_WARMUP_SECONDS,
+# from the pause's start to the window's end in DIR/jit-before.txt and DIR/jit-after.txt; sets OPEN_WARMUP_SECONDS,
 # OPEN_PAUSE_SECONDS and OPEN_WARMUP_FRACTION to what it used. The warm-up is long because Gatling's
 # own JIT is: after 10 s it still spent about 1 ms of CPU per request, twice what it spends after
 # 40 s, and took the cores the system was measured on (ADR 0056).
@@ -416,10 +416,12 @@ open_load() {
     # SECONDS from the first measured arrival (DIR/measuring, about a second later). Each wait ends
     # early if Gatling is gone. Gatling stays until DIR/cpu-taken, so that the reading counts its JVM.
     (await_file "$dir/started" "$gatling_pid" || exit 0
-        sleep "$((warmup + pause))"
+        # the JIT's first reading as the pause starts: jstat is a JVM of its own, kept out of the window
+        sleep "$warmup"
+        jit_count "$dir/jit-before.txt" app="$APP_PID"
+        sleep "$pause"
         scrape "$url" "$dir/../metrics-before.prom"
         await_file "$dir/measuring" "$gatling_pid" || exit 0
-        jit_count "$dir/jit-before.txt" app="$APP_PID"
         { cpu_start "$dir" && sleep "$seconds" && cpu_stop "$dir"; } || say "warning: no CPU reading for $dir"
         jit_count "$dir/jit-after.txt" app="$APP_PID"
         touch "$dir/cpu-taken") &
@@ -449,17 +451,20 @@ export BENCH_OWN_PIDS=${BENCH_OWN_PIDS:-$(mktemp -t bench-own-pids.XXXXXX)}
 cpu_start() { mkdir -p "$1" && python3 "$BENCH_ROOT/bench/lib/cpu.py" snap "$1/.cpu-start.json"; }
 cpu_stop() { python3 "$BENCH_ROOT/bench/lib/cpu.py" diff "$1/.cpu-start.json" "$1/cpu.json" && rm -f "$1/.cpu-start.json"; }
 
-# jit_count FILE NAME=PID...: each JVM's compilations and compiler seconds so far, one line
+# jit_count FILE NAME=PID...: each JVM's compilations and compile-task seconds so far, one line
 # "NAME COMPILATIONS SECONDS" each, read by jstat from the JVM's perf data (the app is not asked);
-# two readings around a load say whether its window ran compiled code (ADR 0067).
+# two readings around a load say whether its window ran compiled code (ADR 0067). jstat is a JVM
+# of its own (about 0.3 s of CPU): read it outside the measured window. A JVM it cannot read
+# (-XX:-UsePerfData) gets no line; the report says so.
 jit_count() {
     local file=$1 pair
     shift
     mkdir -p "$(dirname "$file")"
     : >"$file"
     for pair in "$@"; do
-        "$(dirname "$BENCH_JAVA")/jstat" -compiler "${pair#*=}" 2>/dev/null \
-            | awk -v name="${pair%%=*}" 'NR == 2 { print name, $1, $4 }' >>"$file" || true
+        # an English locale: jstat writes its seconds with the JVM's decimal separator
+        "$(dirname "$BENCH_JAVA")/jstat" -J-Duser.language=en -J-Duser.country=US -compiler "${pair#*=}" 2>/dev/null \
+            | awk -v name="${pair%%=*}" 'NR == 2 && NF >= 4 { print name, $1, $4 }' >>"$file" || true
     done
 }
 

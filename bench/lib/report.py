@@ -392,22 +392,34 @@ def gc_pauses(path, start_ms, end_ms):
 
 def jit_over_load(directory, load):
     """Each JVM's JIT over the load (bench/lib/common.sh, jit_count: jstat readings just before and
-    just after it): {label: {"compilations", "compiler_s", "compiler_cores"}}, the compiler's
-    seconds also as a share of one core over the load. A window that runs compiled code shows few
-    compilations (ADR 0067)."""
+    just after it): {label: {"compilations", "compiler_s", "compiler_cores"}} in the readings'
+    order, compiler_s being the compile tasks' wall time (not CPU time), also over the load's
+    seconds. A window that runs compiled code shows few compilations (ADR 0067). A JVM jstat could
+    not read gets {"no_reading": True}; nothing at all if the readings were not taken."""
     def reading(name):
         path = os.path.join(directory, "load", name)
         if not os.path.exists(path):
-            return {}
+            return None
+        found = {}
         with open(path) as f:
-            return {label: (int(count), float(secs)) for label, count, secs in (line.split() for line in f if line.strip())}
+            for line in f:
+                parts = line.split()
+                try:
+                    found[parts[0]] = (int(parts[1]), float(parts[2].replace(",", ".")))
+                except (IndexError, ValueError):
+                    continue
+        return found
     before, after = reading("jit-before.txt"), reading("jit-after.txt")
+    if before is None or after is None:
+        return {}
     seconds = (load or {}).get("seconds") or 0
     out = {}
-    for label in before.keys() & after.keys():
+    for label in [l for l in before if l in after]:
         compiled, secs = after[label][0] - before[label][0], after[label][1] - before[label][1]
         out[label] = {"compilations": compiled, "compiler_s": round(secs, 3),
                       "compiler_cores": round(secs / seconds, 3) if seconds else None}
+    if not out:
+        out["app"] = {"no_reading": True}
     return out
 
 
@@ -441,7 +453,8 @@ def stall_rows(run):
     for label in (k[len("jit_"):] for k in stalls if k.startswith("jit_")):
         j = stalls["jit_" + label]
         rows.append(("the %s's JIT over the load (jstat -compiler before and after): methods compiled, "
-                     "compiler seconds, as cores" % label,
+                     "the compile tasks' seconds (wall time), over the load's seconds" % label,
+                     "no reading (jstat could not read the JVM)" if j.get("no_reading") else
                      "%d, %s s, %s" % (j["compilations"], fmt(j["compiler_s"]), fmt(j["compiler_cores"]))))
     # the broker first, then every process of the app the probe watched (app, or api-N and worker)
     for label in sorted((k[len("cpu_wait_"):] for k in stalls if k.startswith("cpu_wait_")), key=lambda l: (l != "broker", l)):
