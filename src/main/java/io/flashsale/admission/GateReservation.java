@@ -53,7 +53,11 @@ class GateReservation {
         GateDecision decision = gate.reserve(item.id(), attempts, command.userId(), command.quantity(), idempotencyKey);
         metrics.gateReserve().record(System.nanoTime() - gateStarted, TimeUnit.NANOSECONDS);
         return switch (decision.outcome()) {
-            case ADMITTED, REPLAY -> decision;
+            case ADMITTED -> {
+                soldOut.admitted(item.id());
+                yield decision;
+            }
+            case REPLAY -> decision;
             case SOLD_OUT -> {
                 soldOut.markSoldOut(item.id(), decision.unitsLeft());
                 throw soldOut(item);

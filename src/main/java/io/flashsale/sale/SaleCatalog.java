@@ -1,6 +1,5 @@
 package io.flashsale.sale;
 
-import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import java.time.Clock;
@@ -29,7 +28,7 @@ public class SaleCatalog {
     private final SaleItemRows itemRows;
     private final LoadingCache<Long, Optional<SaleItem>> items;
     private final LoadingCache<Long, Optional<Sale>> views;
-    private final Cache<Boolean, List<Sale>> listing;
+    private final LoadingCache<Boolean, List<Sale>> listing;
     private final Clock clock;
     private final ApplicationEventPublisher events;
     private final Duration saleTtl;
@@ -45,10 +44,11 @@ public class SaleCatalog {
         this.events = events;
         this.clock = clock;
         this.saleTtl = settings.saleTtl();
-        this.listing = Caffeine.newBuilder()
+        this.listing = Caffeine.newBuilder() // read by every listing a crowd reloads: refreshed ahead, as items
                 .maximumSize(1)
+                .refreshAfterWrite(settings.saleTtl().dividedBy(2))
                 .expireAfterWrite(settings.saleTtl())
-                .build();
+                .build(any -> sales.findNotEndedBy(clock.instant(), LISTED));
         // Read by every purchase: an entry past half its age is reloaded in the background while
         // purchases go on with the one they have. A load in the request path would hold every
         // purchase of the item for as long as PostgreSQL takes to answer (seconds when settlement
@@ -89,7 +89,7 @@ public class SaleCatalog {
      * most {@code FLASHSALE_CATALOG_SALE_TTL} old (a sale that ended since may still be in it).
      */
     public List<Sale> openAndUpcoming() {
-        return listing.get(Boolean.TRUE, any -> sales.findNotEndedBy(clock.instant(), LISTED));
+        return listing.get(Boolean.TRUE);
     }
 
     static final int LISTED = 100;

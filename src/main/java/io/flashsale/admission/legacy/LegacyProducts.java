@@ -45,10 +45,16 @@ class LegacyProducts {
     LegacyProducts(SaleCatalog catalog, Clock clock) {
         Duration ttl = catalog.saleTtl();
         this.clock = clock;
-        this.bySku =
-                Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(ttl).build(catalog::itemsWithSku);
+        // Read by every purchase of the facade: refreshed ahead, as the catalog's items, so that an
+        // entry's end does not hold every buyer of the SKU behind one PostgreSQL query at once.
+        this.bySku = Caffeine.newBuilder()
+                .maximumSize(10_000)
+                .refreshAfterWrite(ttl.dividedBy(2))
+                .expireAfterWrite(ttl)
+                .build(catalog::itemsWithSku);
         this.anyOpen = Caffeine.newBuilder()
                 .maximumSize(1)
+                .refreshAfterWrite(ttl.dividedBy(2))
                 .expireAfterWrite(ttl)
                 .build(key -> catalog.anySaleOpenAt(clock.instant()));
     }
