@@ -50,18 +50,23 @@ class GateReservation {
                         OrderIds.forRequest(gate.keys().prefix(), item.id(), command.userId(), command.quantity(), key))
                 .orElseGet(() -> List.of(OrderIds.fresh()));
         long gateStarted = System.nanoTime();
-        GateDecision decision = gate.reserve(item.id(), attempts, command.userId(), command.quantity(), idempotencyKey);
+        long asked = soldOut.now();
+        GateDecision decision;
+        try {
+            decision = gate.reserve(item.id(), attempts, command.userId(), command.quantity(), idempotencyKey);
+        } catch (RuntimeException e) {
+            soldOut.unanswered(item.id());
+            throw e;
+        }
         metrics.gateReserve().record(System.nanoTime() - gateStarted, TimeUnit.NANOSECONDS);
+        switch (decision.outcome()) {
+            case ADMITTED -> soldOut.admitted(item.id(), command.quantity(), asked);
+            case SOLD_OUT -> soldOut.markSoldOut(item.id(), decision.unitsLeft(), asked);
+            default -> soldOut.unanswered(item.id());
+        }
         return switch (decision.outcome()) {
-            case ADMITTED -> {
-                soldOut.admitted(item.id());
-                yield decision;
-            }
-            case REPLAY -> decision;
-            case SOLD_OUT -> {
-                soldOut.markSoldOut(item.id(), decision.unitsLeft());
-                throw soldOut(item);
-            }
+            case ADMITTED, REPLAY -> decision;
+            case SOLD_OUT -> throw soldOut(item);
             case LIMIT_REACHED ->
                 throw new ApiException(
                         ErrorCode.ALREADY_PURCHASED, "The per-user limit of " + item.perUserLimit() + " is reached");

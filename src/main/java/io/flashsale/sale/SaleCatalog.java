@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -45,6 +46,7 @@ public class SaleCatalog {
         this.clock = clock;
         this.saleTtl = settings.saleTtl();
         this.listing = Caffeine.newBuilder() // read by every listing a crowd reloads: refreshed ahead, as items
+                .executor(RELOADS)
                 .maximumSize(1)
                 .refreshAfterWrite(settings.saleTtl().dividedBy(2))
                 .expireAfterWrite(settings.saleTtl())
@@ -54,11 +56,13 @@ public class SaleCatalog {
         // purchase of the item for as long as PostgreSQL takes to answer (seconds when settlement
         // has its connections busy), all at once.
         this.items = Caffeine.newBuilder()
+                .executor(RELOADS)
                 .maximumSize(10_000)
                 .refreshAfterWrite(settings.itemTtl().dividedBy(2))
                 .expireAfterWrite(settings.itemTtl())
                 .build(itemRows::find);
         this.views = Caffeine.newBuilder() // read by every page a crowd reloads: refreshed ahead, as items
+                .executor(RELOADS)
                 .maximumSize(10_000)
                 .refreshAfterWrite(settings.saleTtl().dividedBy(2))
                 .expireAfterWrite(settings.saleTtl())
@@ -93,6 +97,14 @@ public class SaleCatalog {
     }
 
     static final int LISTED = 100;
+
+    /**
+     * Where the caches of the catalog (and of the compatibility facade) reload entries ahead of
+     * their end: a virtual thread each, since a reload waits for PostgreSQL, and Caffeine's default,
+     * the common fork-join pool, has a single thread on a two-core machine.
+     */
+    public static final Executor RELOADS =
+            reload -> Thread.ofVirtual().name("catalog-reload").start(reload);
 
     public Optional<Sale> find(long saleId) {
         return sales.findSale(saleId);

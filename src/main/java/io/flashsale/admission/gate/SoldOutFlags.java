@@ -18,9 +18,12 @@ import org.springframework.stereotype.Component;
  * <p>In case such a message was lost, a flag older than {@code FLASHSALE_GATE_SOLD_OUT_TTL} is
  * checked again, by one request only: the first purchase that finds it stale asks the gate, and
  * the rest of the crowd is still answered from memory meanwhile. Its answer sets a fresh flag, or
- * clears it if the gate admitted it. If that request never brings an answer (Redis failed it),
- * another may ask one TTL later. So a lost message keeps a unit off offer for at most two TTLs,
- * and a sold-out item costs one gate call per TTL per instance, however many buyers are waiting
+ * clears it if the gate admitted it; an answer that says nothing of the stock (the buyer's limit,
+ * an error) hands the re-check to the next request at once. So a lost message keeps a unit off
+ * offer for about one TTL and a gate call, and a sold-out item costs one gate call per TTL per
+ * instance, however many buyers are waiting. Each answer carries the time its question was sent
+ * ({@link #now}): an answer sent before the flag was set or cleared is older news and changes
+ * nothing
  * (docs/adr/0012, 0068: when every flag simply expired, the whole crowd in flight asked the gate at
  * once, and those requests waited for Redis hundreds of milliseconds together).
  */
@@ -28,6 +31,9 @@ import org.springframework.stereotype.Component;
 public class SoldOutFlags {
 
     private final Cache<Long, Flag> flags;
+    /** When each item's flag was last cleared: a "sold out" asked before that is out of date. */
+    private final Cache<Long, Long> clearedAtNanos;
+
     private final long ttlNanos;
     private final LongSupplier nanoTime;
 
@@ -41,18 +47,25 @@ public class SoldOutFlags {
         this.ttlNanos = ttl.toNanos();
         this.nanoTime = nanoTime;
         this.flags = Caffeine.newBuilder().maximumSize(100_000).build();
+        this.clearedAtNanos = Caffeine.newBuilder().maximumSize(100_000).build();
     }
 
     /**
-     * What the gate said, and when it was last asked: when it said so, then when a request claimed
-     * the re-check.
+     * What the gate said, the time its question was sent, and when the gate was last asked: that
+     * time, or a later one when a request claimed the re-check (the flag's age counts from it).
      */
-    private record Flag(long unitsLeft, AtomicLong askedAtNanos) {}
+    private record Flag(long unitsLeft, long sentAtNanos, AtomicLong askedAtNanos) {}
+
+    /** The time to give the answers of a gate call asked now, in this class's clock. */
+    public long now() {
+        return nanoTime.getAsLong();
+    }
 
     /**
      * Whether a purchase of {@code quantity} units of the item is to be refused from memory. False
      * if no flag stands or it allows that many, and for the one request that re-checks a stale flag;
-     * that request must then report the gate's answer ({@link #markSoldOut} or {@link #admitted}).
+     * every request let through reports the gate's answer: {@link #markSoldOut}, {@link #admitted}
+     * or {@link #unanswered}.
      */
     public boolean isSoldOutFor(long itemId, int quantity) {
         Flag flag = flags.getIfPresent(itemId);
@@ -68,17 +81,54 @@ public class SoldOutFlags {
         return !flag.askedAtNanos().compareAndSet(asked, now);
     }
 
-    /** The gate refused a purchase as sold out, with {@code unitsLeftInGate} units still there. */
-    public void markSoldOut(long itemId, long unitsLeftInGate) {
-        flags.put(itemId, new Flag(Math.max(0, unitsLeftInGate), new AtomicLong(nanoTime.getAsLong())));
+    /**
+     * The gate refused a purchase asked at {@code sentAtNanos} as sold out, with {@code
+     * unitsLeftInGate} units still there; ignored if the flag was cleared or set since.
+     */
+    public void markSoldOut(long itemId, long unitsLeftInGate, long sentAtNanos) {
+        Long cleared = clearedAtNanos.getIfPresent(itemId);
+        if (cleared != null && cleared - sentAtNanos > 0) {
+            return;
+        }
+        flags.asMap()
+                .merge(
+                        itemId,
+                        new Flag(Math.max(0, unitsLeftInGate), sentAtNanos, new AtomicLong(sentAtNanos)),
+                        (standing, heard) -> heard.sentAtNanos() - standing.sentAtNanos() > 0 ? heard : standing);
     }
 
-    /** The gate admitted a purchase of the item: any flag this instance had is out of date. */
-    public void admitted(long itemId) {
-        flags.invalidate(itemId);
+    /**
+     * The gate admitted {@code quantity} units asked at {@code sentAtNanos}. Only more units than
+     * the flag allows, asked after it was set, prove that units came back: an admission asked
+     * before the sell-out was answered is older news.
+     */
+    public void admitted(long itemId, int quantity, long sentAtNanos) {
+        flags.asMap().computeIfPresent(itemId, (id, flag) -> {
+            if (quantity > flag.unitsLeft() && sentAtNanos - flag.sentAtNanos() > 0) {
+                clearedAtNanos.put(id, nanoTime.getAsLong());
+                return null;
+            }
+            return flag;
+        });
     }
 
+    /**
+     * The gate's answer said nothing of the stock (the buyer's limit, a closed sale, an error): the
+     * next request may re-check a stale flag at once.
+     */
+    public void unanswered(long itemId) {
+        Flag flag = flags.getIfPresent(itemId);
+        if (flag != null) {
+            long asked = flag.askedAtNanos().get();
+            if (asked != flag.sentAtNanos() && nanoTime.getAsLong() - asked < ttlNanos) {
+                flag.askedAtNanos().compareAndSet(asked, asked - ttlNanos);
+            }
+        }
+    }
+
+    /** Units came back (a release, a warm-up). */
     void clear(long itemId) {
+        clearedAtNanos.put(itemId, nanoTime.getAsLong());
         flags.invalidate(itemId);
     }
 }

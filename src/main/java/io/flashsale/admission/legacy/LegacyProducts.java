@@ -48,11 +48,13 @@ class LegacyProducts {
         // Read by every purchase of the facade: refreshed ahead, as the catalog's items, so that an
         // entry's end does not hold every buyer of the SKU behind one PostgreSQL query at once.
         this.bySku = Caffeine.newBuilder()
+                .executor(SaleCatalog.RELOADS)
                 .maximumSize(10_000)
                 .refreshAfterWrite(ttl.dividedBy(2))
                 .expireAfterWrite(ttl)
                 .build(catalog::itemsWithSku);
         this.anyOpen = Caffeine.newBuilder()
+                .executor(SaleCatalog.RELOADS)
                 .maximumSize(1)
                 .refreshAfterWrite(ttl.dividedBy(2))
                 .expireAfterWrite(ttl)

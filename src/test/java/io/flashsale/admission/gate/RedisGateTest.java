@@ -421,7 +421,7 @@ class RedisGateTest {
             List<UUID> held = IntStream.range(0, RedisGate.SCRIPT_CHUNK + 5)
                     .mapToObj(i -> admitted(chunked, item, "buyer" + i).orderId())
                     .toList();
-            flags.markSoldOut(item.id(), 0);
+            flags.markSoldOut(item.id(), 0, flags.now());
 
             assertThatThrownBy(() -> chunked.release(item.id(), held))
                     .isInstanceOf(RedisConnectionFailureException.class);

@@ -27,7 +27,7 @@ class SoldOutFlagsTest {
     void aFreshFlagRefusesWhatTheGateCannotGiveAndNothingElse() {
         assertThat(flags.isSoldOutFor(1, 1)).as("no flag").isFalse();
 
-        flags.markSoldOut(1, 2);
+        flags.markSoldOut(1, 2, flags.now());
 
         assertThat(flags.isSoldOutFor(1, 2)).as("the gate still has 2").isFalse();
         assertThat(flags.isSoldOutFor(1, 3)).isTrue();
@@ -36,7 +36,7 @@ class SoldOutFlagsTest {
 
     @Test
     void whenTheFlagIsStaleOnlyOneOfTheCrowdAsksTheGate() throws Exception {
-        flags.markSoldOut(1, 0);
+        flags.markSoldOut(1, 0, flags.now());
         advance(TTL);
 
         int crowd = 2_000;
@@ -61,11 +61,11 @@ class SoldOutFlagsTest {
 
     @Test
     void theAskersAnswerSetsAFreshFlag() {
-        flags.markSoldOut(1, 0);
+        flags.markSoldOut(1, 0, flags.now());
         advance(TTL);
         assertThat(flags.isSoldOutFor(1, 1)).as("the one that asks").isFalse();
 
-        flags.markSoldOut(1, 0);
+        flags.markSoldOut(1, 0, flags.now());
         advance(TTL.minusMillis(1));
 
         assertThat(flags.isSoldOutFor(1, 1))
@@ -75,7 +75,7 @@ class SoldOutFlagsTest {
 
     @Test
     void anAskerThatNeverAnswersIsFollowedByAnotherOneTtlLater() {
-        flags.markSoldOut(1, 0);
+        flags.markSoldOut(1, 0, flags.now());
         advance(TTL);
         assertThat(flags.isSoldOutFor(1, 1)).as("asks, and its call fails").isFalse();
 
@@ -88,13 +88,90 @@ class SoldOutFlagsTest {
     }
 
     @Test
-    void anAdmissionOrAReleaseClearsTheFlag() {
-        flags.markSoldOut(1, 0);
-        flags.admitted(1);
-        assertThat(flags.isSoldOutFor(1, 1)).isFalse();
+    void anAnswerThatSaysNothingOfTheStockHandsTheRecheckOnAtOnce() {
+        flags.markSoldOut(1, 0, flags.now());
+        advance(TTL);
+        assertThat(flags.isSoldOutFor(1, 1))
+                .as("asks, and meets the buyer's limit")
+                .isFalse();
+        assertThat(flags.isSoldOutFor(1, 1)).isTrue();
 
-        flags.markSoldOut(2, 0);
+        flags.unanswered(1);
+
+        assertThat(flags.isSoldOutFor(1, 1)).as("the next one asks").isFalse();
+        assertThat(flags.isSoldOutFor(1, 1)).as("and only it").isTrue();
+    }
+
+    @Test
+    void anUnansweredCallDoesNotAgeAFreshFlag() {
+        flags.markSoldOut(1, 0, flags.now());
+        flags.unanswered(1);
+        assertThat(flags.isSoldOutFor(1, 1)).isTrue();
+    }
+
+    @Test
+    void anAdmissionOfMoreThanTheFlagAllowsAskedAfterItClearsIt() {
+        long beforeTheSellOut = flags.now();
+        advance(Duration.ofMillis(1));
+        flags.markSoldOut(1, 0, flags.now());
+        advance(Duration.ofMillis(1));
+
+        flags.admitted(1, 1, beforeTheSellOut);
+        assertThat(flags.isSoldOutFor(1, 1))
+                .as("the last unit, asked before the sell-out")
+                .isTrue();
+
+        long asked = flags.now();
+        advance(Duration.ofMillis(1));
+        flags.admitted(1, 1, asked);
+        assertThat(flags.isSoldOutFor(1, 1)).as("a unit came back").isFalse();
+    }
+
+    @Test
+    void anAdmissionTheFlagAllowsLeavesItStanding() {
+        flags.markSoldOut(1, 2, flags.now());
+        advance(Duration.ofMillis(1));
+        flags.admitted(1, 2, flags.now());
+        assertThat(flags.isSoldOutFor(1, 3)).isTrue();
+    }
+
+    @Test
+    void aSoldOutAskedBeforeARestockDoesNotSetTheFlagAgain() {
+        long asked = flags.now();
+        advance(Duration.ofMillis(1));
+        flags.clear(1);
+        advance(Duration.ofMillis(1));
+
+        flags.markSoldOut(1, 0, asked);
+
+        assertThat(flags.isSoldOutFor(1, 1)).isFalse();
+    }
+
+    @Test
+    void anOlderSoldOutDoesNotReplaceANewerOne() {
+        long older = flags.now();
+        advance(Duration.ofMillis(1));
+        flags.markSoldOut(1, 0, flags.now());
+        flags.markSoldOut(1, 5, older);
+        assertThat(flags.isSoldOutFor(1, 1))
+                .as("the newer answer: nothing left")
+                .isTrue();
+    }
+
+    @Test
+    void aReleaseClearsTheFlag() {
+        flags.markSoldOut(2, 0, flags.now());
         flags.clear(2);
         assertThat(flags.isSoldOutFor(2, 1)).isFalse();
+    }
+
+    @Test
+    void theClockMayWrap() {
+        clock.set(Long.MAX_VALUE - 1_000);
+        flags.markSoldOut(1, 0, flags.now());
+        advance(TTL.minusMillis(1));
+        assertThat(flags.isSoldOutFor(1, 1)).isTrue();
+        advance(Duration.ofMillis(1));
+        assertThat(flags.isSoldOutFor(1, 1)).isFalse();
     }
 }
