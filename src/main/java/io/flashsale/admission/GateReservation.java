@@ -62,7 +62,7 @@ class GateReservation {
         switch (decision.outcome()) {
             case ADMITTED -> soldOut.admitted(item.id(), command.quantity(), asked);
             case SOLD_OUT -> soldOut.markSoldOut(item.id(), decision.unitsLeft(), asked);
-            default -> soldOut.unanswered(item.id());
+            case REPLAY, LIMIT_REACHED, NOT_OPEN, ATTEMPTS_EXHAUSTED, NOT_LOADED -> soldOut.unanswered(item.id());
         }
         return switch (decision.outcome()) {
             case ADMITTED, REPLAY -> decision;

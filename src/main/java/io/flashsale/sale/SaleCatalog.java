@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Semaphore;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -100,11 +101,25 @@ public class SaleCatalog {
 
     /**
      * Where the caches of the catalog (and of the compatibility facade) reload entries ahead of
-     * their end: a virtual thread each, since a reload waits for PostgreSQL, and Caffeine's default,
-     * the common fork-join pool, has a single thread on a two-core machine.
+     * their end: a virtual thread each, two at a time, since a reload waits for PostgreSQL, and
+     * Caffeine's default, the common fork-join pool, has a single thread on a two-core machine.
      */
-    public static final Executor RELOADS =
-            reload -> Thread.ofVirtual().name("catalog-reload").start(reload);
+    public static final Executor RELOADS = new Executor() {
+        /** Reloads at once at most: they share the connection pool with settlement. */
+        private final Semaphore running = new Semaphore(2);
+
+        @Override
+        public void execute(Runnable reload) {
+            Thread.ofVirtual().name("catalog-reload").start(() -> {
+                running.acquireUninterruptibly();
+                try {
+                    reload.run();
+                } finally {
+                    running.release();
+                }
+            });
+        }
+    };
 
     public Optional<Sale> find(long saleId) {
         return sales.findSale(saleId);

@@ -25,8 +25,8 @@ import org.springframework.data.redis.listener.RedisMessageListenerContainer;
  * item came back (its sold-out flag goes), a sale changed (its cached metadata goes), units of items
  * moved and orders changed status (its event streams push them, docs/adr/0050, through
  * {@link LiveChangeListener}). Pub/sub delivers to
- * whoever is connected at that moment and keeps nothing, so both caches also expire on their own
- * (docs/adr/0012, 0013), and a stream shows what it missed when its client reconnects. For the same reason the subscription is not a condition of
+ * whoever is connected at that moment and keeps nothing, so a sold-out flag is re-checked once
+ * stale and cached metadata expires on its own (docs/adr/0012, 0013, 0068), and a stream shows what it missed when its client reconnects. For the same reason the subscription is not a condition of
  * starting: it is made once the application is ready, and tried again every few seconds until
  * Redis takes it, so an instance that starts while Redis is slow or away still serves.
  */

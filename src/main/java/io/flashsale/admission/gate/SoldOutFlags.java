@@ -44,10 +44,17 @@ public class SoldOutFlags {
 
     /** @param nanoTime a monotonic clock in nanoseconds ({@link System#nanoTime} but in tests) */
     SoldOutFlags(Duration ttl, LongSupplier nanoTime) {
+        if (ttl.isNegative() || ttl.isZero()) {
+            throw new IllegalArgumentException("FLASHSALE_GATE_SOLD_OUT_TTL must be positive, was " + ttl);
+        }
         this.ttlNanos = ttl.toNanos();
         this.nanoTime = nanoTime;
         this.flags = Caffeine.newBuilder().maximumSize(100_000).build();
-        this.clearedAtNanos = Caffeine.newBuilder().maximumSize(100_000).build();
+        // an answer is in flight for a request's lifetime at most: a minute covers it
+        this.clearedAtNanos = Caffeine.newBuilder()
+                .maximumSize(100_000)
+                .expireAfterWrite(Duration.ofMinutes(1).plus(ttl))
+                .build();
     }
 
     /**
@@ -86,15 +93,15 @@ public class SoldOutFlags {
      * unitsLeftInGate} units still there; ignored if the flag was cleared or set since.
      */
     public void markSoldOut(long itemId, long unitsLeftInGate, long sentAtNanos) {
-        Long cleared = clearedAtNanos.getIfPresent(itemId);
-        if (cleared != null && cleared - sentAtNanos > 0) {
-            return;
-        }
-        flags.asMap()
-                .merge(
-                        itemId,
-                        new Flag(Math.max(0, unitsLeftInGate), sentAtNanos, new AtomicLong(sentAtNanos)),
-                        (standing, heard) -> heard.sentAtNanos() - standing.sentAtNanos() > 0 ? heard : standing);
+        Flag heard = new Flag(Math.max(0, unitsLeftInGate), sentAtNanos, new AtomicLong(sentAtNanos));
+        // under the entry's lock, as clear and admitted: a clear cannot slip between the check and the write
+        flags.asMap().compute(itemId, (id, standing) -> {
+            Long cleared = clearedAtNanos.getIfPresent(id);
+            if (cleared != null && cleared - sentAtNanos > 0) {
+                return standing;
+            }
+            return standing == null || sentAtNanos - standing.sentAtNanos() > 0 ? heard : standing;
+        });
     }
 
     /**
@@ -128,7 +135,9 @@ public class SoldOutFlags {
 
     /** Units came back (a release, a warm-up). */
     void clear(long itemId) {
-        clearedAtNanos.put(itemId, nanoTime.getAsLong());
-        flags.invalidate(itemId);
+        flags.asMap().compute(itemId, (id, standing) -> {
+            clearedAtNanos.put(id, nanoTime.getAsLong());
+            return null;
+        });
     }
 }

@@ -10,7 +10,7 @@ import org.springframework.stereotype.Component;
  * streams read the figure again, {@link StockListener}), or that units may be back (every API
  * instance also drops its sold-out flag for the item). Used by {@link RedisGate}, {@link
  * GateReturns} and {@link GateRepair}. Never fails: a lost announcement is made good by the flags'
- * expiry and the next change.
+ * re-check once they are stale ({@link SoldOutFlags}) and the next change.
  */
 @Component
 class StockAnnouncements {
@@ -42,7 +42,7 @@ class StockAnnouncements {
     /**
      * Units of this item may be back: every API instance drops its sold-out flag for it (this one
      * at once, the others through pub/sub on {@link GateKeys#restockChannel()}). If the message is
-     * lost, the flags expire on their own. The event streams hear of it with the next announcement
+     * lost, each instance's flag is re-checked once it is stale. The event streams hear of it with the next announcement
      * of moved units ({@link StockListener}).
      */
     void unitsMayBeBack(long itemId) {
@@ -52,7 +52,7 @@ class StockAnnouncements {
             redis.convertAndSend(keys.restockChannel(), Long.toString(itemId));
         } catch (RuntimeException e) {
             log.warn(
-                    "Could not announce that item {} has units again; other instances wait for their flags to expire: {}",
+                    "Could not announce that item {} has units again; other instances see it when their flags are re-checked: {}",
                     itemId,
                     e.toString());
         }

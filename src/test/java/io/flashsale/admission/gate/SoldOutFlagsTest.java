@@ -1,6 +1,7 @@
 package io.flashsale.admission.gate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -173,5 +174,14 @@ class SoldOutFlagsTest {
         assertThat(flags.isSoldOutFor(1, 1)).isTrue();
         advance(Duration.ofMillis(1));
         assertThat(flags.isSoldOutFor(1, 1)).isFalse();
+    }
+
+    @Test
+    void aTtlOfZeroOrLessIsRefusedAtStart() {
+        assertThatThrownBy(() -> new SoldOutFlags(Duration.ZERO, clock::get))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("FLASHSALE_GATE_SOLD_OUT_TTL");
+        assertThatThrownBy(() -> new SoldOutFlags(Duration.ofSeconds(-1), clock::get))
+                .isInstanceOf(IllegalArgumentException.class);
     }
 }
