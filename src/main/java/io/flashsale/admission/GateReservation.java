@@ -59,11 +59,7 @@ class GateReservation {
             throw e;
         }
         metrics.gateReserve().record(System.nanoTime() - gateStarted, TimeUnit.NANOSECONDS);
-        switch (decision.outcome()) {
-            case ADMITTED -> soldOut.admitted(item.id(), command.quantity(), asked);
-            case SOLD_OUT -> soldOut.markSoldOut(item.id(), decision.unitsLeft(), asked);
-            case REPLAY, LIMIT_REACHED, NOT_OPEN, ATTEMPTS_EXHAUSTED, NOT_LOADED -> soldOut.unanswered(item.id());
-        }
+        soldOut.heard(item.id(), command.quantity(), decision, asked);
         return switch (decision.outcome()) {
             case ADMITTED, REPLAY -> decision;
             case SOLD_OUT -> throw soldOut(item);

@@ -1,14 +1,12 @@
 package io.flashsale.sale;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.flashsale.shared.RefreshedAheadCache;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -46,28 +44,11 @@ public class SaleCatalog {
         this.events = events;
         this.clock = clock;
         this.saleTtl = settings.saleTtl();
-        this.listing = Caffeine.newBuilder() // read by every listing a crowd reloads: refreshed ahead, as items
-                .executor(RELOADS)
-                .maximumSize(1)
-                .refreshAfterWrite(settings.saleTtl().dividedBy(2))
-                .expireAfterWrite(settings.saleTtl())
-                .build(any -> sales.findNotEndedBy(clock.instant(), LISTED));
-        // Read by every purchase: an entry past half its age is reloaded in the background while
-        // purchases go on with the one they have. A load in the request path would hold every
-        // purchase of the item for as long as PostgreSQL takes to answer (seconds when settlement
-        // has its connections busy), all at once.
-        this.items = Caffeine.newBuilder()
-                .executor(RELOADS)
-                .maximumSize(10_000)
-                .refreshAfterWrite(settings.itemTtl().dividedBy(2))
-                .expireAfterWrite(settings.itemTtl())
-                .build(itemRows::find);
-        this.views = Caffeine.newBuilder() // read by every page a crowd reloads: refreshed ahead, as items
-                .executor(RELOADS)
-                .maximumSize(10_000)
-                .refreshAfterWrite(settings.saleTtl().dividedBy(2))
-                .expireAfterWrite(settings.saleTtl())
-                .build(sales::findSale);
+        // read by every purchase, page and listing a crowd reloads (the items: seconds of PostgreSQL
+        // when settlement has its connections busy, for every purchase of the item at once)
+        this.listing = RefreshedAheadCache.of(1, saleTtl, any -> sales.findNotEndedBy(clock.instant(), LISTED));
+        this.items = RefreshedAheadCache.of(10_000, settings.itemTtl(), itemRows::find);
+        this.views = RefreshedAheadCache.of(10_000, saleTtl, sales::findSale);
     }
 
     @Transactional
@@ -98,28 +79,6 @@ public class SaleCatalog {
     }
 
     static final int LISTED = 100;
-
-    /**
-     * Where the caches of the catalog (and of the compatibility facade) reload entries ahead of
-     * their end: a virtual thread each, two at a time, since a reload waits for PostgreSQL, and
-     * Caffeine's default, the common fork-join pool, has a single thread on a two-core machine.
-     */
-    public static final Executor RELOADS = new Executor() {
-        /** Reloads at once at most: they share the connection pool with settlement. */
-        private final Semaphore running = new Semaphore(2);
-
-        @Override
-        public void execute(Runnable reload) {
-            Thread.ofVirtual().name("catalog-reload").start(() -> {
-                running.acquireUninterruptibly();
-                try {
-                    reload.run();
-                } finally {
-                    running.release();
-                }
-            });
-        }
-    };
 
     public Optional<Sale> find(long saleId) {
         return sales.findSale(saleId);

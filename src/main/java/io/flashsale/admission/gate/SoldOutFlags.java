@@ -71,8 +71,8 @@ public class SoldOutFlags {
     /**
      * Whether a purchase of {@code quantity} units of the item is to be refused from memory. False
      * if no flag stands or it allows that many, and for the one request that re-checks a stale flag;
-     * every request let through reports the gate's answer: {@link #markSoldOut}, {@link #admitted}
-     * or {@link #unanswered}.
+     * every request let through reports the gate's answer: {@link #heard}, or {@link #unanswered}
+     * if the call failed.
      */
     public boolean isSoldOutFor(long itemId, int quantity) {
         Flag flag = flags.getIfPresent(itemId);
@@ -89,10 +89,22 @@ public class SoldOutFlags {
     }
 
     /**
+     * What the gate answered to a purchase of {@code quantity} units of the item, asked at {@code
+     * sentAtNanos} ({@link #now}).
+     */
+    public void heard(long itemId, int quantity, GateDecision decision, long sentAtNanos) {
+        switch (decision.outcome()) {
+            case ADMITTED -> admitted(itemId, quantity, sentAtNanos);
+            case SOLD_OUT -> markSoldOut(itemId, decision.unitsLeft(), sentAtNanos);
+            case REPLAY, LIMIT_REACHED, NOT_OPEN, ATTEMPTS_EXHAUSTED, NOT_LOADED -> unanswered(itemId);
+        }
+    }
+
+    /**
      * The gate refused a purchase asked at {@code sentAtNanos} as sold out, with {@code
      * unitsLeftInGate} units still there; ignored if the flag was cleared or set since.
      */
-    public void markSoldOut(long itemId, long unitsLeftInGate, long sentAtNanos) {
+    void markSoldOut(long itemId, long unitsLeftInGate, long sentAtNanos) {
         Flag heard = new Flag(Math.max(0, unitsLeftInGate), sentAtNanos, new AtomicLong(sentAtNanos));
         // under the entry's lock, as clear and admitted: a clear cannot slip between the check and the write
         flags.asMap().compute(itemId, (id, standing) -> {
@@ -109,7 +121,7 @@ public class SoldOutFlags {
      * the flag allows, asked after it was set, prove that units came back: an admission asked
      * before the sell-out was answered is older news.
      */
-    public void admitted(long itemId, int quantity, long sentAtNanos) {
+    void admitted(long itemId, int quantity, long sentAtNanos) {
         flags.asMap().computeIfPresent(itemId, (id, flag) -> {
             if (quantity > flag.unitsLeft() && sentAtNanos - flag.sentAtNanos() > 0) {
                 clearedAtNanos.put(id, nanoTime.getAsLong());
@@ -120,8 +132,8 @@ public class SoldOutFlags {
     }
 
     /**
-     * The gate's answer said nothing of the stock (the buyer's limit, a closed sale, an error): the
-     * next request may re-check a stale flag at once.
+     * The gate's answer said nothing of the stock (the buyer's limit, a closed sale), or the call
+     * failed: the next request may re-check a stale flag at once.
      */
     public void unanswered(long itemId) {
         Flag flag = flags.getIfPresent(itemId);

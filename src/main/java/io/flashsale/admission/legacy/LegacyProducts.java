@@ -1,11 +1,11 @@
 package io.flashsale.admission.legacy;
 
-import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleChanged;
 import io.flashsale.sale.SaleItem;
 import io.flashsale.sale.SaleStatus;
+import io.flashsale.shared.RefreshedAheadCache;
 import io.flashsale.shared.StorableText;
 import java.time.Clock;
 import java.time.Duration;
@@ -45,20 +45,9 @@ class LegacyProducts {
     LegacyProducts(SaleCatalog catalog, Clock clock) {
         Duration ttl = catalog.saleTtl();
         this.clock = clock;
-        // Read by every purchase of the facade: refreshed ahead, as the catalog's items, so that an
-        // entry's end does not hold every buyer of the SKU behind one PostgreSQL query at once.
-        this.bySku = Caffeine.newBuilder()
-                .executor(SaleCatalog.RELOADS)
-                .maximumSize(10_000)
-                .refreshAfterWrite(ttl.dividedBy(2))
-                .expireAfterWrite(ttl)
-                .build(catalog::itemsWithSku);
-        this.anyOpen = Caffeine.newBuilder()
-                .executor(SaleCatalog.RELOADS)
-                .maximumSize(1)
-                .refreshAfterWrite(ttl.dividedBy(2))
-                .expireAfterWrite(ttl)
-                .build(key -> catalog.anySaleOpenAt(clock.instant()));
+        // read by every purchase of the facade
+        this.bySku = RefreshedAheadCache.of(10_000, ttl, catalog::itemsWithSku);
+        this.anyOpen = RefreshedAheadCache.of(1, ttl, key -> catalog.anySaleOpenAt(clock.instant()));
     }
 
     /**
