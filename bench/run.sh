@@ -11,7 +11,9 @@
 #   scale     settle with 1, 2 and 4 worker processes; the spike with 1 and 2 api processes behind nginx
 #   openloop  the spike's sale as an open crowd: its closed-loop capacity C first (the spike's load on an
 #             item of its own; C = its answers/s while units were left), then buyers arriving at BENCH_OPEN_FRACTION (0.5) x C a second whatever
-#             the answers (Gatling's open injection, bench/gatling), on fresh units; p99 from arrival
+#             the answers (Gatling's open injection, bench/gatling), on fresh units; p99 from arrival.
+#             The api and the worker run apart, the worker at BENCH_WORKER_NICE (10); BENCH_OPEN_WORKER=together
+#             runs one process with every role (ADR 0069)
 #   chaos     api, worker, dlq and reconciler processes, a crowd of buyers for BENCH_SECONDS (120) and a
 #             fault schedule drawn from BENCH_SEED meanwhile; then the invariants and the promises of
 #             DESIGN section 5 (docs/CHAOS.md). Prints the verdict line "chaos: seed=N ... verdict=PASS"
@@ -116,6 +118,11 @@ meta() {
 
 [[ $WARMUP_ORDERS =~ ^[1-9][0-9]*$ ]] || die "BENCH_WARMUP_ORDERS takes a whole number of purchases above 0, not '$WARMUP_ORDERS'"
 [[ ${BENCH_STALL_PROBES:-0} =~ ^[01]$ ]] || die "BENCH_STALL_PROBES takes 0 or 1, not '$BENCH_STALL_PROBES'"
+# openloop's layout (ADR 0069): settlement apart from the api, at a lower CPU weight, or in its process
+OPEN_WORKER=${BENCH_OPEN_WORKER:-apart} OPEN_WORKER_NICE=${BENCH_WORKER_NICE:-10}
+[[ $OPEN_WORKER =~ ^(apart|together)$ ]] || die "BENCH_OPEN_WORKER takes apart or together, not '$OPEN_WORKER'"
+[[ $OPEN_WORKER_NICE =~ ^-?[0-9]+$ ]] && ((OPEN_WORKER_NICE >= -20 && OPEN_WORKER_NICE <= 19)) ||
+    die "BENCH_WORKER_NICE takes a nice value from -20 to 19, not '$OPEN_WORKER_NICE'"
 
 # The settings that matter, recorded with every result.
 SETTINGS=(batch_size="$BATCH" batch_timeout="${FLASHSALE_SETTLEMENT_BATCH_TIMEOUT:-100ms}"
@@ -256,15 +263,26 @@ spike() {
     bench_cleanup
 }
 
-# openloop DIR: one process with every role; warm-up as the spike's; the spike's closed loop on an
+# openloop DIR: an api process and a worker process (or one with every role, OPEN_WORKER=together);
+# warm-up as the spike's; the spike's closed loop on an
 # item of its own gives the capacity C; then OPEN_FRACTION x C buyers a second arrive for
 # SECONDS_LOAD at a second item of the same stock (Gatling), whatever the answers.
 openloop() {
-    local dir=$1 url capacity_item item generator_item capacity rate
+    local dir=$1 url capacity_item item generator_item capacity rate layout=together
     mkdir -p "$dir"
     gatling_build
     bench_state
-    start_app app api,worker,dlq,reconciler
+    if [[ $OPEN_WORKER == apart ]]; then
+        # settlement in a process of its own, OPEN_WORKER_NICE below the api and the generator: the
+        # queue holds what the worker has not settled yet, and the buyers' answers come first (ADR 0069)
+        layout="apart, nice $OPEN_WORKER_NICE"
+        launch_app worker worker nice -n "$OPEN_WORKER_NICE"
+        local worker_pid=$APP_PID worker_port=$APP_PORT
+        start_app app api,dlq,reconciler
+        await_app worker "$worker_pid" "$worker_port"
+    else
+        start_app app api,worker,dlq,reconciler
+    fi
     url=http://127.0.0.1:$APP_PORT
     scraper_start "$url"
     capacity_item=$(open_sale "$APP_PORT" "$STOCK" 1)
@@ -299,7 +317,8 @@ print((split or {}).get("before_sold_out", {}).get("requests_per_s") or whole["r
         item="$item" capacity_item="$capacity_item" warm_items="${WARM_ITEMS[*]}" generator_warm_item="$generator_item" capacity_per_s="$capacity" \
         fraction="$OPEN_FRACTION" rate_per_s="$rate" sample_ms="${BENCH_SAMPLE_MS:-250}" "${SETTINGS[@]}" \
         generator_warmup_s="$OPEN_WARMUP_SECONDS" generator_pause_s="$OPEN_PAUSE_SECONDS" \
-        generator_warmup_fraction="$OPEN_WARMUP_FRACTION" scrape_every_s="${BENCH_SCRAPE_SECONDS:-5}"
+        generator_warmup_fraction="$OPEN_WARMUP_FRACTION" scrape_every_s="${BENCH_SCRAPE_SECONDS:-5}" \
+        worker="$layout"
     bench_cleanup
 }
 

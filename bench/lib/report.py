@@ -912,7 +912,7 @@ def cpu_use(directory, phase_name, unit, count, only=None):
 def settings(meta):
     keys = ["batch_size", "batch_timeout", "consumers", "heap", "pool", "fair_turns", "virtual_threads", "java_opts", "queue_version",
             "virtual_host", "generator_warmup_s", "generator_pause_s", "generator_warmup_fraction", "scrape_every_s",
-            "stall_probes"]
+            "stall_probes", "worker"]
     return {k: meta.get(k) for k in keys}
 
 
