@@ -42,13 +42,13 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib/common.sh"
 
 case $scenario in
     spike | settle | modes | bigstock | scale | chaos | lifecycle | openloop | overload) ;;
-    *) usage 33 ;;
+    *) usage 35 ;;
 esac
 # anything but --smoke after the scenario is a mistake, not a full-size run
 case ${2:-}${3:+ $3} in
     "") ;;
     --smoke) smoke=true ;;
-    *) usage 33 ;;
+    *) usage 35 ;;
 esac
 
 trap bench_cleanup EXIT
@@ -118,11 +118,14 @@ meta() {
 
 [[ $WARMUP_ORDERS =~ ^[1-9][0-9]*$ ]] || die "BENCH_WARMUP_ORDERS takes a whole number of purchases above 0, not '$WARMUP_ORDERS'"
 [[ ${BENCH_STALL_PROBES:-0} =~ ^[01]$ ]] || die "BENCH_STALL_PROBES takes 0 or 1, not '$BENCH_STALL_PROBES'"
-# openloop's layout (ADR 0069): settlement apart from the api, at a lower CPU weight, or in its process
+# openloop's layout (ADR 0069): settlement apart from the api at a lower CPU weight, or in its process
 OPEN_WORKER=${BENCH_OPEN_WORKER:-apart} OPEN_WORKER_NICE=${BENCH_WORKER_NICE:-10}
-[[ $OPEN_WORKER =~ ^(apart|together)$ ]] || die "BENCH_OPEN_WORKER takes apart or together, not '$OPEN_WORKER'"
-[[ $OPEN_WORKER_NICE =~ ^-?[0-9]+$ ]] && ((OPEN_WORKER_NICE >= -20 && OPEN_WORKER_NICE <= 19)) ||
-    die "BENCH_WORKER_NICE takes a nice value from -20 to 19, not '$OPEN_WORKER_NICE'"
+if [[ $scenario == openloop ]]; then
+    [[ $OPEN_WORKER =~ ^(apart|together)$ ]] || die "BENCH_OPEN_WORKER takes apart or together, not '$OPEN_WORKER'"
+    # no leading zero (bash would read 010 as octal) and at most two digits (no wrap-around)
+    [[ $OPEN_WORKER_NICE =~ ^(0|-?[1-9][0-9]?)$ ]] && ((OPEN_WORKER_NICE >= -20 && OPEN_WORKER_NICE <= 19)) ||
+        die "BENCH_WORKER_NICE takes a nice value from -20 to 19, not '$OPEN_WORKER_NICE'"
+fi
 
 # The settings that matter, recorded with every result.
 SETTINGS=(batch_size="$BATCH" batch_timeout="${FLASHSALE_SETTLEMENT_BATCH_TIMEOUT:-100ms}"
@@ -268,18 +271,24 @@ spike() {
 # item of its own gives the capacity C; then OPEN_FRACTION x C buyers a second arrive for
 # SECONDS_LOAD at a second item of the same stock (Gatling), whatever the answers.
 openloop() {
-    local dir=$1 url capacity_item item generator_item capacity rate layout=together
+    local dir=$1 url capacity_item item generator_item capacity rate layout=together worker_pid probed=()
     mkdir -p "$dir"
     gatling_build
     bench_state
     if [[ $OPEN_WORKER == apart ]]; then
         # settlement in a process of its own, OPEN_WORKER_NICE below the api and the generator: the
         # queue holds what the worker has not settled yet, and the buyers' answers come first (ADR 0069)
-        layout="apart, nice $OPEN_WORKER_NICE"
         launch_app worker worker nice -n "$OPEN_WORKER_NICE"
-        local worker_pid=$APP_PID worker_port=$APP_PORT
+        worker_pid=$APP_PID
+        local worker_port=$APP_PORT worker_nice
         start_app app api,dlq,reconciler
         await_app worker "$worker_pid" "$worker_port"
+        # nice -n adds to the harness's own nice, and without root it cannot lower it: what ran is recorded
+        worker_nice=$(ps -o ni= -p "$worker_pid" | tr -d ' ')
+        [[ $worker_nice == "$OPEN_WORKER_NICE" ]] ||
+            say "warning: the worker runs at nice $worker_nice, not BENCH_WORKER_NICE=$OPEN_WORKER_NICE (see $RUN_DIR/logs/worker.log)"
+        layout="apart, nice $worker_nice"
+        probed=(app="$APP_PID" worker="$worker_pid")
     else
         start_app app api,worker,dlq,reconciler
     fi
@@ -305,7 +314,7 @@ print((split or {}).get("before_sold_out", {}).get("requests_per_s") or whole["r
 
     say "open loop: $rate buyers/s ($OPEN_FRACTION x $capacity) for ${SECONDS_LOAD}s, $STOCK units, buyers from $BUYERS ids"
     sampler_start "$item" "$dir/samples.csv"
-    stall_probes_start "$dir"
+    stall_probes_start "$dir" "${probed[@]}"
     open_load "$dir/load" "$url" "$rate" "$SECONDS_LOAD" "$item" "$BUYERS" "$generator_item"
     stall_probes_stop
     scrape "$url" "$dir/metrics-after.prom"
