@@ -280,15 +280,12 @@ openloop() {
         # queue holds what the worker has not settled yet, and the buyers' answers come first (ADR 0069)
         launch_app worker worker nice -n "$OPEN_WORKER_NICE"
         worker_pid=$APP_PID
-        local worker_port=$APP_PORT worker_stat worker_fields worker_nice
+        local worker_port=$APP_PORT worker_nice
         start_app app api,dlq,reconciler
         await_app worker "$worker_pid" "$worker_port"
-        # nice -n adds to the harness's own nice, and without root it cannot lower it: what ran is
-        # recorded, read from /proc/PID/stat (its 19th field; the 2nd, the name, ends at the last ')')
-        worker_stat=$(cat "/proc/$worker_pid/stat" 2>/dev/null) ||
+        # nice -n adds to the harness's own nice, and without root it cannot lower it: what ran is recorded
+        worker_nice=$(nice_of "$worker_pid") ||
             die "the worker (pid $worker_pid) is gone after it was ready; see $RUN_DIR/logs/worker.log"
-        read -ra worker_fields <<<"${worker_stat##*) }"
-        worker_nice=${worker_fields[16]}
         [[ $worker_nice == "$OPEN_WORKER_NICE" ]] ||
             say "warning: the worker runs at nice $worker_nice, not BENCH_WORKER_NICE=$OPEN_WORKER_NICE (see $RUN_DIR/logs/worker.log)"
         layout="apart, nice $worker_nice"

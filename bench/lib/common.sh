@@ -174,6 +174,15 @@ launch_app() {
     echo "$APP_PID" >>"$BENCH_OWN_PIDS"
 }
 
+# nice_of PID: the process's nice, the 19th field of /proc/PID/stat (the 2nd, its name, ends at the
+# last ')'); fails if the process is gone.
+nice_of() {
+    local stat fields
+    stat=$(cat "/proc/$1/stat" 2>/dev/null) || return 1
+    read -ra fields <<<"${stat##*) }"
+    echo "${fields[16]}"
+}
+
 # await_app LABEL PID PORT: waits until the process answers ready.
 await_app() {
     local label=$1 pid=$2 port=$3 deadline=$((SECONDS + ${BENCH_START_TIMEOUT:-180}))

@@ -792,9 +792,8 @@ def openloop_run(directory, meta):
         "accepted_breakdown": accepted_breakdown(directory),
         # runs before ADR 0056 scraped the timers before the generator's warm-up
         "timers_exclude_warmup": os.path.exists(os.path.join(directory, "load", "started")),
-        # with the worker apart (ADR 0069) its collector's pauses are the worker's own log
-        "machine_stalls": machine_stalls(directory, load, ("app", "worker") if str(meta.get("worker", "")).startswith("apart")
-                                         else ("app",)),
+        # with the worker apart (ADR 0069) its collector's pauses are in a log of its own (none if together)
+        "machine_stalls": machine_stalls(directory, load, ("app", "worker")),
     }
     result["cpu"] = [c for c in (cpu_use(directory, "capacity", "request", (capacity or {}).get("responses_in_window")),
                                  cpu_use(directory, "load", "request", (load or {}).get("responses_in_window"))) if c]
