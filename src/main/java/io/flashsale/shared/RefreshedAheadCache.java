@@ -5,7 +5,7 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
 import java.time.Duration;
 import java.util.concurrent.Executor;
-import java.util.concurrent.Semaphore;
+import java.util.concurrent.Executors;
 
 /**
  * A cache that a crowd reads, of entries loaded from PostgreSQL: an entry past half its time to
@@ -16,25 +16,12 @@ import java.util.concurrent.Semaphore;
 public final class RefreshedAheadCache {
 
     /**
-     * Where the reloads run: a virtual thread each, two at a time, since a reload waits for
-     * PostgreSQL and shares its connection pool with settlement; Caffeine's default, the common
-     * fork-join pool, has a single thread on a two-core machine.
+     * Where the reloads run: two virtual threads, since a reload waits for PostgreSQL and shares
+     * its connection pool with settlement; Caffeine's default, the common fork-join pool, has a
+     * single thread on a two-core machine.
      */
-    private static final Executor RELOADS = new Executor() {
-        private final Semaphore running = new Semaphore(2);
-
-        @Override
-        public void execute(Runnable reload) {
-            Thread.ofVirtual().name("cache-reload").start(() -> {
-                running.acquireUninterruptibly();
-                try {
-                    reload.run();
-                } finally {
-                    running.release();
-                }
-            });
-        }
-    };
+    private static final Executor RELOADS = Executors.newFixedThreadPool(
+            2, Thread.ofVirtual().name("cache-reload-", 0).factory());
 
     private RefreshedAheadCache() {}
 

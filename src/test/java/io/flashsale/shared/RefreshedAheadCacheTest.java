@@ -1,0 +1,84 @@
+package io.flashsale.shared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.github.benmanes.caffeine.cache.LoadingCache;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class RefreshedAheadCacheTest {
+
+    private static final Duration TIME_TO_LIVE = Duration.ofSeconds(2);
+
+    /** Holds every reload (a load after the first of its key) until released. */
+    private final CountDownLatch reloadsMayFinish = new CountDownLatch(1);
+
+    private final Map<String, AtomicInteger> loads = new ConcurrentHashMap<>();
+    private final Map<String, Thread> reloadThreads = new ConcurrentHashMap<>();
+    private final AtomicInteger reloadsRunning = new AtomicInteger();
+    private final AtomicInteger mostReloadsAtOnce = new AtomicInteger();
+
+    private final LoadingCache<String, String> cache = RefreshedAheadCache.of(100, TIME_TO_LIVE, this::load);
+
+    private String load(String key) throws InterruptedException {
+        int load = loads.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
+        if (load > 1) {
+            reloadThreads.put(key, Thread.currentThread());
+            mostReloadsAtOnce.accumulateAndGet(reloadsRunning.incrementAndGet(), Math::max);
+            try {
+                reloadsMayFinish.await(10, TimeUnit.SECONDS);
+            } finally {
+                reloadsRunning.decrementAndGet();
+            }
+        }
+        return key + " v" + load;
+    }
+
+    @AfterEach
+    void releaseReloads() {
+        reloadsMayFinish.countDown();
+    }
+
+    @Test
+    void anEntryPastHalfItsTimeToLiveIsServedWhileAVirtualThreadReloadsIt() throws InterruptedException {
+        assertThat(cache.get("item")).isEqualTo("item v1");
+        Thread.sleep(TIME_TO_LIVE.dividedBy(2).plusMillis(100));
+
+        // the reload is held, yet the reader has its answer at once
+        assertThat(cache.get("item")).isEqualTo("item v1");
+        await().atMost(Duration.ofSeconds(5)).until(() -> reloadThreads.containsKey("item"));
+        assertThat(reloadThreads.get("item").isVirtual()).isTrue();
+        assertThat(reloadThreads.get("item").getName()).startsWith("cache-reload-");
+
+        reloadsMayFinish.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> cache.get("item").equals("item v2"));
+    }
+
+    @Test
+    void atMostTwoReloadsRunAtOnceSinceEachHoldsAPooledConnection() throws InterruptedException {
+        for (String key : new String[] {"a", "b", "c", "d"}) {
+            cache.get(key);
+        }
+        Thread.sleep(TIME_TO_LIVE.dividedBy(2).plusMillis(100));
+        for (String key : new String[] {"a", "b", "c", "d"}) {
+            assertThat(cache.get(key)).isEqualTo(key + " v1");
+        }
+
+        await().atMost(Duration.ofSeconds(5)).until(() -> reloadsRunning.get() >= 2);
+        Thread.sleep(200);
+        assertThat(mostReloadsAtOnce.get()).isEqualTo(2);
+
+        reloadsMayFinish.countDown();
+        await().atMost(Duration.ofSeconds(5)).until(() -> reloadThreads.size() == 4);
+        await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(cache.getAll(List.of("a", "b", "c", "d")))
+                .containsValues("a v2", "b v2", "c v2", "d v2"));
+    }
+}
