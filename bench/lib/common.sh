@@ -405,9 +405,10 @@ open_load() {
     echo "$seconds" >"$dir/window.txt"
     # the JVM options gatling-maven-plugin passes to the JVM it forks; an open loop opens a connection
     # for every buyer that arrives while all open ones are busy, so it needs more than 1,024 files;
-    # BENCH_GATLING_JAVA_OPTS adds flags (several: unquoted on purpose)
+    # BENCH_GATLING_JAVA_OPTS adds flags (several: unquoted on purpose); the heap at full size from the
+    # start: G1 kept a 74 MiB one and paused it for 5-31 ms every 3.5 s of the window (ADR 0070)
     # shellcheck disable=SC2086
-    (ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$BENCH_JAVA" -Xmx"${BENCH_GATLING_HEAP:-768m}" -XX:+UseG1GC ${BENCH_GATLING_JAVA_OPTS:-} -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12 \
+    (ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"; exec "$BENCH_JAVA" -Xms"${BENCH_GATLING_HEAP:-768m}" -Xmx"${BENCH_GATLING_HEAP:-768m}" -XX:+UseG1GC ${BENCH_GATLING_JAVA_OPTS:-} -XX:MaxInlineLevel=20 -XX:MaxTrivialSize=12 \
         --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/jdk.internal.misc=ALL-UNNAMED \
         --add-opens=java.base/java.lang=ALL-UNNAMED -Dgatling.http.requestTimeout=10000 \
         -DbaseUrl="$url" -DitemId="$item" -DwarmupItemId="$warmup_item" -Drate="$rate" -Dseconds="$seconds" \
