@@ -117,11 +117,12 @@ public class OpenLoopSimulation extends Simulation {
      * harness's window starts there).
      */
     private final ChainBuilder arrive = CoreDsl.exec(session -> {
+        long arrived = nowUs();
         Phase phase = session.get("phase");
         if (phase.arrived().compareAndSet(false, true) && phase.marker() != null) {
             touch(phase.marker());
         }
-        return session.set("arrivedUs", nowUs());
+        return session.set("arrivedUs", arrived);
     });
 
     /** One buyer: arrives, sends one purchase, logs its answer in its phase's log. */
