@@ -48,6 +48,9 @@ import java.util.stream.Stream;
  * empty file {@code out}/started appears as the warm-up starts, {@code out}/measuring as the first
  * measured buyer arrives.
  * <p>
+ * Both phases send the request named {@code purchase}, so Gatling's own console figures count them
+ * together; the harness reads only the two logs above.
+ * <p>
  * System properties: baseUrl, itemId, warmupItemId, rate (buyers per second), seconds, warmupSeconds,
  * warmupRate, pauseSeconds, buyers, buyerPrefix, out (directory).
  */
