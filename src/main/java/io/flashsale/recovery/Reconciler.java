@@ -3,16 +3,14 @@ package io.flashsale.recovery;
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.sale.SaleCatalog;
 import io.flashsale.sale.SaleItem;
+import io.flashsale.shared.PerItemGauge;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.MultiGauge;
-import io.micrometer.core.instrument.MultiGauge.Row;
-import io.micrometer.core.instrument.Tags;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.List;
+import java.util.HashMap;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -47,7 +45,7 @@ class Reconciler {
     private final LostItemRestore restore;
     private final DriftMeter driftMeter;
     private final DriftRepair driftRepair;
-    private final MultiGauge drift;
+    private final PerItemGauge drift;
 
     /** The three processes come in built; this class only decides, per item and tick, which runs. */
     Reconciler(
@@ -72,9 +70,8 @@ class Reconciler {
         this.restore = restore;
         this.driftMeter = driftMeter;
         this.driftRepair = driftRepair;
-        this.drift = MultiGauge.builder(DRIFT)
-                .description("Redis tokens minus (PostgreSQL available - pending reservations)")
-                .register(meters);
+        this.drift =
+                new PerItemGauge(meters, DRIFT, "Redis tokens minus (PostgreSQL available - pending reservations)");
         Gauge.builder("flashsale.reconciler.leader", leadership, l -> l.holdsLeadership() ? 1 : 0)
                 .description("1 if this process is the reconciler leader")
                 .register(meters);
@@ -82,15 +79,15 @@ class Reconciler {
 
     @Scheduled(fixedDelayString = ReconcilerProperties.INTERVAL)
     void reconcile() {
-        List<Row<?>> driftRows = new ArrayList<>();
+        Map<Long, Long> driftByItem = new HashMap<>();
         if (leadership.isLeader()) {
-            reconcileLiveItems(driftRows);
+            reconcileLiveItems(driftByItem);
         }
         // only the items measured now keep a series: an ended sale, or a standby, leaves none behind
-        drift.register(driftRows, true);
+        drift.show(driftByItem);
     }
 
-    private void reconcileLiveItems(List<Row<?>> driftRows) {
+    private void reconcileLiveItems(Map<Long, Long> driftByItem) {
         Instant now = clock.instant();
         // A reservation taken just before the end may stay pending one ttl longer, and is expired
         // only once grace has passed too; half a minute more and a few intervals make sure some tick
@@ -107,7 +104,7 @@ class Reconciler {
                 } else if (settling && !driftRepair.unloadIfPartlyLost(item)) {
                     leftovers.settle(item, now);
                     long itemDrift = driftMeter.measure(item);
-                    driftRows.add(Row.of(Tags.of("item", Long.toString(item.id())), itemDrift));
+                    driftByItem.put(item.id(), itemDrift);
                     driftRepair.measured(item, itemDrift);
                 }
             } catch (RuntimeException e) {
