@@ -77,8 +77,12 @@ class Reconciler {
                 .register(meters);
     }
 
+    /**
+     * Synchronized: tests call it by hand while the scheduler may run it too, and two ticks at once
+     * could each show the drift gauge a different set of items, milliseconds apart (ADR 0071).
+     */
     @Scheduled(fixedDelayString = ReconcilerProperties.INTERVAL)
-    void reconcile() {
+    synchronized void reconcile() {
         Map<Long, Long> driftByItem = new HashMap<>();
         if (leadership.isLeader()) {
             reconcileLiveItems(driftByItem);

@@ -13,11 +13,12 @@ import java.util.concurrent.atomic.AtomicLong;
  * when its item is no longer shown.
  *
  * <p>Why not Micrometer's {@code MultiGauge}: in 1.17.2, {@code register(rows, true)} removes and
- * re-registers every row on every call. A Prometheus scrape that runs meanwhile can meet the old and
- * the new series of one item together and fail with {@code DuplicateLabelsException}
- * (micrometer-metrics/micrometer#6851; seen here as a 500 from {@code /actuator/prometheus} in
- * {@code MetricsScrapeTest}). Here an item's series is only removed in one call and registered again
- * in a later one, never both in the same call.
+ * re-registers every row on every call. When the metric has one series, that empties the Prometheus
+ * registry's collector for it and creates a new one; a scrape running meanwhile can collect both and
+ * fail with {@code DuplicateLabelsException}, or collect neither and miss the item
+ * (micrometer-metrics/micrometer#6851; seen here as a 500 from {@code /actuator/prometheus}). Here a
+ * series only leaves when its item does, so it returns no sooner than the caller's next poll: one
+ * owner polls each name, at most one poll at a time, seconds apart (ADR 0071).
  */
 public final class PerItemGauge {
 
@@ -29,7 +30,8 @@ public final class PerItemGauge {
     private record Series(AtomicLong value, Gauge gauge) {}
 
     /**
-     * @param name Micrometer's dotted name, e.g. {@code flashsale.item.tokens}
+     * @param name Micrometer's dotted name, e.g. {@code flashsale.item.tokens}; this gauge must be
+     *     the only owner of the name's series
      * @param description what one series measures, for {@code # HELP}
      */
     public PerItemGauge(MeterRegistry meters, String name, String description) {
@@ -39,12 +41,21 @@ public final class PerItemGauge {
     }
 
     /**
-     * Makes the gauge show exactly these items: their series take the given values (registered if
-     * new), and the series of every item not in the map are removed.
+     * Makes the gauge show exactly these items: their series take the given values (registered, with
+     * their value, if new), then the series of every item not in the map are removed. New series come
+     * first so that a metric whose last item leaves as another arrives never has none.
      *
      * @param valueByItem item id to the value its series shows now
      */
     public synchronized void show(Map<Long, Long> valueByItem) {
+        valueByItem.forEach((item, value) -> {
+            Series series = shown.get(item);
+            if (series == null) {
+                shown.put(item, register(item, value));
+            } else {
+                series.value().set(value);
+            }
+        });
         for (Iterator<Map.Entry<Long, Series>> it = shown.entrySet().iterator(); it.hasNext(); ) {
             Map.Entry<Long, Series> entry = it.next();
             if (!valueByItem.containsKey(entry.getKey())) {
@@ -52,12 +63,11 @@ public final class PerItemGauge {
                 it.remove();
             }
         }
-        valueByItem.forEach((item, value) ->
-                shown.computeIfAbsent(item, this::register).value().set(value));
     }
 
-    private Series register(long item) {
-        AtomicLong value = new AtomicLong();
+    private Series register(long item, long initial) {
+        // the value is set before the series exists: a scrape never reads a false zero
+        AtomicLong value = new AtomicLong(initial);
         Gauge gauge = Gauge.builder(name, value, AtomicLong::get)
                 .description(description)
                 .tag("item", Long.toString(item))

@@ -42,8 +42,9 @@ class StockGauges {
                 "Units not sold by a confirmed order (PostgreSQL), per item of a live sale");
     }
 
+    /** Synchronized: one poll at a time, as {@link PerItemGauge} asks of its owner. */
     @Scheduled(fixedDelayString = MetricsProperties.POLL_INTERVAL)
-    void poll() {
+    synchronized void poll() {
         try {
             List<SaleItem> live = catalog.liveItemsEndingAfter(clock.instant());
             Map<Long, Long> tokensByItem = new HashMap<>();
