@@ -20,7 +20,8 @@ class ReconcilerLeadership implements AutoCloseable {
 
     private final DataSource dataSource;
     private Connection session;
-    private boolean leader;
+    /** Written under the lock; read without it by the leader gauge, so a scrape never waits for a database that hangs. */
+    private volatile boolean leader;
 
     ReconcilerLeadership(DataSource dataSource) {
         this.dataSource = dataSource;
@@ -55,7 +56,12 @@ class ReconcilerLeadership implements AutoCloseable {
         return leader;
     }
 
-    synchronized boolean holdsLeadership() {
+    /**
+     * What the last try found, without trying again: not synchronized, since {@link #isLeader()}
+     * holds the lock while it waits for a connection (seconds, with PostgreSQL down) and the
+     * Prometheus scrape reads this (ADR 0071).
+     */
+    boolean holdsLeadership() {
         return leader;
     }
 

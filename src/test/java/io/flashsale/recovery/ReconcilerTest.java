@@ -2,6 +2,7 @@ package io.flashsale.recovery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.flashsale.admission.gate.RedisGate;
 import io.flashsale.support.FailureScenario;
@@ -11,6 +12,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -123,6 +125,40 @@ class ReconcilerTest {
             first.close();
             assertThat(second.isLeader()).isTrue();
             assertThat(first.isLeader()).isFalse();
+        }
+    }
+
+    /**
+     * The leader gauge is read by every Prometheus scrape; a try for the leadership holds the
+     * object's lock while it waits for PostgreSQL (seconds when it is down), and the scrape must not
+     * wait with it.
+     */
+    @Test
+    void theLeaderGaugeAnswersWhileATryForTheLeadershipWaits() throws InterruptedException {
+        try (var leadership = new ReconcilerLeadership(dataSource)) {
+            contextLeadership.close();
+            assertThat(leadership.isLeader()).isTrue();
+            CountDownLatch tryWaits = new CountDownLatch(1);
+            CountDownLatch databaseAnswers = new CountDownLatch(1);
+            // the lock isLeader() holds while it waits for a connection
+            Thread waitingTry = Thread.ofPlatform().daemon().start(() -> {
+                synchronized (leadership) {
+                    tryWaits.countDown();
+                    try {
+                        databaseAnswers.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                }
+            });
+            try {
+                tryWaits.await();
+                assertThat(assertTimeoutPreemptively(Duration.ofSeconds(2), leadership::holdsLeadership))
+                        .isTrue();
+            } finally {
+                databaseAnswers.countDown();
+                waitingTry.join();
+            }
         }
     }
 }
