@@ -266,12 +266,34 @@ spike() {
     bench_cleanup
 }
 
+# stop_api_in_window DIR PID: with BENCH_OPEN_STOP_API_S > 0, stops the api (SIGSTOP) that many
+# seconds, 3 s after the measured phase's first arrival (DIR/measuring), then resumes it: a stall
+# while the open crowd keeps arriving on new connections, which filled a 512 MiB heap before the
+# connections were bounded (ADR 0072). The run's bars are not met then; what counts is that the
+# api answers again and the invariants hold.
+stop_api_in_window() {
+    local dir=$1 pid=$2 seconds=${BENCH_OPEN_STOP_API_S:-0}
+    ((seconds > 0)) || return 0
+    until [[ -f $dir/measuring ]]; do
+        kill -0 "$pid" 2>/dev/null || return 0
+        sleep 0.2
+    done
+    sleep 3
+    say "stopping the api (pid $pid) for ${seconds}s"
+    kill -STOP "$pid" 2>/dev/null || return 0
+    sleep "$seconds"
+    kill -CONT "$pid" 2>/dev/null || true
+    say "the api resumed"
+}
+
 # openloop DIR: an api process and a worker process (or one with every role, OPEN_WORKER=together);
 # warm-up as the spike's; the spike's closed loop on an
 # item of its own gives the capacity C; then OPEN_FRACTION x C buyers a second arrive for
 # SECONDS_LOAD at a second item of the same stock (Gatling), whatever the answers.
 openloop() {
     local dir=$1 url capacity_item item generator_item capacity rate layout=together worker_pid probed=()
+    [[ ${BENCH_OPEN_STOP_API_S:-0} =~ ^[0-9]+$ ]] ||
+        die "BENCH_OPEN_STOP_API_S takes whole seconds, not '${BENCH_OPEN_STOP_API_S}'"
     mkdir -p "$dir"
     gatling_build
     bench_state
@@ -316,6 +338,8 @@ print((split or {}).get("before_sold_out", {}).get("requests_per_s") or whole["r
     say "open loop: $rate buyers/s ($OPEN_FRACTION x $capacity) for ${SECONDS_LOAD}s, $STOCK units, buyers from $BUYERS ids"
     sampler_start "$item" "$dir/samples.csv"
     stall_probes_start "$dir" "${probed[@]}"
+    stop_api_in_window "$dir/load" "$APP_PID" &
+    BENCH_PIDS+=("$!")
     open_load "$dir/load" "$url" "$rate" "$SECONDS_LOAD" "$item" "$BUYERS" "$generator_item"
     stall_probes_stop
     scrape "$url" "$dir/metrics-after.prom"
@@ -328,7 +352,7 @@ print((split or {}).get("before_sold_out", {}).get("requests_per_s") or whole["r
         fraction="$OPEN_FRACTION" rate_per_s="$rate" sample_ms="${BENCH_SAMPLE_MS:-250}" "${SETTINGS[@]}" \
         generator_warmup_s="$OPEN_WARMUP_SECONDS" generator_pause_s="$OPEN_PAUSE_SECONDS" \
         generator_warmup_fraction="$OPEN_WARMUP_FRACTION" scrape_every_s="${BENCH_SCRAPE_SECONDS:-5}" \
-        worker="$layout"
+        worker="$layout" api_stopped_s="${BENCH_OPEN_STOP_API_S:-0}"
     bench_cleanup
 }
 

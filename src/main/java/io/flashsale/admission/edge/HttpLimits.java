@@ -11,6 +11,19 @@ import org.springframework.util.unit.DataSize;
  * @param fairTurns   {@code FLASHSALE_HTTP_FAIR_TURNS}: requests start in the order they arrived, and a
  *                    connection served again goes to the back of the line (docs/adr/0046, 0065);
  *                    false leaves Tomcat's own order, for comparison runs
+ * @param heapPerConnection {@code FLASHSALE_HTTP_HEAP_PER_CONNECTION}: the heap budgeted for each open
+ *                    connection; the server keeps at most the JVM's maximum heap divided by it open at
+ *                    once ({@link ConnectionBound}), unless {@code server.tomcat.max-connections} is set
  */
 @ConfigurationProperties("flashsale.http")
-record HttpLimits(@DefaultValue("64KB") DataSize maxBodySize, @DefaultValue("true") boolean fairTurns) {}
+record HttpLimits(
+        @DefaultValue("64KB") DataSize maxBodySize,
+        @DefaultValue("true") boolean fairTurns,
+        @DefaultValue("256KB") DataSize heapPerConnection) {
+
+    HttpLimits {
+        if (heapPerConnection.toBytes() <= 0) {
+            throw new IllegalArgumentException("flashsale.http.heap-per-connection must be positive");
+        }
+    }
+}

@@ -9,6 +9,9 @@ import org.apache.catalina.Pipeline;
 import org.apache.catalina.Valve;
 import org.apache.catalina.core.StandardHost;
 import org.apache.catalina.valves.ErrorReportValve;
+import org.apache.coyote.AbstractProtocol;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.boot.security.autoconfigure.web.servlet.SecurityFilterProperties;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
@@ -38,6 +41,8 @@ import org.springframework.core.annotation.Order;
  */
 @Configuration(proxyBeanMethods = false)
 class WebConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(WebConfiguration.class);
 
     /**
      * The longest a request waits at the gate for the requests ahead of it: a backstop against a
@@ -110,6 +115,35 @@ class WebConfiguration {
                     protocol.setExecutor(new TicketedExecutor(connections, line));
                 }
             });
+        };
+    }
+
+    /**
+     * At most {@link ConnectionBound#maxConnections} connections open at once: when the bound comes
+     * from the heap, it replaces Tomcat's own default (8,192), more than a 512 MiB heap holds
+     * (docs/adr/0072). Runs after Spring Boot's customizer (order 0), whose connector customizer sets
+     * that default first; a {@code server.tomcat.max-connections} of the operator's is left as set.
+     */
+    @Bean
+    @Order(Ordered.LOWEST_PRECEDENCE)
+    WebServerFactoryCustomizer<TomcatServletWebServerFactory> boundedConnections(
+            ConnectionBound bound, HttpLimits limits) {
+        return factory -> {
+            if (!bound.fromHeap()) {
+                return;
+            }
+            factory.addConnectorCustomizers(connector -> {
+                if (connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol) {
+                    protocol.setMaxConnections(bound.maxConnections());
+                }
+            });
+            log.atInfo()
+                    .addKeyValue("maxConnections", bound.maxConnections())
+                    .log(
+                            "At most {} connections open at once: a heap of {} MiB at {} KiB each",
+                            bound.maxConnections(),
+                            Runtime.getRuntime().maxMemory() >> 20,
+                            limits.heapPerConnection().toKilobytes());
         };
     }
 

@@ -1,5 +1,6 @@
 package io.flashsale.admission.events;
 
+import io.flashsale.admission.edge.ConnectionBound;
 import io.flashsale.shared.ApiException;
 import io.flashsale.shared.ConditionalOnRole;
 import io.flashsale.shared.ErrorCode;
@@ -20,8 +21,9 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
 /**
  * The Server-Sent Events streams open on this api instance, by what they listen to (an order id,
- * item ids), and their bound: at most {@code FLASHSALE_EVENTS_MAX_CONNECTIONS} at once; one more is
- * answered 503 with {@code Retry-After} (docs/adr/0050).
+ * item ids), and their bound: at most {@code FLASHSALE_EVENTS_MAX_CONNECTIONS} at once, and never more
+ * than half the connections the server keeps open ({@link ConnectionBound}), so that streams leave
+ * room for purchases; one more is answered 503 with {@code Retry-After} (docs/adr/0050, 0072).
  */
 @Component
 @ConditionalOnRole(Role.API)
@@ -31,6 +33,7 @@ class OpenStreams {
     private static final long RECONNECT_MILLIS = 2_000;
 
     private final EventStreamProperties settings;
+    private final int maxStreams;
     private final ConcurrentMap<Object, Set<ClientStream>> listening = new ConcurrentHashMap<>();
     private final Set<ClientStream> all = ConcurrentHashMap.newKeySet();
     private final AtomicInteger open = new AtomicInteger();
@@ -38,8 +41,9 @@ class OpenStreams {
     private final Counter refused;
     private volatile boolean accepting;
 
-    OpenStreams(EventStreamProperties settings, MeterRegistry meters) {
+    OpenStreams(EventStreamProperties settings, ConnectionBound connections, MeterRegistry meters) {
         this.settings = settings;
+        this.maxStreams = atMost(settings.maxConnections(), connections.maxConnections());
         Gauge.builder("flashsale.events.connections", open, AtomicInteger::get)
                 .description("Server-Sent Events streams open on this instance")
                 .register(meters);
@@ -48,13 +52,22 @@ class OpenStreams {
                 .register(meters);
     }
 
+    /**
+     * @param configured     {@code FLASHSALE_EVENTS_MAX_CONNECTIONS}
+     * @param maxConnections the server's bound on open connections; -1 or 0 for none
+     * @return the streams to keep open at most: the configured number, or half the connections if fewer
+     */
+    static int atMost(int configured, int maxConnections) {
+        return maxConnections > 0 ? Math.min(configured, maxConnections / 2) : configured;
+    }
+
     /** A new stream listening on {@code keys}, unless the instance is stopping or has all the streams it takes. */
     ClientStream open(int orderRank, Map<Long, Long> seen, List<Object> keys) {
         if (!accepting) {
             throw new ApiException(
                     ErrorCode.UNAVAILABLE, "This instance is shutting down, reconnect", Map.of("Retry-After", "1"));
         }
-        if (open.incrementAndGet() > settings.maxConnections()) {
+        if (open.incrementAndGet() > maxStreams) {
             open.decrementAndGet();
             refused.increment();
             throw new ApiException(
