@@ -275,7 +275,8 @@ stop_api_in_window() {
     local dir=$1 pid=$2 seconds=${BENCH_OPEN_STOP_API_S:-0}
     ((seconds > 0)) || return 0
     until [[ -f $dir/measuring ]]; do
-        kill -0 "$pid" 2>/dev/null || return 0
+        # the load ended (DIR/load-done) or the api is gone before the measured phase began
+        [[ ! -f $dir/load-done ]] && kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.2
     done
     sleep 3
@@ -292,8 +293,10 @@ stop_api_in_window() {
 # SECONDS_LOAD at a second item of the same stock (Gatling), whatever the answers.
 openloop() {
     local dir=$1 url capacity_item item generator_item capacity rate layout=together worker_pid probed=()
-    [[ ${BENCH_OPEN_STOP_API_S:-0} =~ ^[0-9]+$ ]] ||
+    [[ ${BENCH_OPEN_STOP_API_S:-0} =~ ^(0|[1-9][0-9]*)$ ]] ||
         die "BENCH_OPEN_STOP_API_S takes whole seconds, not '${BENCH_OPEN_STOP_API_S}'"
+    ((${BENCH_OPEN_STOP_API_S:-0} + 3 < SECONDS_LOAD)) || [[ ${BENCH_OPEN_STOP_API_S:-0} == 0 ]] ||
+        die "BENCH_OPEN_STOP_API_S=$BENCH_OPEN_STOP_API_S does not end within the ${SECONDS_LOAD}s window (it starts 3 s in)"
     mkdir -p "$dir"
     gatling_build
     bench_state
@@ -339,8 +342,11 @@ print((split or {}).get("before_sold_out", {}).get("requests_per_s") or whole["r
     sampler_start "$item" "$dir/samples.csv"
     stall_probes_start "$dir" "${probed[@]}"
     stop_api_in_window "$dir/load" "$APP_PID" &
-    BENCH_PIDS+=("$!")
+    local stopper=$!
+    BENCH_PIDS+=("$stopper")
     open_load "$dir/load" "$url" "$rate" "$SECONDS_LOAD" "$item" "$BUYERS" "$generator_item"
+    touch "$dir/load/load-done"
+    wait "$stopper" || true
     stall_probes_stop
     scrape "$url" "$dir/metrics-after.prom"
     check "$dir" "$item" "$dir/load/accepted.txt" "$capacity_item" "$dir/capacity/accepted.txt" "${WARM_CHECKS[@]}" \

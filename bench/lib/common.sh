@@ -204,6 +204,8 @@ start_app() {
 stop_pid() {
     local pid=$1 waited=0
     kill -0 "$pid" 2>/dev/null || return 0
+    # a process a scenario stopped (SIGSTOP) would take the TERM only once resumed
+    kill -CONT "$pid" 2>/dev/null
     kill -TERM "$pid" 2>/dev/null
     while kill -0 "$pid" 2>/dev/null && ((waited < 600)); do
         sleep 0.1

@@ -913,8 +913,12 @@ def cpu_use(directory, phase_name, unit, count, only=None):
 def settings(meta):
     keys = ["batch_size", "batch_timeout", "consumers", "heap", "pool", "fair_turns", "virtual_threads", "java_opts", "queue_version",
             "virtual_host", "generator_warmup_s", "generator_pause_s", "generator_warmup_fraction", "scrape_every_s",
-            "stall_probes", "worker"]
-    return {k: meta.get(k) for k in keys}
+            "stall_probes", "worker", "api_stopped_s"]
+    found = {k: meta.get(k) for k in keys}
+    # openloop's BENCH_OPEN_STOP_API_S: shown only when the api was stopped on purpose (ADR 0072)
+    if str(found.get("api_stopped_s") or "0") == "0":
+        del found["api_stopped_s"]
+    return found
 
 
 # --------------------------------------------------------------------------------------------- report

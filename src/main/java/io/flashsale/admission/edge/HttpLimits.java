@@ -12,18 +12,23 @@ import org.springframework.util.unit.DataSize;
  *                    connection served again goes to the back of the line (docs/adr/0046, 0065);
  *                    false leaves Tomcat's own order, for comparison runs
  * @param heapPerConnection {@code FLASHSALE_HTTP_HEAP_PER_CONNECTION}: the heap budgeted for each open
- *                    connection; the server keeps at most the JVM's maximum heap divided by it open at
- *                    once ({@link ConnectionBound}), unless {@code server.tomcat.max-connections} is set
+ *                    connection ({@link ConnectionBound}; unused if {@code server.tomcat.max-connections} is set)
+ * @param heapReserve {@code FLASHSALE_HTTP_HEAP_RESERVE}: the heap kept for the application itself, outside
+ *                    the connections' budget
  */
 @ConfigurationProperties("flashsale.http")
 record HttpLimits(
         @DefaultValue("64KB") DataSize maxBodySize,
         @DefaultValue("true") boolean fairTurns,
-        @DefaultValue("256KB") DataSize heapPerConnection) {
+        @DefaultValue("160KB") DataSize heapPerConnection,
+        @DefaultValue("192MB") DataSize heapReserve) {
 
     HttpLimits {
         if (heapPerConnection.toBytes() <= 0) {
             throw new IllegalArgumentException("flashsale.http.heap-per-connection must be positive");
+        }
+        if (heapReserve.toBytes() < 0) {
+            throw new IllegalArgumentException("flashsale.http.heap-reserve must not be negative");
         }
     }
 }

@@ -119,31 +119,38 @@ class WebConfiguration {
     }
 
     /**
-     * At most {@link ConnectionBound#maxConnections} connections open at once: when the bound comes
-     * from the heap, it replaces Tomcat's own default (8,192), more than a 512 MiB heap holds
-     * (docs/adr/0072). Runs after Spring Boot's customizer (order 0), whose connector customizer sets
-     * that default first; a {@code server.tomcat.max-connections} of the operator's is left as set.
+     * At most {@link ConnectionBound#maxConnections} connections open at once (docs/adr/0072), set on
+     * the connector after Spring Boot's customizer (order 0) has set its own: from the heap, it
+     * replaces Tomcat's default (8,192), more than a 512 MiB heap holds; from {@code
+     * server.tomcat.max-connections}, it is applied as set, 0 or less too (no bound), which Spring
+     * Boot alone would ignore and leave at 8,192.
      */
     @Bean
     @Order(Ordered.LOWEST_PRECEDENCE)
     WebServerFactoryCustomizer<TomcatServletWebServerFactory> boundedConnections(
             ConnectionBound bound, HttpLimits limits) {
         return factory -> {
-            if (!bound.fromHeap()) {
-                return;
-            }
             factory.addConnectorCustomizers(connector -> {
                 if (connector.getProtocolHandler() instanceof AbstractProtocol<?> protocol) {
                     protocol.setMaxConnections(bound.maxConnections());
                 }
             });
-            log.atInfo()
-                    .addKeyValue("maxConnections", bound.maxConnections())
-                    .log(
-                            "At most {} connections open at once: a heap of {} MiB at {} KiB each",
-                            bound.maxConnections(),
-                            Runtime.getRuntime().maxMemory() >> 20,
-                            limits.heapPerConnection().toKilobytes());
+            if (bound.fromHeap()) {
+                log.atInfo()
+                        .addKeyValue("maxConnections", bound.maxConnections())
+                        .log(
+                                "At most {} connections open at once: a heap of {} MiB, less {} MiB kept, at {} KiB each",
+                                bound.maxConnections(),
+                                Runtime.getRuntime().maxMemory() >> 20,
+                                limits.heapReserve().toMegabytes(),
+                                limits.heapPerConnection().toKilobytes());
+            } else {
+                log.atInfo()
+                        .addKeyValue("maxConnections", bound.maxConnections())
+                        .log(
+                                "At most {} connections open at once, as server.tomcat.max-connections says (-1: no bound)",
+                                bound.maxConnections());
+            }
         };
     }
 

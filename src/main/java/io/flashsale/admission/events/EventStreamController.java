@@ -64,7 +64,10 @@ class EventStreamController {
             responseCode = "200",
             description = "The stream",
             content = @Content(mediaType = "text/event-stream", schema = @Schema(implementation = OrderView.class)))
-    @ApiResponse(responseCode = "503", description = "The instance has FLASHSALE_EVENTS_MAX_CONNECTIONS streams open")
+    @ApiResponse(
+            responseCode = "503",
+            description =
+                    "The instance has as many streams open as it takes: FLASHSALE_EVENTS_MAX_CONNECTIONS, or half its connection bound")
     SseEmitter order(
             @PathVariable UUID orderId,
             @Parameter(hidden = true) HttpServletResponse response,
@@ -89,7 +92,10 @@ class EventStreamController {
             Event `stock` with data {"itemId": 1, "remaining": 97}: the units the gate may still admit, \
             null while the gate does not hold the item (not warmed up, being restored). First event: the figure now.""")
     @ApiResponse(responseCode = "200", description = "The stream", content = @Content(mediaType = "text/event-stream"))
-    @ApiResponse(responseCode = "503", description = "The instance has FLASHSALE_EVENTS_MAX_CONNECTIONS streams open")
+    @ApiResponse(
+            responseCode = "503",
+            description =
+                    "The instance has as many streams open as it takes: FLASHSALE_EVENTS_MAX_CONNECTIONS, or half its connection bound")
     SseEmitter item(
             @PathVariable @Positive long itemId,
             @Parameter(hidden = true) HttpServletResponse response,
@@ -112,7 +118,10 @@ class EventStreamController {
             The events of GET /api/v1/items/{itemId}/events for each item of the sale, so that a page \
             showing a sale holds one connection rather than one per item.""")
     @ApiResponse(responseCode = "200", description = "The stream", content = @Content(mediaType = "text/event-stream"))
-    @ApiResponse(responseCode = "503", description = "The instance has FLASHSALE_EVENTS_MAX_CONNECTIONS streams open")
+    @ApiResponse(
+            responseCode = "503",
+            description =
+                    "The instance has as many streams open as it takes: FLASHSALE_EVENTS_MAX_CONNECTIONS, or half its connection bound")
     SseEmitter sale(
             @PathVariable @Positive long saleId,
             @Parameter(hidden = true) HttpServletResponse response,

@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 
@@ -28,6 +30,8 @@ import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
 @Component
 @ConditionalOnRole(Role.API)
 class OpenStreams {
+
+    private static final Logger log = LoggerFactory.getLogger(OpenStreams.class);
 
     /** What a browser waits before it reconnects on its own after a stream ended. */
     private static final long RECONNECT_MILLIS = 2_000;
@@ -44,17 +48,28 @@ class OpenStreams {
     OpenStreams(EventStreamProperties settings, ConnectionBound connections, MeterRegistry meters) {
         this.settings = settings;
         this.maxStreams = atMost(settings.maxConnections(), connections.maxConnections());
+        if (maxStreams < settings.maxConnections()) {
+            log.atInfo()
+                    .addKeyValue("maxStreams", maxStreams)
+                    .log(
+                            "At most {} event streams open at once, half the {} connections kept open"
+                                    + " (FLASHSALE_EVENTS_MAX_CONNECTIONS is {})",
+                            maxStreams,
+                            connections.maxConnections(),
+                            settings.maxConnections());
+        }
         Gauge.builder("flashsale.events.connections", open, AtomicInteger::get)
                 .description("Server-Sent Events streams open on this instance")
                 .register(meters);
         this.refused = Counter.builder("flashsale.events.refused")
-                .description("Streams refused with 503: the instance had FLASHSALE_EVENTS_MAX_CONNECTIONS open")
+                .description(
+                        "Streams refused with 503: the instance had FLASHSALE_EVENTS_MAX_CONNECTIONS, or half its connection bound, open")
                 .register(meters);
     }
 
     /**
      * @param configured     {@code FLASHSALE_EVENTS_MAX_CONNECTIONS}
-     * @param maxConnections the server's bound on open connections; -1 or 0 for none
+     * @param maxConnections the server's bound on open connections; 0 or less for none
      * @return the streams to keep open at most: the configured number, or half the connections if fewer
      */
     static int atMost(int configured, int maxConnections) {

@@ -15,8 +15,8 @@ import org.springframework.util.unit.DataSize;
 /** The media type and body size rules of the edge, without Spring or a server. */
 class RequestLimitsFilterTest {
 
-    final RequestLimitsFilter filter =
-            new RequestLimitsFilter(new HttpLimits(DataSize.ofBytes(10), true, DataSize.ofKilobytes(128)));
+    final RequestLimitsFilter filter = new RequestLimitsFilter(
+            new HttpLimits(DataSize.ofBytes(10), true, DataSize.ofKilobytes(160), DataSize.ofMegabytes(192)));
 
     @Test
     void contentTypesThatAreOneConcreteTypeOtherThanAFormPass() {

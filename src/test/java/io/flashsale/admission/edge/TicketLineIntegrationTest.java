@@ -10,13 +10,18 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse.BodyHandlers;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
+import org.apache.coyote.AbstractProtocol;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.util.unit.DataSize;
 
-/** The running server starts its requests through the ticket line (docs/adr/0065). */
+/**
+ * The running server starts its requests through the ticket line (docs/adr/0065), and keeps at most
+ * the connections its heap holds (docs/adr/0072).
+ */
 @FlashSaleIntegrationTest
 class TicketLineIntegrationTest {
 
@@ -25,6 +30,9 @@ class TicketLineIntegrationTest {
 
     @Autowired
     MeterRegistry meters;
+
+    @Autowired
+    ConnectionBound connections;
 
     @LocalServerPort
     int port;
@@ -35,6 +43,18 @@ class TicketLineIntegrationTest {
 
         assertThat(tomcat.getTomcat().getConnector().getProtocolHandler().getExecutor())
                 .isInstanceOf(TicketedExecutor.class);
+    }
+
+    @Test
+    void tomcatKeepsAtMostTheConnectionsTheHeapHolds() {
+        var tomcat = (TomcatWebServer) context.getWebServer();
+        var protocol = (AbstractProtocol<?>) tomcat.getTomcat().getConnector().getProtocolHandler();
+
+        assertThat(connections.fromHeap()).isTrue();
+        assertThat(protocol.getMaxConnections())
+                .as("docs/adr/0072")
+                .isEqualTo(ConnectionBound.forHeap(
+                        Runtime.getRuntime().maxMemory(), DataSize.ofMegabytes(192), DataSize.ofKilobytes(160)));
     }
 
     @Test
