@@ -274,16 +274,21 @@ spike() {
 stop_api_in_window() {
     local dir=$1 pid=$2 seconds=${BENCH_OPEN_STOP_API_S:-0}
     ((seconds > 0)) || return 0
+    # stopped itself (the harness's cleanup), it leaves the api running
+    trap 'kill -CONT "$pid" 2>/dev/null; exit 0' TERM INT
     until [[ -f $dir/measuring ]]; do
         # the load ended (DIR/load-done) or the api is gone before the measured phase began
         [[ ! -f $dir/load-done ]] && kill -0 "$pid" 2>/dev/null || return 0
         sleep 0.2
     done
     sleep 3
+    [[ ! -f $dir/load-done ]] || return 0
     say "stopping the api (pid $pid) for ${seconds}s"
     kill -STOP "$pid" 2>/dev/null || return 0
     sleep "$seconds"
     kill -CONT "$pid" 2>/dev/null || true
+    # what the report's api_stopped_s says: the stop that happened, not the one asked for
+    echo "$seconds" >"$dir/api-stopped"
     say "the api resumed"
 }
 
@@ -293,7 +298,7 @@ stop_api_in_window() {
 # SECONDS_LOAD at a second item of the same stock (Gatling), whatever the answers.
 openloop() {
     local dir=$1 url capacity_item item generator_item capacity rate layout=together worker_pid probed=()
-    [[ ${BENCH_OPEN_STOP_API_S:-0} =~ ^(0|[1-9][0-9]*)$ ]] ||
+    [[ ${BENCH_OPEN_STOP_API_S:-0} =~ ^(0|[1-9][0-9]{0,3})$ ]] ||
         die "BENCH_OPEN_STOP_API_S takes whole seconds, not '${BENCH_OPEN_STOP_API_S}'"
     ((${BENCH_OPEN_STOP_API_S:-0} + 3 < SECONDS_LOAD)) || [[ ${BENCH_OPEN_STOP_API_S:-0} == 0 ]] ||
         die "BENCH_OPEN_STOP_API_S=$BENCH_OPEN_STOP_API_S does not end within the ${SECONDS_LOAD}s window (it starts 3 s in)"
@@ -358,7 +363,7 @@ print((split or {}).get("before_sold_out", {}).get("requests_per_s") or whole["r
         fraction="$OPEN_FRACTION" rate_per_s="$rate" sample_ms="${BENCH_SAMPLE_MS:-250}" "${SETTINGS[@]}" \
         generator_warmup_s="$OPEN_WARMUP_SECONDS" generator_pause_s="$OPEN_PAUSE_SECONDS" \
         generator_warmup_fraction="$OPEN_WARMUP_FRACTION" scrape_every_s="${BENCH_SCRAPE_SECONDS:-5}" \
-        worker="$layout" api_stopped_s="${BENCH_OPEN_STOP_API_S:-0}"
+        worker="$layout" api_stopped_s="$(cat "$dir/load/api-stopped" 2>/dev/null || echo 0)"
     bench_cleanup
 }
 

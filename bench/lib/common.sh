@@ -205,8 +205,8 @@ stop_pid() {
     local pid=$1 waited=0
     kill -0 "$pid" 2>/dev/null || return 0
     # a process a scenario stopped (SIGSTOP) would take the TERM only once resumed
-    kill -CONT "$pid" 2>/dev/null
-    kill -TERM "$pid" 2>/dev/null
+    kill -CONT "$pid" 2>/dev/null || true
+    kill -TERM "$pid" 2>/dev/null || true
     while kill -0 "$pid" 2>/dev/null && ((waited < 600)); do
         sleep 0.1
         waited=$((waited + 1))

@@ -70,10 +70,11 @@ class OpenStreams {
     /**
      * @param configured     {@code FLASHSALE_EVENTS_MAX_CONNECTIONS}
      * @param maxConnections the server's bound on open connections; 0 or less for none
-     * @return the streams to keep open at most: the configured number, or half the connections if fewer
+     * @return the streams to keep open at most: the configured number, or half the connections (at least
+     *     one) if fewer
      */
     static int atMost(int configured, int maxConnections) {
-        return maxConnections > 0 ? Math.min(configured, maxConnections / 2) : configured;
+        return maxConnections > 0 ? Math.min(configured, Math.max(1, maxConnections / 2)) : configured;
     }
 
     /** A new stream listening on {@code keys}, unless the instance is stopping or has all the streams it takes. */

@@ -16,7 +16,6 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.tomcat.TomcatWebServer;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
-import org.springframework.util.unit.DataSize;
 
 /**
  * The running server starts its requests through the ticket line (docs/adr/0065), and keeps at most
@@ -33,6 +32,9 @@ class TicketLineIntegrationTest {
 
     @Autowired
     ConnectionBound connections;
+
+    @Autowired
+    HttpLimits limits;
 
     @LocalServerPort
     int port;
@@ -54,7 +56,8 @@ class TicketLineIntegrationTest {
         assertThat(protocol.getMaxConnections())
                 .as("docs/adr/0072")
                 .isEqualTo(ConnectionBound.forHeap(
-                        Runtime.getRuntime().maxMemory(), DataSize.ofMegabytes(192), DataSize.ofKilobytes(160)));
+                        Runtime.getRuntime().maxMemory(), limits.heapReserve(), limits.heapPerConnection()))
+                .isNotEqualTo(8_192);
     }
 
     @Test

@@ -20,6 +20,11 @@ class OpenStreamsBoundTest {
     }
 
     @Test
+    void oneStreamEvenWithOneConnection() {
+        assertThat(OpenStreams.atMost(2_000, 1)).isEqualTo(1);
+    }
+
+    @Test
     void theConfiguredNumberWhenTheServerHasNoBound() {
         assertThat(OpenStreams.atMost(2_000, -1)).isEqualTo(2_000);
         assertThat(OpenStreams.atMost(2_000, 0)).isEqualTo(2_000);
