@@ -1,0 +1,115 @@
+package io.flashsale.shared;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.flashsale.support.FlashSaleIntegrationTest;
+import java.nio.charset.StandardCharsets;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.amqp.core.AmqpAdmin;
+import org.springframework.amqp.core.DirectExchange;
+import org.springframework.amqp.core.Message;
+import org.springframework.amqp.core.MessageProperties;
+import org.springframework.amqp.core.Queue;
+import org.springframework.amqp.rabbit.connection.ConnectionFactory;
+import org.springframework.amqp.rabbit.connection.CorrelationData;
+import org.springframework.amqp.rabbit.core.RabbitTemplate;
+import org.springframework.beans.factory.annotation.Autowired;
+
+/**
+ * The application's publisher channels, against the real broker: a confirm is handled on the
+ * connection's reader thread, not as a task of Spring AMQP's channel pool; a message the broker could
+ * not route is known as returned by the time its confirm arrives; and a channel the broker closes
+ * still settles what it carried (a nack), so no publisher waits for its timeout. Each test has an
+ * exchange and a queue of its own.
+ */
+@FlashSaleIntegrationTest
+class ConfirmsOnTheReaderThreadTest {
+
+    @Autowired
+    RabbitTemplate rabbit;
+
+    @Autowired
+    ConnectionFactory connections;
+
+    @Autowired
+    AmqpAdmin admin;
+
+    private final String name = "confirms-" + UUID.randomUUID();
+
+    @AfterEach
+    void removeTopology() {
+        admin.deleteQueue(name);
+        admin.deleteExchange(name);
+    }
+
+    @Test
+    void aConfirmIsHandledOnTheConnectionsReaderThread() throws Exception {
+        admin.declareQueue(new Queue(name, false, false, true));
+        // A template of its own on the application's connection factory, so that the shared
+        // template keeps having no confirm callback.
+        var template = new RabbitTemplate(connections);
+        var handledOn = new AtomicReference<String>();
+        var handled = new CountDownLatch(1);
+        template.setConfirmCallback((correlation, ack, cause) -> {
+            handledOn.set(Thread.currentThread().getName());
+            handled.countDown();
+        });
+        var correlation = new CorrelationData();
+
+        template.send("", name, message(), correlation);
+
+        assertThat(correlation.getFuture().get(5, TimeUnit.SECONDS).ack()).isTrue();
+        assertThat(handled.await(5, TimeUnit.SECONDS))
+                .as("the confirm callback ran")
+                .isTrue();
+        assertThat(handledOn.get())
+                .as("the amqp-client's reader thread of the connection, not Spring AMQP's channel pool")
+                .startsWith("AMQP Connection");
+        assertThat(admin.getQueueInfo(name).getMessageCount()).isEqualTo(1);
+    }
+
+    @Test
+    void anUnroutableMessageIsKnownAsReturnedWhenItsConfirmArrives() throws Exception {
+        admin.declareExchange(new DirectExchange(name, false, true));
+        var correlation = new CorrelationData();
+        var returnedAtConfirm = new AtomicBoolean();
+        correlation
+                .getFuture()
+                .whenComplete((confirm, error) -> returnedAtConfirm.set(correlation.getReturned() != null));
+
+        rabbit.send(name, "no-queue-is-bound-here", message(), correlation);
+
+        assertThat(correlation.getFuture().get(5, TimeUnit.SECONDS).ack())
+                .as("the broker acks what it could not route")
+                .isTrue();
+        assertThat(returnedAtConfirm)
+                .as("the return was handled before the confirm")
+                .isTrue();
+    }
+
+    @Test
+    void aChannelTheBrokerClosesSettlesWhatItCarried() throws Exception {
+        var correlation = new CorrelationData();
+
+        // No such exchange: the broker closes the channel (404), and the message's confirm is a nack.
+        rabbit.send("no-such-exchange-" + name, "anything", message(), correlation);
+
+        assertThat(correlation.getFuture().get(5, TimeUnit.SECONDS).ack()).isFalse();
+        var next = new CorrelationData();
+        admin.declareQueue(new Queue(name, false, false, true));
+        rabbit.send("", name, message(), next);
+        assertThat(next.getFuture().get(5, TimeUnit.SECONDS).ack())
+                .as("the next publish, on a new channel")
+                .isTrue();
+    }
+
+    private static Message message() {
+        return new Message("order".getBytes(StandardCharsets.UTF_8), new MessageProperties());
+    }
+}
