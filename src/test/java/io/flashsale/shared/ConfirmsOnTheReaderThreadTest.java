@@ -53,28 +53,11 @@ class ConfirmsOnTheReaderThreadTest {
     @Test
     void aConfirmIsHandledOnTheConnectionsReaderThread() throws Exception {
         admin.declareQueue(new Queue(name, false, false, true));
-        // A template of its own on the application's connection factory, so that the shared
-        // template keeps having no confirm callback.
-        var template = new RabbitTemplate(connections);
-        var handledOn = new AtomicReference<String>();
-        var handled = new CountDownLatch(1);
-        template.setConfirmCallback((correlation, ack, cause) -> {
-            handledOn.set(Thread.currentThread().getName());
-            handled.countDown();
-        });
-        var correlation = new CorrelationData();
 
-        template.send("", name, message(), correlation);
-
-        assertThat(correlation.getFuture().get(5, TimeUnit.SECONDS).ack()).isTrue();
-        assertThat(handled.await(5, TimeUnit.SECONDS))
-                .as("the confirm callback ran")
-                .isTrue();
-        assertThat(handledOn.get())
+        assertThat(threadThatHandlesAConfirm(connections))
                 .as("the amqp-client's reader thread of the connection, not Spring AMQP's channel pool")
                 .startsWith("AMQP Connection");
         assertThat(admin.getQueueInfo(name).getMessageCount()).isEqualTo(1);
-        template.destroy();
     }
 
     @Test
@@ -98,6 +81,10 @@ class ConfirmsOnTheReaderThreadTest {
         }
     }
 
+    /**
+     * Publishes one message through a template of its own on {@code factory} (the shared template
+     * keeps having no confirm callback) and names the thread its confirm callback ran on.
+     */
     private String threadThatHandlesAConfirm(ConnectionFactory factory) throws Exception {
         var template = new RabbitTemplate(factory);
         var handledOn = new AtomicReference<String>();
@@ -106,12 +93,17 @@ class ConfirmsOnTheReaderThreadTest {
             handledOn.set(Thread.currentThread().getName());
             handled.countDown();
         });
-        template.send("", name, message(), new CorrelationData());
-        assertThat(handled.await(5, TimeUnit.SECONDS))
-                .as("the confirm callback ran")
-                .isTrue();
-        template.destroy();
-        return handledOn.get();
+        var correlation = new CorrelationData();
+        try {
+            template.send("", name, message(), correlation);
+            assertThat(correlation.getFuture().get(5, TimeUnit.SECONDS).ack()).isTrue();
+            assertThat(handled.await(5, TimeUnit.SECONDS))
+                    .as("the confirm callback ran")
+                    .isTrue();
+            return handledOn.get();
+        } finally {
+            template.destroy();
+        }
     }
 
     @Test
