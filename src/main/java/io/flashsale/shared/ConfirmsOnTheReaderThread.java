@@ -35,7 +35,7 @@ class ConfirmsOnTheReaderThread implements BeanPostProcessor, SmartLifecycle {
     /** Spring AMQP's {@code CachingConnectionFactory} stops in the last phase; this bean just before it. */
     private static final int PHASE = Integer.MIN_VALUE + 1;
 
-    private volatile boolean running;
+    /** Set once stopping has begun; until then the bean counts as running, so nothing needs to start it. */
     private volatile boolean stopping;
 
     @Override
@@ -69,18 +69,16 @@ class ConfirmsOnTheReaderThread implements BeanPostProcessor, SmartLifecycle {
     @Override
     public void start() {
         stopping = false;
-        running = true;
     }
 
     @Override
     public void stop() {
         stopping = true;
-        running = false;
     }
 
     @Override
     public boolean isRunning() {
-        return running;
+        return !stopping;
     }
 
     @Override
